@@ -1,0 +1,151 @@
+#pragma once
+// The small interface through which flowlink talks to Genesys Cloud's
+// Architect API. The implementation (http_flow_api.cpp, cpprestsdk) is the
+// only code that speaks HTTP; nothing outside src/genesys includes cpprest.
+// Reference: shared/reference/genesys-api.md.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace flowlink::genesys {
+
+using Json = nlohmann::json;
+
+// A failed API call: which call, which flow, the HTTP status, Genesys's
+// message, code and contextId. Never carries a secret or a token.
+class ApiError : public std::runtime_error {
+ public:
+  ApiError(std::string call, std::string flow, int status, std::string code, std::string message,
+           std::string context_id);
+  const std::string& call() const { return call_; }      // "POST /api/v2/flows/actions/checkout"
+  const std::string& flow() const { return flow_; }      // flow id or name, may be ""
+  int status() const { return status_; }                 // 0: no HTTP answer (connection)
+  const std::string& code() const { return code_; }      // ErrorBody.code
+  const std::string& api_message() const { return message_; }
+  const std::string& context_id() const { return context_id_; }
+
+ private:
+  std::string call_, flow_;
+  int status_;
+  std::string code_, message_, context_id_;
+};
+
+struct EntityRef {
+  std::string id;
+  std::string name;
+};
+
+struct FlowVersionInfo {
+  std::string id;    // "1.0", "2.0", ...
+  std::string name;
+  std::string type;  // PUBLISH | CHECKIN | SAVE
+};
+
+struct Operation {
+  std::string id;
+  bool complete = false;
+  std::string action_name;    // CHECKIN, PUBLISH, ...
+  std::string action_status;  // STARTED, SUCCESS, FAILURE, ...
+  std::string error_message;
+  std::string error_code;
+};
+
+// The Flow object, with the fields flowlink uses.
+struct Flow {
+  std::string id;
+  std::string name;
+  std::string type;  // lowercase here (Genesys answers UPPERCASE)
+  std::optional<EntityRef> locked_user;
+  std::optional<EntityRef> locked_client;
+  std::optional<FlowVersionInfo> published_version;
+  std::optional<FlowVersionInfo> saved_version;
+  std::optional<FlowVersionInfo> checked_in_version;
+  std::optional<Operation> current_operation;
+  bool deleted = false;
+  Json raw;  // the whole object as received
+};
+
+struct ListFlowsQuery {
+  std::vector<std::string> types;  // lowercase; empty: all
+  std::string name;                // server-side filter; flowlink matches locally
+  int page_size = 500;
+};
+
+struct RequestStats {
+  std::uint64_t requests = 0;  // every HTTP request sent, retries included
+  std::uint64_t retries = 0;
+  std::uint64_t rate_limited = 0;  // 429 answers
+  std::uint64_t server_errors = 0; // 5xx answers and dropped connections
+  std::uint64_t token_requests = 0;
+};
+
+class FlowApi {
+ public:
+  virtual ~FlowApi() = default;
+
+  // GET /api/v2/flows, every page.
+  virtual std::vector<Flow> list_flows(const ListFlowsQuery& query) = 0;
+  // GET /api/v2/flows/{id}
+  virtual Flow get_flow(const std::string& flow_id) = 0;
+  // GET /api/v2/flows/{id}/latestconfiguration: the document as text, so that
+  // flowdoc parses it with key order intact.
+  virtual std::string latest_configuration(const std::string& flow_id) = 0;
+  // GET /api/v2/flows/{id}/versions/{v}/configuration
+  virtual std::string version_configuration(const std::string& flow_id, const std::string& version) = 0;
+  // POST /api/v2/flows/actions/checkout?flow=
+  virtual Flow checkout(const std::string& flow_id) = 0;
+  // POST /api/v2/flows/{id}/versions with the whole document as body.
+  virtual FlowVersionInfo save_version(const std::string& flow_id, const std::string& document) = 0;
+  // POST /api/v2/flows/actions/checkin?flow= ; the returned Operation completes later.
+  virtual Operation checkin(const std::string& flow_id) = 0;
+  // POST /api/v2/flows/actions/publish?flow=[&version=]
+  virtual Operation publish(const std::string& flow_id, const std::string& version = "") = 0;
+  // POST /api/v2/flows/actions/revert?flow= (discard the draft, unlock)
+  virtual Flow revert(const std::string& flow_id) = 0;
+  // POST /api/v2/flows/actions/unlock?flow= (admin: break a lock)
+  virtual Flow unlock(const std::string& flow_id) = 0;
+  // Polls GET /api/v2/flows/{id} until currentOperation (with this id when
+  // given) is complete; returns it. Throws ApiError on timeout.
+  virtual Operation wait_for_operation(const std::string& flow_id, const std::string& operation_id,
+                                       std::chrono::milliseconds timeout) = 0;
+  // Who this client is (the lockedClient id Genesys reports for our locks).
+  virtual std::string client_id() const = 0;
+
+  virtual RequestStats stats() const = 0;
+};
+
+struct ClientOptions {
+  std::string api_url;    // "https://api.mypurecloud.com" or "http://127.0.0.1:PORT"
+  std::string login_url;  // "https://login.mypurecloud.com"; for loopback the same as api_url
+  std::string client_id;
+  std::string client_secret;  // never printed
+  int parallelism = 8;        // concurrent requests
+  int token_pool = 1;         // tokens to spread calls over (1-50)
+  int max_retries = 6;
+  std::chrono::milliseconds retry_base{200};
+  std::chrono::milliseconds retry_budget{120000};  // total time spent waiting on retries
+  std::chrono::milliseconds timeout{30000};        // per request
+};
+
+// Maps a region ("mypurecloud.com", "usw2.pure.cloud", "api.mypurecloud.ie")
+// to API and login URLs. Throws std::invalid_argument for an unknown region.
+std::pair<std::string, std::string> region_urls(const std::string& region);
+
+// Rejects plain http to anything but loopback (TLS verification stays on).
+void check_api_url(const std::string& url);
+
+std::unique_ptr<FlowApi> make_http_flow_api(const ClientOptions& options);
+
+// Runs `work(i)` for i in [0, count) on at most `parallelism` threads; the
+// first exception is rethrown after all work stops.
+void parallel_for(std::size_t count, int parallelism, const std::function<void(std::size_t)>& work);
+
+}  // namespace flowlink::genesys

@@ -1,0 +1,95 @@
+#pragma once
+// The desired state a manifest declares: which common modules the flows
+// matching each rule must call (where, with which bindings) and which they
+// must no longer call. Produced by load_manifest() (loader.hpp), consumed by
+// the planner. Plain data.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "flowdoc/document.hpp"
+
+namespace flowlink::manifest {
+
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based
+  std::string str() const;  // "file:line:col"
+};
+
+// A flow-name pattern: a glob (`*`, `?`, `[...]`, `\` escapes the next
+// character) or, with the `regex:` prefix, an ECMAScript regex that must match
+// the whole name. Matching is case-sensitive unless the rule says otherwise.
+struct NamePattern {
+  enum class Kind { Glob, Regex };
+  Kind kind = Kind::Glob;
+  std::string text;  // without the "regex:" prefix
+  bool case_sensitive = true;
+  SourceLocation location;
+  bool matches(std::string_view flow_name) const;
+};
+
+struct FlowSelector {
+  std::vector<std::string> types;  // lowercase Genesys flow types, e.g. "inboundcall"
+  std::vector<NamePattern> include;
+  std::vector<NamePattern> exclude;
+  bool matches(std::string_view type, std::string_view name) const;
+};
+
+// A module the manifest refers to by key.
+struct ModuleRef {
+  std::string key;   // the manifest's own name, e.g. "validation"
+  std::string name;  // the COMMONMODULE flow's name in Genesys
+  std::optional<std::string> id;  // optional: pin the flow id
+  SourceLocation location;
+};
+
+// Where an ensured call must stand.
+struct Placement {
+  enum class Kind {
+    Start,   // first action of the flow's initial task
+    Task,    // first action of the named task
+    After,   // right after the anchor action
+    Before,  // right before the anchor action
+  };
+  Kind kind = Kind::Start;
+  std::string task;                  // Task
+  flowdoc::ActionSelector anchor;    // After / Before
+  std::string describe() const;      // "start", "task 'Main'", "after 'Play Welcome'"
+};
+
+struct EnsureEntry {
+  std::string module;  // key into DesiredState::modules
+  Placement at;
+  flowdoc::Bindings inputs;
+  flowdoc::Bindings outputs;
+  bool move = false;    // misplaced calls are moved, not just reported
+  bool dedupe = false;  // extra calls are removed, not just reported
+  SourceLocation location;
+};
+
+struct RemoveEntry {
+  std::string module;
+  SourceLocation location;
+};
+
+struct Rule {
+  std::string name;
+  FlowSelector flows;
+  std::vector<EnsureEntry> ensure;
+  std::vector<RemoveEntry> remove;
+  bool publish = true;  // publish the flow after its change is checked in
+  SourceLocation location;
+};
+
+struct DesiredState {
+  std::string api_version;                 // "flowlink/v1"
+  std::map<std::string, ModuleRef> modules;  // by key
+  std::vector<Rule> rules;                 // in file order, files in name order
+  std::vector<std::string> files;          // what was read
+};
+
+}  // namespace flowlink::manifest

@@ -1,0 +1,2 @@
+// Placeholder: this layer's first source file replaces it.
+namespace flowlink { [[maybe_unused]] static int placeholder_plan = 0; }

@@ -1,0 +1,279 @@
+'use strict';
+// The checks, in the order a flowlink apply would meet them: log in, list,
+// read, lock, save, check in, publish, versions, dependency tracking; then
+// the error answers (401, 404, 409, 429). Each SDK call returns an extended
+// response {status, headers, body}; bodies are checked against index.d.ts.
+
+const { check, expect, hard, expectConforms, expectEqual, expectSameContent } = require('./checks.js');
+
+module.exports = function registerSteps(ctx) {
+  const {
+    base, clientId, clientSecret, client, architect, models, sdk, control,
+    expectStatus, expectErrorBody, checkFlow, checkOperation, settle, editedConsumer,
+    MODULE, CONSUMER, CACHE, UNKNOWN_FLOW,
+  } = ctx;
+  const state = {};
+
+  function expectGenesysHeaders(res, what) {
+    const h = res.headers || {};
+    expect(typeof h['inin-correlation-id'] === 'string', `${what}: no ININ-Correlation-Id header`);
+    expect(/^application\/json/.test(h['content-type'] || ''), `${what}: Content-Type "${h['content-type']}"`);
+  }
+
+  check('login with a wrong client secret answers 401 with an OAuth error', async () => {
+    const res = await sdk(client.loginClientCredentialsGrant(clientId, `${clientSecret}-wrong`));
+    expectStatus(res, 401, 'POST /oauth/token with a wrong secret');
+    const keys = Object.keys(res.body || {});
+    for (const k of keys) expect(['error', 'description', 'error_description'].includes(k), `OAuth error body: unexpected field "${k}"`);
+    expect(typeof res.body.error === 'string', 'OAuth error body: no "error"');
+    expect(typeof res.body.error_description === 'string', 'OAuth error body: no "error_description"');
+  });
+
+  check('login with client credentials through the gateway', async () => {
+    const auth = await client.loginClientCredentialsGrant(clientId, clientSecret);
+    hard(typeof auth.accessToken === 'string' && auth.accessToken.length > 0, 'no access token');
+    expect(auth.tokenExpiryTime > Date.now(), 'token already expired (expires_in not a positive number of seconds)');
+    state.token = auth.accessToken;
+    // The SDK only reads access_token and expires_in: look at the whole reply too.
+    const raw = await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    });
+    const body = await raw.json();
+    expect(raw.status === 200, `raw token request: HTTP ${raw.status}`);
+    for (const k of Object.keys(body)) expect(['access_token', 'token_type', 'expires_in'].includes(k), `token reply: unexpected field "${k}"`);
+    expect(body.token_type === 'bearer', `token reply: token_type "${body.token_type}"`);
+    expect(Number.isInteger(body.expires_in) && body.expires_in > 0, `token reply: expires_in ${body.expires_in}`);
+  });
+
+  check('a bad or missing token answers 401 with an ErrorBody', async () => {
+    client.setAccessToken('not-a-real-token');
+    try {
+      const res = await sdk(architect.getFlows({ pageSize: 1 }));
+      expectErrorBody(res, 401, 'GET /api/v2/flows with a bad token');
+    } finally {
+      client.setAccessToken(state.token);
+    }
+    const raw = await fetch(`${base}/api/v2/flows`);
+    expect(raw.status === 401, `GET /api/v2/flows without Authorization: HTTP ${raw.status}`);
+  });
+
+  check('list flows: every page conforms to FlowEntityListing and paging covers the org', async () => {
+    const seen = [];
+    let pageNumber = 1;
+    let pageCount = null;
+    for (;;) {
+      const res = await sdk(architect.getFlows({ pageSize: 2, pageNumber }));
+      expectStatus(res, 200, `GET /api/v2/flows page ${pageNumber}`);
+      if (pageNumber === 1) expectGenesysHeaders(res, 'GET /api/v2/flows');
+      const page = res.body;
+      expectConforms(models.check(page, 'FlowEntityListing'), `flows page ${pageNumber}`);
+      page.entities.forEach((f, i) => checkFlow(f, `flows page ${pageNumber} entities[${i}]`));
+      expect(page.pageSize === 2 && page.pageNumber === pageNumber, `page ${pageNumber}: pageSize/pageNumber ${page.pageSize}/${page.pageNumber}`);
+      pageCount = page.pageCount;
+      expect(page.pageCount === Math.ceil(page.total / 2), `pageCount ${page.pageCount} for total ${page.total}`);
+      expect(/^\/api\/v2\/flows\?/.test(page.firstUri || ''), `firstUri "${page.firstUri}"`);
+      expect(/^\/api\/v2\/flows\?/.test(page.lastUri || ''), `lastUri "${page.lastUri}"`);
+      seen.push(...page.entities.map((f) => f.id));
+      if (pageNumber < page.pageCount) {
+        expect(typeof page.nextUri === 'string' && page.nextUri.includes(`pageNumber=${pageNumber + 1}`), `page ${pageNumber}: nextUri "${page.nextUri}"`);
+      } else {
+        expect(page.nextUri === undefined, `last page has nextUri "${page.nextUri}"`);
+      }
+      if (pageNumber > 1) expect(typeof page.previousUri === 'string', `page ${pageNumber}: no previousUri`);
+      state.total = page.total;
+      if (pageNumber >= page.pageCount || pageNumber > 50) break;
+      pageNumber++;
+    }
+    expect(seen.length === state.total, `paged ${seen.length} flows, total says ${state.total}`);
+    expect(new Set(seen).size === seen.length, 'a flow appeared on two pages');
+    expect(pageCount >= 2, `org of ${state.total} flows fits one page of 2`);
+    for (const f of [MODULE, CONSUMER, CACHE]) expect(seen.includes(f.id), `seeded flow ${f.name} (${f.id}) not listed`);
+  });
+
+  check('list flows: type filter, repeated id filter and name with a space', async () => {
+    const modules = await sdk(architect.getFlows({ type: ['commonmodule'], pageSize: 100 }));
+    expectStatus(modules, 200, 'GET /api/v2/flows?type=commonmodule');
+    expect(modules.body.entities.length > 0 && modules.body.entities.every((f) => f.type === 'COMMONMODULE'),
+      `type=commonmodule gave types ${modules.body.entities.map((f) => f.type)}`);
+    // The SDK joins multi-value parameters with commas: type=commonmodule,inboundcall.
+    const both = await sdk(architect.getFlows({ type: ['commonmodule', 'inboundcall'], pageSize: 100 }));
+    expectStatus(both, 200, 'GET /api/v2/flows?type=commonmodule,inboundcall');
+    const ids = both.body.entities.map((f) => f.id);
+    for (const f of [MODULE, CONSUMER, CACHE]) expect(ids.includes(f.id), `type=commonmodule,inboundcall misses ${f.name}`);
+    const byId = await sdk(architect.getFlows({ id: [MODULE.id, CONSUMER.id] }));
+    expectStatus(byId, 200, 'GET /api/v2/flows?id=a,b');
+    expectEqual(byId.body.entities.map((f) => f.id).sort(), [MODULE.id, CONSUMER.id].sort(), 'id=a,b');
+    // axios encodes the space as "+": the emulator must decode it.
+    const byName = await sdk(architect.getFlows({ name: CONSUMER.name }));
+    expectStatus(byName, 200, `GET /api/v2/flows?name=${CONSUMER.name}`);
+    expect(byName.body.entities.some((f) => f.id === CONSUMER.id), `name="${CONSUMER.name}" does not find the flow`);
+  });
+
+  check('get a flow: the seeded common module, published', async () => {
+    const res = await sdk(architect.getFlow(MODULE.id));
+    expectStatus(res, 200, 'GET /api/v2/flows/{id}');
+    checkFlow(res.body, 'module flow');
+    expect(res.body.type === 'COMMONMODULE', `module type "${res.body.type}"`);
+    expect(res.body.name === MODULE.name, `module name "${res.body.name}"`);
+    expect(res.body.publishedVersion && res.body.publishedVersion.id, 'seeded as published but no publishedVersion');
+  });
+
+  check('latest configuration is the seeded document, content and key order intact', async () => {
+    const res = await sdk(architect.getFlowLatestconfiguration(CACHE.id));
+    expectStatus(res, 200, 'GET /api/v2/flows/{id}/latestconfiguration');
+    expectSameContent(res.body, CACHE.doc, 'cache example configuration');
+    expectEqual(Object.keys(res.body), Object.keys(CACHE.doc), 'top-level key order');
+    expectEqual(res.body, CACHE.doc, 'configuration byte order (nested key order)');
+  });
+
+  check('unknown flow ids answer 404 with an ErrorBody', async () => {
+    expectErrorBody(await sdk(architect.getFlow(UNKNOWN_FLOW)), 404, 'GET /api/v2/flows/{unknown}');
+    expectErrorBody(await sdk(architect.getFlowLatestconfiguration(UNKNOWN_FLOW)), 404, 'GET latestconfiguration of an unknown flow');
+    expectErrorBody(await sdk(architect.postFlowsActionsCheckout(UNKNOWN_FLOW)), 404, 'checkout of an unknown flow');
+  });
+
+  check('check out: the flow comes back locked to this client', async () => {
+    const before = await sdk(architect.getFlow(CONSUMER.id));
+    expectStatus(before, 200, 'GET consumer');
+    state.publishedBefore = before.body.publishedVersion && before.body.publishedVersion.id;
+    const res = await sdk(architect.postFlowsActionsCheckout(CONSUMER.id));
+    expectStatus(res, 200, 'POST /api/v2/flows/actions/checkout');
+    checkFlow(res.body, 'checkout answer');
+    const locked = res.body.lockedClient;
+    expect(locked && locked.id === clientId, `lockedClient ${JSON.stringify(locked)} is not this client`);
+    const locks = await control('GET', '/_emulator/locks');
+    expect(JSON.stringify(locks).includes(CONSUMER.id), `/_emulator/locks does not show ${CONSUMER.id}`);
+  });
+
+  check('save a version: POST /flows/{id}/versions with the whole document', async () => {
+    state.edited = editedConsumer(CONSUMER.doc);
+    const res = await sdk(architect.postFlowVersions(CONSUMER.id, state.edited));
+    expectStatus(res, 200, 'POST /api/v2/flows/{id}/versions');
+    expectConforms(models.check(res.body, 'FlowVersion'), 'saved FlowVersion');
+    hard(typeof res.body.id === 'string', 'saved version has no id');
+    state.savedVersion = res.body.id;
+    const latest = await sdk(architect.getFlowLatestconfiguration(CONSUMER.id));
+    expectStatus(latest, 200, 'latestconfiguration after save');
+    expectSameContent(latest.body, state.edited, 'latestconfiguration after save');
+    const flow = await sdk(architect.getFlow(CONSUMER.id));
+    checkFlow(flow.body, 'flow after save');
+    expect(flow.body.savedVersion && flow.body.savedVersion.id === state.savedVersion,
+      `savedVersion ${JSON.stringify(flow.body.savedVersion)} != ${state.savedVersion}`);
+    expect(flow.body.lockedClient && flow.body.lockedClient.id === clientId, 'saving released the lock');
+  });
+
+  check('check in: an Operation, then the flow is unlocked with a checked-in version', async () => {
+    const res = await sdk(architect.postFlowsActionsCheckin(CONSUMER.id));
+    expectStatus(res, 200, 'POST /api/v2/flows/actions/checkin');
+    checkOperation(res.body, 'CHECKIN', 'checkin Operation');
+    const flow = await settle(CONSUMER.id, 'flow after checkin');
+    expect(!flow.lockedClient && !flow.lockedUser, `still locked after checkin: ${JSON.stringify(flow.lockedClient || flow.lockedUser)}`);
+    expect(flow.checkedInVersion && flow.checkedInVersion.id, 'no checkedInVersion after checkin');
+    state.checkedIn = flow.checkedInVersion && flow.checkedInVersion.id;
+  });
+
+  check('publish: an Operation, then a new published version', async () => {
+    const res = await sdk(architect.postFlowsActionsPublish(CONSUMER.id));
+    expectStatus(res, 200, 'POST /api/v2/flows/actions/publish');
+    checkOperation(res.body, 'PUBLISH', 'publish Operation');
+    const flow = await settle(CONSUMER.id, 'flow after publish');
+    hard(flow.publishedVersion && flow.publishedVersion.id, 'no publishedVersion after publish');
+    expect(flow.publishedVersion.id !== state.publishedBefore, `publishedVersion still ${state.publishedBefore}`);
+    expect(flow.publishedBy === undefined || typeof flow.publishedBy.id === 'string', 'publishedBy without id');
+    state.published = flow.publishedVersion.id;
+  });
+
+  check('versions: listing, one version and its configuration', async () => {
+    const list = await sdk(architect.getFlowVersions(CONSUMER.id, { pageSize: 25 }));
+    expectStatus(list, 200, 'GET /api/v2/flows/{id}/versions');
+    expectConforms(models.check(list.body, 'FlowVersionEntityListing'), 'versions listing');
+    const ids = list.body.entities.map((v) => v.id);
+    expect(ids.includes(state.published), `versions ${ids} lack the published ${state.published}`);
+    const one = await sdk(architect.getFlowVersion(CONSUMER.id, state.published));
+    expectStatus(one, 200, 'GET /api/v2/flows/{id}/versions/{versionId}');
+    expectConforms(models.check(one.body, 'FlowVersion'), 'FlowVersion');
+    expect(one.body.id === state.published, `version id ${one.body.id}`);
+    const conf = await sdk(architect.getFlowVersionConfiguration(CONSUMER.id, state.published));
+    expectStatus(conf, 200, 'GET /api/v2/flows/{id}/versions/{versionId}/configuration');
+    expectSameContent(conf.body, state.edited, 'published version configuration');
+    expectErrorBody(await sdk(architect.getFlowVersion(CONSUMER.id, '999.0')), 404, 'GET an unknown version');
+  });
+
+  check('dependency tracking: the build is operational', async () => {
+    let res;
+    for (let i = 0; i < 50; i++) {
+      res = await sdk(architect.getArchitectDependencytrackingBuild());
+      expectStatus(res, 200, 'GET /api/v2/architect/dependencytracking/build');
+      if (res.body.status === 'OPERATIONAL') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expectConforms(models.check(res.body, 'DependencyStatus'), 'DependencyStatus');
+    expect(res.body.status === 'OPERATIONAL', `build status ${res.body.status}`);
+  });
+
+  check('dependency tracking: the module is consumed by the consumer flow', async () => {
+    const res = await sdk(architect.getArchitectDependencytrackingConsumingresources(
+      MODULE.id, 'COMMONMODULEFLOW', { resourceType: ['INBOUNDCALLFLOW'], pageSize: 100 }));
+    expectStatus(res, 200, 'GET consumingresources');
+    expectConforms(models.check(res.body, 'ConsumingResourcesEntityListing'), 'ConsumingResourcesEntityListing');
+    const hit = res.body.entities.find((d) => d.id === CONSUMER.id);
+    expect(hit, `consumers of the module ${JSON.stringify(res.body.entities)} lack ${CONSUMER.name}`);
+    if (hit) {
+      expect(hit.type === 'INBOUNDCALLFLOW', `consumer type ${hit.type}`);
+      expect(hit.name === CONSUMER.name, `consumer name ${hit.name}`);
+    }
+    expect(res.body.entities.every((d) => d.type === 'INBOUNDCALLFLOW'), 'resourceType filter not applied');
+  });
+
+  check('dependency tracking: the published consumer consumes the module', async () => {
+    const res = await sdk(architect.getArchitectDependencytrackingConsumedresources(
+      CONSUMER.id, state.published, 'INBOUNDCALLFLOW', { pageSize: 100 }));
+    expectStatus(res, 200, 'GET consumedresources');
+    expectConforms(models.check(res.body, 'ConsumedResourcesEntityListing'), 'ConsumedResourcesEntityListing');
+    const hit = res.body.entities.find((d) => d.id === MODULE.id);
+    expect(hit && hit.type === 'COMMONMODULEFLOW', `consumed ${JSON.stringify(res.body.entities)} lack module ${MODULE.id} as COMMONMODULEFLOW`);
+  });
+
+  check('a flow locked by another user answers 409 to check out, save and check in', async () => {
+    await control('POST', `/_emulator/act-as/other-user/checkout?flow=${CACHE.id}`);
+    try {
+      expectErrorBody(await sdk(architect.postFlowsActionsCheckout(CACHE.id)), 409, 'checkout of a flow locked by another user');
+      const save = await sdk(architect.postFlowVersions(CACHE.id, CACHE.doc));
+      expectErrorBody(save, 409, 'save to a flow locked by another user');
+      const checkin = await sdk(architect.postFlowsActionsCheckin(CACHE.id));
+      expectErrorBody(checkin, 409, 'checkin of a flow locked by another user');
+      const flow = await sdk(architect.getFlow(CACHE.id));
+      checkFlow(flow.body, 'flow locked by another user');
+      expect(flow.body.lockedUser && typeof flow.body.lockedUser.id === 'string', `lockedUser ${JSON.stringify(flow.body.lockedUser)}`);
+    } finally {
+      await control('POST', `/_emulator/act-as/other-user/checkin?flow=${CACHE.id}`);
+    }
+  });
+
+  check('rate limit answers 429 with Retry-After, inin-ratelimit-* and an ErrorBody', async () => {
+    await control('POST', '/_emulator/config', { rate_limit_per_minute: 5 });
+    let limited = null;
+    try {
+      for (let i = 0; i < 40 && !limited; i++) {
+        const res = await sdk(architect.getFlows({ pageSize: 1 }));
+        if (res.status === 429) limited = res;
+        else expectStatus(res, 200, `request ${i} before the limit`);
+      }
+    } finally {
+      await control('POST', '/_emulator/config', { rate_limit_per_minute: 0 });
+    }
+    hard(limited, 'no 429 after 40 requests at 5 a minute');
+    expectErrorBody(limited, 429, 'rate-limited GET /api/v2/flows');
+    const h = limited.headers;
+    expect(/^\d+$/.test(h['retry-after'] || ''), `Retry-After "${h['retry-after']}"`);
+    for (const name of ['inin-ratelimit-count', 'inin-ratelimit-allowed', 'inin-ratelimit-reset'])
+      expect(/^\d+$/.test(h[name] || ''), `${name} "${h[name]}"`);
+    const after = await sdk(architect.getFlows({ pageSize: 1 }));
+    expectStatus(after, 200, 'request after the limit was lifted');
+  });
+};

@@ -1,0 +1,190 @@
+// FlowApi over HTTP: the Architect endpoints flowlink uses, each one call
+// through HttpTransport (tokens, retries, errors), answers mapped to the model.
+
+#include <algorithm>
+#include <thread>
+#include <unordered_set>
+
+#include "genesys/flow_api.hpp"
+#include "genesys/http_transport.hpp"
+#include "genesys/model_json.hpp"
+#include "util/encoding.hpp"
+
+namespace flowlink::genesys {
+namespace {
+
+using std::chrono::milliseconds;
+
+const std::string flows_path = "/api/v2/flows";
+
+std::string flow_path(const std::string& flow_id) { return flows_path + "/" + util::url_encode(flow_id); }
+
+std::string flow_query(const std::string& flow_id) { return "flow=" + util::url_encode(flow_id); }
+
+Json parse_json(const std::string& body, const ApiRequest& request) {
+  Json json = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded())
+    throw ApiError(request.method + " " + request.path, request.flow, 200, "invalid.response",
+                   "the answer is not JSON", "");
+  return json;
+}
+
+// "/api/v2/flows?pageNumber=2" or "https://api.x/api/v2/flows?..." -> path and query.
+std::pair<std::string, std::string> split_uri(std::string uri) {
+  if (auto scheme = uri.find("://"); scheme != std::string::npos) {
+    auto path_start = uri.find('/', scheme + 3);
+    uri = path_start == std::string::npos ? "/" : uri.substr(path_start);
+  }
+  auto question = uri.find('?');
+  if (question == std::string::npos) return {uri, ""};
+  return {uri.substr(0, question), uri.substr(question + 1)};
+}
+
+class HttpFlowApi final : public FlowApi {
+ public:
+  explicit HttpFlowApi(const ClientOptions& options) : options_(options), transport_(options) {}
+
+  std::vector<Flow> list_flows(const ListFlowsQuery& query) override {
+    int page_size = std::clamp(query.page_size, 1, 500);
+    auto page_query = [&](int page_number) {
+      std::string text = "pageSize=" + std::to_string(page_size) + "&pageNumber=" + std::to_string(page_number) +
+                         "&sortBy=id&sortOrder=asc";
+      for (const auto& type : query.types) text += "&type=" + util::url_encode(lowercase(type));
+      if (!query.name.empty()) text += "&name=" + util::url_encode(query.name);
+      return text;
+    };
+
+    Json first = get_json(ApiRequest{"GET", flows_path, page_query(1), "", ""});
+    std::vector<Json> pages{first};
+    int page_count = first.value("pageCount", 0);
+    if (page_count > 1) {
+      // Pages are independent: fetch them side by side.
+      std::vector<Json> rest(static_cast<std::size_t>(page_count - 1));
+      parallel_for(rest.size(), options_.parallelism, [&](std::size_t i) {
+        rest[i] = get_json(ApiRequest{"GET", flows_path, page_query(static_cast<int>(i) + 2), "", ""});
+      });
+      pages.insert(pages.end(), rest.begin(), rest.end());
+    } else if (page_count == 0) {
+      // No pageCount: follow nextUri one page at a time.
+      std::unordered_set<std::string> seen_uris;
+      for (Json page = first; page.contains("nextUri") && page["nextUri"].is_string();) {
+        std::string next = page["nextUri"].get<std::string>();
+        if (next.empty() || !seen_uris.insert(next).second) break;
+        auto [path, next_query] = split_uri(next);
+        page = get_json(ApiRequest{"GET", path, next_query, "", ""});
+        pages.push_back(page);
+      }
+    }
+
+    // A flow created or deleted while paging shifts entries between pages:
+    // keep each id once.
+    std::vector<Flow> flows;
+    std::unordered_set<std::string> seen_ids;
+    for (const Json& page : pages) {
+      auto entities = page.find("entities");
+      if (entities == page.end() || !entities->is_array()) continue;
+      for (const Json& entity : *entities) {
+        Flow flow = flow_from_json(entity);
+        if (seen_ids.insert(flow.id).second) flows.push_back(std::move(flow));
+      }
+    }
+    return flows;
+  }
+
+  Flow get_flow(const std::string& flow_id) override {
+    return flow_from_json(get_json(ApiRequest{"GET", flow_path(flow_id), "", "", flow_id}));
+  }
+
+  std::string latest_configuration(const std::string& flow_id) override {
+    return transport_.send(ApiRequest{"GET", flow_path(flow_id) + "/latestconfiguration", "", "", flow_id});
+  }
+
+  std::string version_configuration(const std::string& flow_id, const std::string& version) override {
+    return transport_.send(ApiRequest{
+        "GET", flow_path(flow_id) + "/versions/" + util::url_encode(version) + "/configuration", "", "", flow_id});
+  }
+
+  Flow checkout(const std::string& flow_id) override {
+    return flow_from_json(get_json(ApiRequest{"POST", flows_path + "/actions/checkout", flow_query(flow_id), "", flow_id}));
+  }
+
+  FlowVersionInfo save_version(const std::string& flow_id, const std::string& document) override {
+    return version_from_json(get_json(ApiRequest{"POST", flow_path(flow_id) + "/versions", "", document, flow_id}));
+  }
+
+  Operation checkin(const std::string& flow_id) override {
+    return operation_from_json(
+        get_json(ApiRequest{"POST", flows_path + "/actions/checkin", flow_query(flow_id), "", flow_id}));
+  }
+
+  Operation publish(const std::string& flow_id, const std::string& version) override {
+    std::string query = flow_query(flow_id);
+    if (!version.empty()) query += "&version=" + util::url_encode(version);
+    return operation_from_json(get_json(ApiRequest{"POST", flows_path + "/actions/publish", query, "", flow_id}));
+  }
+
+  Flow revert(const std::string& flow_id) override {
+    return flow_from_json(get_json(ApiRequest{"POST", flows_path + "/actions/revert", flow_query(flow_id), "", flow_id}));
+  }
+
+  Flow unlock(const std::string& flow_id) override {
+    return flow_from_json(get_json(ApiRequest{"POST", flows_path + "/actions/unlock", flow_query(flow_id), "", flow_id}));
+  }
+
+  Operation wait_for_operation(const std::string& flow_id, const std::string& operation_id,
+                               milliseconds timeout) override {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    milliseconds pause{50};
+    std::string last_seen = "no current operation";
+    for (;;) {
+      Flow flow = get_flow(flow_id);
+      if (flow.current_operation) {
+        const Operation& operation = *flow.current_operation;
+        bool ours = operation_id.empty() || operation.id == operation_id;
+        if (ours && operation.complete) return operation;
+        last_seen = "current operation " + operation.id + " " + operation.action_name + " " + operation.action_status;
+      }
+      auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) {
+        std::string which = operation_id.empty() ? "the current operation" : "operation " + operation_id;
+        throw ApiError("GET " + flow_path(flow_id), flow_id, 0, "operation.timeout",
+                       which + " did not complete within " + std::to_string(timeout.count()) + " ms (" +
+                           last_seen + ")",
+                       "");
+      }
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
+      pause = std::min(milliseconds(1000), pause * 2);
+    }
+  }
+
+  std::string client_id() const override { return options_.client_id; }
+
+  RequestStats stats() const override { return transport_.stats(); }
+
+ private:
+  Json get_json(const ApiRequest& request) { return parse_json(transport_.send(request), request); }
+
+  ClientOptions options_;
+  mutable HttpTransport transport_;
+};
+
+}  // namespace
+
+std::unique_ptr<FlowApi> make_http_flow_api(const ClientOptions& options) {
+  ClientOptions checked = options;
+  if (checked.api_url.empty()) throw std::invalid_argument("no API URL: give a region or an API URL");
+  while (checked.api_url.size() > 1 && checked.api_url.back() == '/') checked.api_url.pop_back();
+  if (checked.login_url.empty()) checked.login_url = checked.api_url;
+  while (checked.login_url.size() > 1 && checked.login_url.back() == '/') checked.login_url.pop_back();
+  check_api_url(checked.api_url);
+  check_api_url(checked.login_url);
+  if (checked.client_id.empty()) throw std::invalid_argument("no OAuth client id (GENESYSCLOUD_OAUTHCLIENT_ID)");
+  if (checked.client_secret.empty())
+    throw std::invalid_argument("no OAuth client secret (GENESYSCLOUD_OAUTHCLIENT_SECRET)");
+  if (checked.token_pool < 1 || checked.token_pool > 50)
+    throw std::invalid_argument("token pool size must be 1-50, got " + std::to_string(checked.token_pool));
+  checked.parallelism = std::max(1, checked.parallelism);
+  return std::make_unique<HttpFlowApi>(checked);
+}
+
+}  // namespace flowlink::genesys

@@ -1,0 +1,69 @@
+// An authenticated API call: token from the pool (round-robin), one renewal
+// on 401, retries per RetryPolicy, and an ApiError naming the call and flow
+// for anything but 2xx. Secrets and tokens are scrubbed from error text.
+
+#include "genesys/http_transport.hpp"
+
+#include "genesys/http_wire.hpp"
+#include "genesys/retry_policy.hpp"
+#include "genesys/token_source.hpp"
+
+namespace flowlink::genesys {
+
+struct HttpTransport::Impl {
+  explicit Impl(const ClientOptions& options)
+      : limit(options.parallelism),
+        api(options.api_url, options.timeout, limit, stats),
+        login(options.login_url.empty() ? options.api_url : options.login_url, options.timeout, limit, stats),
+        policy(options.max_retries, options.retry_base, options.retry_budget),
+        tokens(login, policy, stats, options.client_id, options.client_secret, options.token_pool) {}
+
+  WireResponse attempt(const WireRequest& base) {
+    std::size_t slot = tokens.next_slot();
+    std::string token = tokens.token(slot);
+    WireResponse answer = send_with_token(base, token);
+    if (answer.status == 401) {
+      // The token expired early or was revoked: renew it once.
+      tokens.invalidate(slot, token);
+      token = tokens.token(slot);
+      answer = send_with_token(base, token);
+    }
+    return answer;
+  }
+
+  WireResponse send_with_token(WireRequest request, const std::string& token) {
+    request.headers.emplace_back("Authorization", "Bearer " + token);
+    return api.send(request);
+  }
+
+  StatsCounters stats;
+  Semaphore limit;
+  HttpWire api;
+  HttpWire login;
+  RetryPolicy policy;
+  TokenSource tokens;
+};
+
+HttpTransport::HttpTransport(const ClientOptions& options) : impl_(std::make_unique<Impl>(options)) {}
+HttpTransport::~HttpTransport() = default;
+
+std::string HttpTransport::send(const ApiRequest& request) {
+  WireRequest wire;
+  wire.method = request.method;
+  wire.path_and_query = request.query.empty() ? request.path : request.path + "?" + request.query;
+  wire.body = request.body;
+  if (!request.body.empty()) wire.content_type = "application/json";
+
+  std::string call = request.method + " " + request.path;
+  RetriedAnswer result = send_with_retries(impl_->policy, impl_->stats, [&] { return impl_->attempt(wire); });
+  if (result.answer.ok()) return std::move(result.answer.body);
+  std::string note;
+  if (result.gave_up)
+    note = "gave up after " + std::to_string(result.attempts) + " attempts";
+  auto redactor = [this](std::string text) { return impl_->tokens.redact(std::move(text)); };
+  throw api_error_from_answer(call, request.flow, result.answer, redactor, note);
+}
+
+RequestStats HttpTransport::stats() const { return impl_->stats.snapshot(); }
+
+}  // namespace flowlink::genesys

@@ -1,0 +1,17 @@
+#pragma once
+// JSON -> the flow_api.hpp model. Genesys answers flow types UPPERCASE; the
+// model keeps them lowercase (the spelling the list query uses).
+
+#include <string>
+
+#include "genesys/flow_api.hpp"
+
+namespace flowlink::genesys {
+
+std::string lowercase(std::string text);
+
+FlowVersionInfo version_from_json(const Json& json);
+Operation operation_from_json(const Json& json);
+Flow flow_from_json(const Json& json);
+
+}  // namespace flowlink::genesys

@@ -1,0 +1,75 @@
+// Exponential backoff with full jitter (wait a random time in
+// [0, min(cap, base * 2^n)]), never shorter than the server's Retry-After,
+// bounded by a retry count and by the total time spent waiting.
+
+#include "genesys/retry_policy.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+namespace flowlink::genesys {
+
+using std::chrono::milliseconds;
+
+RetryPolicy::RetryPolicy(int max_retries, milliseconds base, milliseconds budget, milliseconds cap,
+                         std::uint64_t seed)
+    : max_retries_(std::max(0, max_retries)),
+      base_(std::max(milliseconds(1), base)),
+      budget_(std::max(milliseconds(0), budget)),
+      cap_(std::max(base_, cap)),
+      random_(seed) {}
+
+bool RetryPolicy::retryable(int status) { return status == 0 || status == 429 || (status >= 500 && status <= 599); }
+
+std::optional<milliseconds> RetryPolicy::parse_retry_after(const std::string& header) {
+  if (header.empty()) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    double seconds = std::stod(header, &used);
+    if (used != header.size() || !std::isfinite(seconds) || seconds < 0) return std::nullopt;
+    return milliseconds(static_cast<long long>(std::ceil(seconds * 1000.0)));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<milliseconds> RetryPolicy::next_delay(int retries_done, int status,
+                                                    std::optional<milliseconds> retry_after,
+                                                    milliseconds waited_so_far) {
+  if (!retryable(status) || retries_done >= max_retries_) return std::nullopt;
+  // base * 2^n, computed without overflow: past the cap it stays at the cap.
+  milliseconds ceiling = cap_;
+  if (retries_done < 30) ceiling = std::min(cap_, milliseconds(base_.count() * (1LL << retries_done)));
+  milliseconds delay;
+  {
+    std::lock_guard lock(mutex_);
+    std::uniform_int_distribution<long long> pick(0, ceiling.count());
+    delay = milliseconds(pick(random_));
+  }
+  if (retry_after) delay = std::max(delay, *retry_after);
+  if (waited_so_far + delay > budget_) return std::nullopt;
+  return delay;
+}
+
+RetriedAnswer send_with_retries(RetryPolicy& policy, StatsCounters& stats,
+                                const std::function<WireResponse()>& attempt) {
+  RetriedAnswer result;
+  milliseconds waited{0};
+  for (;;) {
+    result.answer = attempt();
+    ++result.attempts;
+    if (result.answer.ok() || !RetryPolicy::retryable(result.answer.status)) return result;
+    auto delay = policy.next_delay(result.attempts - 1, result.answer.status,
+                                   RetryPolicy::parse_retry_after(result.answer.retry_after), waited);
+    if (!delay) {
+      result.gave_up = true;
+      return result;
+    }
+    ++stats.retries;
+    std::this_thread::sleep_for(*delay);
+    waited += *delay;
+  }
+}
+
+}  // namespace flowlink::genesys

@@ -1,0 +1,55 @@
+#pragma once
+// When to retry a failed HTTP exchange and how long to wait first:
+// exponential backoff with full jitter, at least Retry-After, a bounded number
+// of retries and a bounded total wait. Retries 429, 5xx and no-answer (status
+// 0); never other 4xx (the one 401 token refresh lives in HttpTransport).
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "genesys/http_wire.hpp"
+
+namespace flowlink::genesys {
+
+class RetryPolicy {
+ public:
+  RetryPolicy(int max_retries, std::chrono::milliseconds base, std::chrono::milliseconds budget,
+              std::chrono::milliseconds cap = std::chrono::seconds(30), std::uint64_t seed = std::random_device{}());
+
+  static bool retryable(int status);  // 0, 429, 5xx
+  // "3" or "1.5" seconds; nullopt for anything else (HTTP dates are not used by Genesys).
+  static std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& header);
+
+  // The wait before retry number retries_done+1, or nullopt to give up:
+  // not retryable, out of retries, or the wait would overrun the budget.
+  std::optional<std::chrono::milliseconds> next_delay(int retries_done, int status,
+                                                      std::optional<std::chrono::milliseconds> retry_after,
+                                                      std::chrono::milliseconds waited_so_far);
+
+  int max_retries() const { return max_retries_; }
+  std::chrono::milliseconds budget() const { return budget_; }
+
+ private:
+  int max_retries_;
+  std::chrono::milliseconds base_, budget_, cap_;
+  std::mutex mutex_;
+  std::mt19937_64 random_;
+};
+
+struct RetriedAnswer {
+  WireResponse answer;  // the last one
+  int attempts = 0;
+  bool gave_up = false;  // a retryable failure that was not retried any more
+};
+
+// Runs `attempt` until it answers 2xx or a non-retryable status, or the
+// policy gives up. Sleeps between attempts; counts retries in `stats`.
+RetriedAnswer send_with_retries(RetryPolicy& policy, StatsCounters& stats,
+                                const std::function<WireResponse()>& attempt);
+
+}  // namespace flowlink::genesys

@@ -114,7 +114,8 @@ std::optional<flowdoc::ActionSelector> read_anchor(YamlReader& reader, const Map
     if (value) selector.type = *value;
   }
   if (map->entries.empty()) {
-    reader.error(entry.value_location, entry.path, "expected at least one of 'name', 'trackingId', 'type'");
+    if (map->rejected.empty())
+      reader.error(entry.value_location, entry.path, "expected at least one of 'name', 'trackingId', 'type'");
     return std::nullopt;
   }
   if (!ok) return std::nullopt;
@@ -137,6 +138,7 @@ std::optional<Placement> read_placement(YamlReader& reader, const MapEntry& entr
   }
   auto map = reader.map(entry.value, entry.value_location, entry.path, expected, &kAtKeys);
   if (!map) return std::nullopt;
+  if (map->entries.empty() && !map->rejected.empty()) return std::nullopt;  // already reported
   if (map->entries.size() != 1) {
     std::vector<std::string> given;
     for (const auto& e : map->entries) given.push_back(e.key);
@@ -290,7 +292,10 @@ std::optional<Rule> read_rule(YamlReader& reader, const YamlReader::Item& item,
       has_work = true;
     }
   }
-  if (!has_work)
+  bool misspelt_work = std::any_of(map->rejected.begin(), map->rejected.end(), [](const auto& r) {
+    return r.second == "ensure" || r.second == "remove";
+  });
+  if (!has_work && !misspelt_work)
     reader.error(item.location, item.path, "the rule neither ensures nor removes a module; add 'ensure' or 'remove'");
   return rule;
 }

@@ -9,8 +9,8 @@
 
 namespace flowlink::manifest::detail {
 
-// Levenshtein distance over bytes, ASCII case folded: "casesensitive" is one
-// edit away from nothing, so case slips cost nothing.
+// Edit distance (Levenshtein plus adjacent transpositions) over bytes, ASCII
+// case folded so that case slips ("casesensitive") cost nothing.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The closest candidate within a tolerance that grows with the word's length

@@ -125,6 +125,7 @@ std::optional<MapView> YamlReader::map(const YAML::Node& node, const SourceLocat
     }
     if (allowed && std::find(allowed->begin(), allowed->end(), key) == allowed->end()) {
       error(key_location, entry_path, "unknown key '" + key + "';" + suggestion_suffix(key, *allowed));
+      view.rejected.emplace_back(key, closest(key, *allowed).value_or(""));
       continue;
     }
     MapEntry entry;
@@ -141,6 +142,8 @@ std::optional<MapView> YamlReader::map(const YAML::Node& node, const SourceLocat
 
 const MapEntry* YamlReader::require(const MapView& map, std::string_view key, std::string_view expected) {
   if (const MapEntry* entry = map.find(key)) return entry;
+  for (const auto& [written, meant] : map.rejected)
+    if (meant == key) return nullptr;  // already reported as a misspelling of `key`
   error(map.location, map.path,
         "missing required key '" + std::string(key) + "' (" + std::string(expected) + ")");
   return nullptr;

@@ -34,6 +34,9 @@ struct MapView {
   std::vector<MapEntry> entries;   // in document order, duplicates dropped
   SourceLocation location;
   std::string path;
+  // Keys reported as unknown, with the known key each was taken for (empty
+  // if none): a misspelt required key is then not also reported missing.
+  std::vector<std::pair<std::string, std::string>> rejected;
   const MapEntry* find(std::string_view key) const;
 };
 

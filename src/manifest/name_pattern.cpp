@@ -60,8 +60,8 @@ struct GlobToken {
   bool negated = false;                               // Class
 };
 
-// Parses a glob. Returns false (with `problem`) for an unterminated class or
-// a trailing backslash.
+// Parses a glob. Returns false (with `problem`) for an unterminated class, a
+// reversed range or a trailing backslash.
 bool parse_glob(const std::u32string& pattern, std::vector<GlobToken>& tokens, std::string& problem) {
   std::size_t i = 0;
   while (i < pattern.size()) {
@@ -111,6 +111,10 @@ bool parse_glob(const std::u32string& pattern, std::vector<GlobToken>& tokens, s
             if (j >= pattern.size()) break;
             hi = pattern[j++];
           }
+        }
+        if (hi < lo) {
+          problem = "has a reversed range in '[...]' (write the lower character first, e.g. 'a-z')";
+          return false;
         }
         token.ranges.emplace_back(lo, hi);
       }

@@ -12,8 +12,8 @@ namespace flowlink::manifest::detail {
 // "regex:..." -> Regex with the prefix stripped, anything else -> Glob.
 NamePattern make_pattern(const std::string& written, bool case_sensitive, SourceLocation location);
 
-// Why the pattern can never work (invalid regex, unterminated '[', trailing
-// '\'), or nothing if it is well formed.
+// Why the pattern can never work (invalid regex, unterminated '[', reversed
+// range, trailing '\'), or nothing if it is well formed.
 std::optional<std::string> pattern_syntax_error(const NamePattern& pattern);
 
 }  // namespace flowlink::manifest::detail

@@ -287,3 +287,33 @@ TEST_CASE("locations and errors print as file:line:col") {
   CHECK(ManifestError{{"m.yaml", 3, 7}, "rules[0].at", "expected x"}.str() == "m.yaml:3:7: rules[0].at: expected x");
   CHECK(ManifestError{{"m.yaml", 1, 1}, "", "bad"}.str() == "m.yaml:1:1: bad");
 }
+
+TEST_CASE("glob escapes survive YAML quoting as documented") {
+  // Plain and single-quoted YAML keep '\' as is; double quotes need '\\'.
+  LoadResult result = parse_manifest(R"(apiVersion: flowlink/v1
+modules:
+  m: {name: M}
+rules:
+  - name: r
+    flows:
+      types: [inboundcall]
+      include:
+        - 'Flow\[1\]'
+        - "Promo\\*"
+        - Plain\?
+    ensure: [{module: m}]
+)",
+                                     "escapes.yaml");
+  INFO(testing::all_errors(result));
+  REQUIRE(result.ok());
+  const FlowSelector& flows = result.state.rules[0].flows;
+  CHECK(flows.include[0].text == "Flow\\[1\\]");
+  CHECK(flows.include[1].text == "Promo\\*");
+  CHECK(flows.include[2].text == "Plain\\?");
+  CHECK(flows.matches("inboundcall", "Flow[1]"));
+  CHECK_FALSE(flows.matches("inboundcall", "Flow1"));
+  CHECK(flows.matches("inboundcall", "Promo*"));
+  CHECK_FALSE(flows.matches("inboundcall", "Promo_2024"));
+  CHECK(flows.matches("inboundcall", "Plain?"));
+  CHECK_FALSE(flows.matches("inboundcall", "Plain!"));
+}

@@ -168,8 +168,16 @@ class Document {
 
  private:
   Document(Json json, std::string source);
+  void require_sound_before_edit(const char* edit) const;
+  void require_sound_after_edit(const Json& edited, const std::string& action_id, const char* edit) const;
+
   Json json_;
   std::string source_;
+  // Whether manifest / manifest.commonModuleFlow existed when parsed: an edit
+  // that empties commonModuleFlow removes those keys only if flowlink added
+  // them, so that insert then remove gives back the original document.
+  bool had_manifest_ = true;
+  bool had_common_module_flow_ = true;
 };
 
 // An Architect export file (*.i3InboundFlow, *.i3CommonModule, ...) is the

@@ -1,0 +1,95 @@
+#pragma once
+// The applier: executes a Plan against a live org, one flow at a time per
+// worker, safely:
+//   plan errors -> not applied (failed, the plan's error); no edits -> unchanged
+//   locked by someone else -> skipped (or, with force_unlock, unlocked first)
+//   check out -> re-read -> fingerprint differs from the plan's -> skipped as
+//   stale (lock released, their edit kept) -> back up the original under
+//   .flowlink/backups/<flowId>/<observed_version>-<UTC>.json -> apply the edits
+//   -> save a version -> check in (wait) -> publish if the plan says (wait) ->
+//   verify: re-read and re-plan the flow, it must plan to no edits.
+// Whatever fails after the check-out, the flow is reverted (unlocked when
+// nothing was saved or the revert fails): flowlink never leaves a flow locked.
+// Every step is appended to .flowlink/journal.jsonl, one JSON object a line.
+// Re-running converges: a second plan + apply finds nothing to do.
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "flowdoc/document.hpp"
+#include "genesys/flow_api.hpp"
+#include "manifest/desired_state.hpp"
+#include "plan/plan.hpp"
+#include "plan/planner.hpp"
+
+namespace flowlink::apply {
+
+using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+struct ApplyOptions {
+  std::filesystem::path work_dir = ".";  // .flowlink/ (backups, journal) is made here
+  bool force_unlock = false;             // break other people's locks instead of skipping
+  std::chrono::milliseconds operation_timeout{120000};  // per check-in / publish
+  int parallelism = 4;                   // flows applied at once
+  flowdoc::IdSource ids;                 // ids of new actions; empty: random UUIDs
+  Clock now;                             // journal and backup timestamps; empty: system clock
+  std::ostream* progress = nullptr;      // a line per step, for people; null: quiet
+  std::string run_id;                    // empty: derived from the time and a random suffix
+  // Options for the verification re-plan (require_published_modules, ...).
+  plan::PlanOptions plan_options;
+  // The common modules to verify against (as read_org read them); null: the
+  // applier reads them itself (source::read_modules), only if a flow has edits.
+  const std::vector<plan::ObservedFlow>* modules = nullptr;
+};
+
+struct FlowOutcome {
+  enum class Status { Applied, Unchanged, SkippedStale, SkippedLocked, Failed };
+  std::string flow_id;
+  std::string flow_name;
+  std::string flow_type;
+  Status status = Status::Unchanged;
+  std::string step;    // Failed / Skipped: the step that stopped it ("checkin", "verification", ...)
+  std::string reason;  // Failed / Skipped: why, e.g. "locked by Alice (user u-1)"
+  int edits = 0;       // edits the plan asked for
+  std::string version_before;  // the plan's observed_version
+  std::string version_after;   // the checked-in (or published) version after apply
+  std::string saved_version;   // the version our save created
+  bool published = false;      // a publish was done and succeeded
+  std::string backup_path;     // where the original document was kept
+  std::vector<std::string> cleanup_errors;  // revert/unlock problems (the flow may still be locked)
+};
+
+struct ApplyReport {
+  std::string run_id;
+  std::string journal_path;
+  std::vector<FlowOutcome> flows;       // in plan order
+  std::vector<std::string> plan_errors; // plan-wide errors carried over
+  genesys::RequestStats stats;          // requests this apply made
+  std::chrono::milliseconds elapsed{0};
+
+  int count(FlowOutcome::Status status) const;
+  // True when nothing failed and nothing was skipped as stale or locked, and
+  // the plan had no plan-wide error.
+  bool ok() const;
+  // The CLI's exit code for apply: 0 when ok(), else 1.
+  int exit_code() const { return ok() ? 0 : 1; }
+};
+
+ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const manifest::DesiredState& desired,
+                       const ApplyOptions& options);
+
+const char* to_string(FlowOutcome::Status status);  // "applied", "unchanged", "skipped_stale", ...
+
+// Human summary: one line per flow that was not unchanged, then totals and
+// request stats.
+std::string render_apply_text(const ApplyReport& report);
+nlohmann::ordered_json apply_report_to_json(const ApplyReport& report);
+std::string render_apply_json(const ApplyReport& report);  // dump(2) + "\n"
+
+}  // namespace flowlink::apply

@@ -1,0 +1,120 @@
+// The apply report: counts, the exit rule, the human and JSON renderings.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "apply/applier.hpp"
+
+namespace flowlink::apply {
+
+const char* to_string(FlowOutcome::Status status) {
+  switch (status) {
+    case FlowOutcome::Status::Applied: return "applied";
+    case FlowOutcome::Status::Unchanged: return "unchanged";
+    case FlowOutcome::Status::SkippedStale: return "skipped_stale";
+    case FlowOutcome::Status::SkippedLocked: return "skipped_locked";
+    case FlowOutcome::Status::Failed: return "failed";
+  }
+  return "?";
+}
+
+int ApplyReport::count(FlowOutcome::Status status) const {
+  return static_cast<int>(
+      std::count_if(flows.begin(), flows.end(), [&](const FlowOutcome& f) { return f.status == status; }));
+}
+
+bool ApplyReport::ok() const {
+  return plan_errors.empty() && count(FlowOutcome::Status::Failed) == 0 &&
+         count(FlowOutcome::Status::SkippedStale) == 0 && count(FlowOutcome::Status::SkippedLocked) == 0;
+}
+
+namespace {
+
+std::string versions(const FlowOutcome& flow) {
+  if (flow.version_after.empty()) return flow.version_before.empty() ? "" : "version " + flow.version_before;
+  return fmt::format("version {} -> {}", flow.version_before.empty() ? "?" : flow.version_before, flow.version_after);
+}
+
+std::string flow_line(const FlowOutcome& flow) {
+  const std::string who = fmt::format("{} ({}, {})", flow.flow_name, flow.flow_type, flow.flow_id);
+  switch (flow.status) {
+    case FlowOutcome::Status::Applied: {
+      std::string line = fmt::format("  ~ {}: applied {} edit(s), {}", who, flow.edits, versions(flow));
+      if (flow.published) line += ", published";
+      return line;
+    }
+    case FlowOutcome::Status::Unchanged: return fmt::format("  = {}: unchanged", who);
+    case FlowOutcome::Status::SkippedStale: return fmt::format("  ! {}: skipped (stale): {}", who, flow.reason);
+    case FlowOutcome::Status::SkippedLocked: return fmt::format("  ! {}: skipped (locked): {}", who, flow.reason);
+    case FlowOutcome::Status::Failed: return fmt::format("  x {}: failed at {}: {}", who, flow.step, flow.reason);
+  }
+  return who;
+}
+
+}  // namespace
+
+std::string render_apply_text(const ApplyReport& report) {
+  std::string out = fmt::format("Apply run {}\n", report.run_id);
+  for (const auto& error : report.plan_errors) out += fmt::format("  x plan error: {}\n", error);
+  for (const auto& flow : report.flows) {
+    if (flow.status == FlowOutcome::Status::Unchanged) continue;
+    out += flow_line(flow) + "\n";
+    for (const auto& error : flow.cleanup_errors)
+      out += fmt::format("      could not release the lock ({}); check the flow in Architect\n", error);
+  }
+  out += fmt::format("Summary: {} applied, {} unchanged, {} skipped as stale, {} skipped as locked, {} failed.\n",
+                     report.count(FlowOutcome::Status::Applied), report.count(FlowOutcome::Status::Unchanged),
+                     report.count(FlowOutcome::Status::SkippedStale), report.count(FlowOutcome::Status::SkippedLocked),
+                     report.count(FlowOutcome::Status::Failed));
+  out += fmt::format("Requests: {} ({} retried, {} rate-limited, {} server errors, {} token requests) in {:.1f}s.\n",
+                     report.stats.requests, report.stats.retries, report.stats.rate_limited,
+                     report.stats.server_errors, report.stats.token_requests, report.elapsed.count() / 1000.0);
+  out += fmt::format("Journal: {}\n", report.journal_path);
+  return out;
+}
+
+nlohmann::ordered_json apply_report_to_json(const ApplyReport& report) {
+  using Json = nlohmann::ordered_json;
+  Json json;
+  json["run_id"] = report.run_id;
+  json["ok"] = report.ok();
+  json["summary"] = Json{{"applied", report.count(FlowOutcome::Status::Applied)},
+                         {"unchanged", report.count(FlowOutcome::Status::Unchanged)},
+                         {"skipped_stale", report.count(FlowOutcome::Status::SkippedStale)},
+                         {"skipped_locked", report.count(FlowOutcome::Status::SkippedLocked)},
+                         {"failed", report.count(FlowOutcome::Status::Failed)}};
+  json["plan_errors"] = report.plan_errors;
+  Json flows = Json::array();
+  for (const auto& flow : report.flows) {
+    Json f;
+    f["id"] = flow.flow_id;
+    f["name"] = flow.flow_name;
+    f["type"] = flow.flow_type;
+    f["outcome"] = to_string(flow.status);
+    if (!flow.step.empty()) f["step"] = flow.step;
+    if (!flow.reason.empty()) f["reason"] = flow.reason;
+    f["edits"] = flow.edits;
+    f["version_before"] = flow.version_before;
+    f["version_after"] = flow.version_after;
+    if (!flow.saved_version.empty()) f["saved_version"] = flow.saved_version;
+    f["published"] = flow.published;
+    if (!flow.backup_path.empty()) f["backup"] = flow.backup_path;
+    if (!flow.cleanup_errors.empty()) f["cleanup_errors"] = flow.cleanup_errors;
+    flows.push_back(std::move(f));
+  }
+  json["flows"] = std::move(flows);
+  json["requests"] = Json{{"total", report.stats.requests},
+                          {"retries", report.stats.retries},
+                          {"rate_limited", report.stats.rate_limited},
+                          {"server_errors", report.stats.server_errors},
+                          {"token_requests", report.stats.token_requests}};
+  json["elapsed_ms"] = report.elapsed.count();
+  json["journal"] = report.journal_path;
+  return json;
+}
+
+std::string render_apply_json(const ApplyReport& report) {
+  return apply_report_to_json(report).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace flowlink::apply

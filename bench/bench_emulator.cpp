@@ -1,0 +1,272 @@
+// bench_emulator: how fast flowlink-emulator seeds and answers on an org of
+// FLOWS flows of DOC_KB KB each, on loopback.
+//
+// House rule: figures are ratios against baselines measured in the same run
+// (a raw-socket HTTP floor inside this program and the emulator's own
+// /_emulator/health), never timed assertions. The issue's targets (>= 2,000
+// requests/s, seeding < 30 s) are printed as ratios too.
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "http_load.hpp"
+#include "org_generator.hpp"
+#include "util/encoding.hpp"
+
+namespace fs = std::filesystem;
+using namespace flowlink::bench;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr double kTargetRequestsPerSecond = 2000;
+constexpr double kTargetSeedSeconds = 30;
+
+struct Child {
+  pid_t pid = -1;
+  ~Child() { stop(); }
+  void stop() {
+    if (pid <= 0) return;
+    ::kill(pid, SIGTERM);
+    for (int i = 0; i < 100; ++i) {
+      if (::waitpid(pid, nullptr, WNOHANG) == pid) { pid = -1; return; }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    pid = -1;
+  }
+  bool alive() {
+    if (pid <= 0) return false;
+    if (::waitpid(pid, nullptr, WNOHANG) == 0) return true;
+    pid = -1;  // exited and reaped
+    return false;
+  }
+};
+
+pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    FILE* out = std::fopen(log.c_str(), "w");
+    if (out) {
+      ::dup2(fileno(out), 1);
+      ::dup2(fileno(out), 2);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    std::perror("execv");
+    ::_exit(127);
+  }
+  return pid;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A field of /proc/PID/status in kB ("VmHWM", "VmRSS"); -1 when unreadable.
+long proc_status_kb(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+  return -1;
+}
+
+// utime + stime of a process, in seconds.
+double cpu_seconds(pid_t pid) {
+  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(stat.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; rest >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) { stime = std::stoull(field); break; }
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+struct Row {
+  std::string name;
+  LoadResult result;
+  double server_cpu = -1;  // cores the emulator used during the run
+};
+
+void print_table(const std::vector<Row>& rows, double floor_rps, double health_rps) {
+  std::printf("\n%-48s %10s %9s %7s %9s %9s %10s %8s\n", "endpoint", "req/s", "MB/s", "cpu", "vs floor",
+              "vs health", "vs target", "non-200");
+  for (const auto& r : rows) {
+    double rps = r.result.per_second();
+    std::string cpu = r.server_cpu < 0 ? "-" : std::to_string(r.server_cpu).substr(0, 4);
+    std::printf("%-48s %10.0f %9.1f %7s %9.3f %9.3f %10.2f %8llu\n", r.name.c_str(), rps,
+                r.result.megabytes_per_second(), cpu.c_str(), rps / floor_rps, health_rps > 0 ? rps / health_rps : 0,
+                rps / kTargetRequestsPerSecond, static_cast<unsigned long long>(r.result.non_ok()));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Benchmark flowlink-emulator: seeding time and requests/s on a large org"};
+  std::string emulator, work, fixture = std::string(FLOWLINK_FIXTURES_DIR) + "/architect/cache-example.inboundcall.json";
+  int flows = 5000, doc_kb = 100, connections = 4;
+  double seconds = 5;
+  app.add_option("--emulator", emulator, "flowlink-emulator binary")->required();
+  app.add_option("--work", work, "work directory (org, state, logs)")->required();
+  app.add_option("--fixture", fixture, "flow configuration document the org is built from");
+  app.add_option("--flows", flows, "flows in the org");
+  app.add_option("--doc-kb", doc_kb, "size of each configuration document, KB");
+  app.add_option("--seconds", seconds, "duration of each measurement");
+  app.add_option("--connections", connections, "keep-alive connections (one thread each)");
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    const fs::path dir = fs::absolute(work);
+    const fs::path seed = dir / "org";
+    fs::create_directories(dir);
+
+    // The org is cached between runs: generating it is not the emulator's cost.
+    const std::string spec_line = "flows=" + std::to_string(flows) + " doc_kb=" + std::to_string(doc_kb) + " v1";
+    OrgSummary org;
+    if (read_file(dir / "org.spec") == spec_line && fs::exists(seed / "org.json")) {
+      auto listing = nlohmann::json::parse(read_file(seed / "org.json"));
+      for (const auto& e : listing) {
+        org.flow_ids.push_back(e["id"]);
+        if (e["type"] == "COMMONMODULE") org.module_ids.push_back(e["id"]);
+        org.total_bytes += fs::file_size(seed / e["file"].get<std::string>());
+      }
+      std::printf("org: reused %s (%d flows)\n", seed.c_str(), flows);
+    } else {
+      org = generate_org(OrgSpec{flows, doc_kb, 50, fixture, seed});
+      std::ofstream(dir / "org.spec") << spec_line;
+      std::printf("org: generated %zu flows (%zu common modules) in %.1f s\n", org.flow_ids.size(),
+                  org.module_ids.size(), org.seconds);
+    }
+    std::printf("org: %zu flows, %.1f MB, average document %.1f KB\n", org.flow_ids.size(), org.total_bytes / 1e6,
+                org.total_bytes / 1024.0 / static_cast<double>(org.flow_ids.size()));
+
+    const fs::path state = dir / "state", port_file = dir / "port", clients = dir / "clients.json";
+    fs::remove_all(state);
+    fs::remove(port_file);
+    const std::string client_id = "bench-client", secret = "bench-secret-" + std::to_string(::getpid());
+    std::ofstream(clients) << nlohmann::json::array(
+        {{{"id", client_id}, {"secret", secret}, {"name", "Benchmark client"}}}).dump();
+
+    // Seeding: from exec to the first healthy answer.
+    Child child;
+    const auto started = Clock::now();
+    child.pid = spawn({emulator, "--listen", "127.0.0.1:0", "--port-file", port_file.string(), "--state",
+                       state.string(), "--seed", seed.string(), "--clients", clients.string(), "--rate-limit", "0"},
+                      dir / "emulator.log");
+    int port = 0;
+    while (port == 0) {
+      if (!child.alive()) throw std::runtime_error("emulator exited while seeding; see " + (dir / "emulator.log").string());
+      if (Clock::now() - started > std::chrono::minutes(5)) throw std::runtime_error("emulator not up after 5 minutes");
+      std::string text = read_file(port_file);
+      if (!text.empty() && text.back() == '\n') {
+        port = std::stoi(text);
+        try {
+          if (http_once(port, "GET", "/_emulator/health", {}).status != 200) port = 0;
+        } catch (const std::exception&) {
+          port = 0;
+        }
+      }
+      if (port == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    const double seed_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    const long rss_after_seed = proc_status_kb(child.pid, "VmRSS");
+
+    auto token_answer = http_once(port, "POST", "/oauth/token",
+                                  {"Authorization: Basic " + flowlink::util::base64_encode(client_id + ":" + secret),
+                                   "Content-Type: application/x-www-form-urlencoded"},
+                                  "grant_type=client_credentials");
+    if (token_answer.status != 200) throw std::runtime_error("token: HTTP " + std::to_string(token_answer.status));
+    const std::string token = nlohmann::json::parse(token_answer.body)["access_token"];
+    const std::vector<std::string> auth = {"Authorization: Bearer " + token};
+
+    auto listed = http_once(port, "GET", "/api/v2/flows?pageSize=1", auth);
+    long long listed_total = listed.status == 200 ? nlohmann::json::parse(listed.body).value("total", -1LL) : -1;
+    if (listed_total != static_cast<long long>(org.flow_ids.size()))
+      std::printf("WARNING: the emulator lists %lld flows, the org has %zu\n", listed_total, org.flow_ids.size());
+
+    std::printf("\nseeding: %.2f s for %zu flows; target < %.0f s -> %.2f of the budget\n", seed_seconds,
+                org.flow_ids.size(), kTargetSeedSeconds, seed_seconds / kTargetSeedSeconds);
+    std::printf("load: %d keep-alive connections, %.0f s per endpoint, %u cores, rate limit off\n", connections, seconds,
+                std::thread::hardware_concurrency());
+
+    auto measure = [&](const std::string& name, int target_port, const PathPicker& pick,
+                       const std::vector<std::string>& headers, bool is_emulator) {
+      double cpu0 = is_emulator ? cpu_seconds(child.pid) : 0;
+      Row row{name, run_load(target_port, pick, headers, connections, seconds)};
+      if (is_emulator) row.server_cpu = (cpu_seconds(child.pid) - cpu0) / row.result.seconds;
+      std::printf("  measured %-46s %9.0f req/s\n", name.c_str(), row.result.per_second());
+      std::fflush(stdout);
+      return row;
+    };
+
+    std::vector<Row> rows;
+    {
+      FloorServer floor;
+      rows.push_back(measure("raw-socket floor (in this program)", floor.port(),
+                             [](std::mt19937_64&) { return std::string("/floor"); }, {}, false));
+    }
+    rows.push_back(measure("GET /_emulator/health", port, [](std::mt19937_64&) { return std::string("/_emulator/health"); },
+                           {}, true));
+    const size_t pages = (org.flow_ids.size() + 499) / 500;
+    rows.push_back(measure("GET /api/v2/flows?pageSize=500&pageNumber=rnd", port,
+                           [pages](std::mt19937_64& rng) {
+                             return "/api/v2/flows?pageSize=500&pageNumber=" + std::to_string(1 + rng() % pages);
+                           },
+                           auth, true));
+    const auto& ids = org.flow_ids;
+    rows.push_back(measure("GET /api/v2/flows/{rnd}/latestconfiguration", port,
+                           [&ids](std::mt19937_64& rng) {
+                             return "/api/v2/flows/" + ids[rng() % ids.size()] + "/latestconfiguration";
+                           },
+                           auth, true));
+    rows.push_back(measure("GET /api/v2/flows/{rnd}", port,
+                           [&ids](std::mt19937_64& rng) { return "/api/v2/flows/" + ids[rng() % ids.size()]; },
+                           auth, true));
+
+    const long hwm = proc_status_kb(child.pid, "VmHWM");
+    print_table(rows, rows[0].result.per_second(), rows[1].result.per_second());
+    std::printf("\n'vs floor': ratio to the raw-socket server in this program (the loopback + client floor);\n"
+                "'vs health': ratio to the emulator's cheapest answer; 'vs target': ratio to %.0f req/s;\n"
+                "'cpu': cores the emulator used during the run (the load generator shares the machine).\n",
+                kTargetRequestsPerSecond);
+    std::printf("\nemulator memory: %.0f MB resident after seeding, peak %.0f MB (VmHWM); org on disk %.0f MB\n",
+                rss_after_seed / 1024.0, hwm / 1024.0, org.total_bytes / 1e6);
+    child.stop();
+    for (const auto& r : rows)
+      if (r.result.non_ok() > 0) {
+        std::printf("NOTE: %s had %llu non-200 answers:", r.name.c_str(),
+                    static_cast<unsigned long long>(r.result.non_ok()));
+        for (const auto& [status, n] : r.result.statuses) std::printf(" %d x%llu", status, static_cast<unsigned long long>(n));
+        std::printf("\n");
+      }
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_emulator: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,2 +1,0 @@
-// Placeholder: this layer's first source file replaces it.
-namespace flowlink { [[maybe_unused]] static int placeholder_cli = 0; }

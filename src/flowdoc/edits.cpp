@@ -71,12 +71,21 @@ Target resolve_target(const Json& doc, const Graph& graph, const InsertionPoint&
   throw error_at(source, "", "unknown insertion point");
 }
 
-// Sets `action.nextAction` in place (keeping key order) or removes it.
+// Sets a moved call's nextAction in place, or removes it. A nextAction the
+// call did not have goes where make_call_action puts it (before uiMetaData),
+// so that a call moved away and back is the same document again.
 void set_next(Json& action, const std::optional<std::string>& next) {
-  if (next) {
+  if (!next) {
+    action.erase(kNextAction);
+  } else if (action.contains(kNextAction) || !action.contains("uiMetaData")) {
     action[kNextAction] = *next;
   } else {
-    action.erase(kNextAction);
+    Json rebuilt = Json::object();
+    for (auto it = action.begin(); it != action.end(); ++it) {
+      if (it.key() == "uiMetaData") rebuilt[kNextAction] = *next;
+      rebuilt[it.key()] = std::move(it.value());
+    }
+    action = std::move(rebuilt);
   }
 }
 

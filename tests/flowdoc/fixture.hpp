@@ -22,6 +22,17 @@ inline flowlink::flowdoc::Document load_fixture() {
   return flowlink::flowdoc::Document::parse(read_text(kFixturePath), kFixturePath);
 }
 
+// "" when equal, else where two (long) texts first differ: keeps failure
+// output readable where comparing whole documents would print 90 kB.
+inline std::string first_difference(const std::string& actual, const std::string& expected) {
+  if (actual == expected) return {};
+  std::size_t at = 0;
+  while (at < actual.size() && at < expected.size() && actual[at] == expected[at]) ++at;
+  std::size_t from = at < 60 ? 0 : at - 60;
+  return "at offset " + std::to_string(at) + ":\n  actual:   ..." + actual.substr(from, 160) +
+         "\n  expected: ..." + expected.substr(from, 160);
+}
+
 // Action ids in the fixture, by trackingId, for readable tests.
 namespace cache_example {
 inline const std::string kTask = "f73ccd2e-079f-4056-9ea2-1db2f5a807bd";

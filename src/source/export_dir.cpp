@@ -1,0 +1,176 @@
+// Observed flows from an export directory (see export_dir.hpp).
+#include "source/export_dir.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <string_view>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "flowdoc/document.hpp"
+
+namespace flowlink::source {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct IndexEntry {
+  std::string id;
+  std::string name;
+  std::string type;
+  std::string version;
+  bool published = true;
+};
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// Reads a whole file; throws std::runtime_error naming it.
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw std::runtime_error(fmt::format("{}: cannot read: {}", path.string(), std::strerror(errno)));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw std::runtime_error(fmt::format("{}: read failed", path.string()));
+  return text.str();
+}
+
+std::string string_member(const nlohmann::json& object, const char* key, const std::string& where) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return {};
+  if (!it->is_string()) throw std::runtime_error(fmt::format("{}: \"{}\" must be a string", where, key));
+  return it->get<std::string>();
+}
+
+// org.json: [{"file", "id", "name", "type", "published", "version"?}], by file name.
+std::map<std::string, IndexEntry> read_index(const fs::path& path) {
+  std::map<std::string, IndexEntry> index;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return index;
+  const std::string where = path.string();
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(read_file(path));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw std::runtime_error(fmt::format("{}: not JSON: {}", where, e.what()));
+  }
+  if (!json.is_array()) throw std::runtime_error(fmt::format("{}: expected an array of {{\"file\", \"id\", ...}}", where));
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const auto& item = json[i];
+    const std::string item_where = fmt::format("{}: [{}]", where, i);
+    if (!item.is_object()) throw std::runtime_error(fmt::format("{}: expected an object", item_where));
+    IndexEntry entry;
+    const std::string file = string_member(item, "file", item_where);
+    entry.id = string_member(item, "id", item_where);
+    if (file.empty() || entry.id.empty()) {
+      throw std::runtime_error(fmt::format("{}: \"file\" and \"id\" are required", item_where));
+    }
+    entry.name = string_member(item, "name", item_where);
+    entry.type = string_member(item, "type", item_where);
+    entry.version = string_member(item, "version", item_where);
+    if (auto it = item.find("published"); it != item.end() && !it->is_null()) {
+      if (!it->is_boolean()) throw std::runtime_error(fmt::format("{}: \"published\" must be true or false", item_where));
+      entry.published = it->get<bool>();
+    }
+    if (!index.emplace(file, std::move(entry)).second) {
+      throw std::runtime_error(fmt::format("{}: file '{}' is listed twice", item_where, file));
+    }
+  }
+  return index;
+}
+
+plan::ObservedFlow read_flow(const fs::path& path, const std::string& filename, const IndexEntry* entry) {
+  plan::ObservedFlow flow;
+  flow.id = entry ? entry->id : path.stem().string();
+  flow.version = entry ? entry->version : "";
+  flow.published = entry ? entry->published : true;
+  const std::string source = path.string();
+  try {
+    std::string text = read_file(path);
+    if (flowdoc::is_architect_export_name(filename)) text = flowdoc::decode_architect_export(text, source);
+    flow.document = flowdoc::Document::parse(text, source);
+    flow.name = flow.document->name();
+    flow.type = flow.document->type();
+  } catch (const std::exception& e) {
+    // One bad file must not hide the others: it becomes this flow's error.
+    flow.document.reset();
+    flow.load_error = e.what();
+    if (flow.load_error.find(source) == std::string::npos) flow.load_error = source + ": " + flow.load_error;
+    flow.name = entry && !entry->name.empty() ? entry->name : path.stem().string();
+    flow.type = entry && !entry->type.empty() ? entry->type : flow_type_from_export_name(filename);
+  }
+  return flow;
+}
+
+}  // namespace
+
+bool is_export_flow_file(const std::string& filename) {
+  if (filename == kOrgIndexFile) return false;
+  return ends_with(filename, ".json") || flowdoc::is_architect_export_name(filename);
+}
+
+std::string flow_type_from_export_name(const std::string& filename) {
+  // Architect's export extensions for the flow types flowlink meets.
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {".i3InboundFlow", "inboundcall"},
+      {".i3InboundChatFlow", "inboundchat"},
+      {".i3InboundShortMessageFlow", "inboundshortmessage"},
+      {".i3InboundEmailFlow", "inboundemail"},
+      {".i3InQueueCallFlow", "inqueuecall"},
+      {".i3InQueueEmailFlow", "inqueueemail"},
+      {".i3InQueueShortMessageFlow", "inqueueshortmessage"},
+      {".i3OutboundFlow", "outboundcall"},
+      {".i3SecureCallFlow", "securecall"},
+      {".i3CommonModule", "commonmodule"},
+      {".i3BotFlow", "bot"},
+      {".i3DigitalBotFlow", "digitalbot"},
+      {".i3SurveyInviteFlow", "surveyinvite"},
+      {".i3WorkflowFlow", "workflow"},
+  };
+  for (const auto& [extension, type] : kTypes) {
+    if (ends_with(filename, extension)) return type;
+  }
+  return {};
+}
+
+std::vector<plan::ObservedFlow> read_export_dir(const std::string& dir) {
+  const fs::path root(dir);
+  std::error_code ec;
+  if (!fs::exists(root, ec)) throw std::runtime_error(fmt::format("export directory '{}' does not exist", dir));
+  if (!fs::is_directory(root, ec)) throw std::runtime_error(fmt::format("export directory '{}' is not a directory", dir));
+
+  std::vector<std::pair<std::string, fs::path>> files;
+  fs::directory_iterator it(root, ec);
+  if (ec) throw std::runtime_error(fmt::format("export directory '{}' cannot be listed: {}", dir, ec.message()));
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) throw std::runtime_error(fmt::format("export directory '{}' cannot be listed: {}", dir, ec.message()));
+    std::string filename = it->path().filename().string();
+    if (!is_export_flow_file(filename)) continue;
+    std::error_code type_ec;
+    if (it->is_directory(type_ec)) continue;
+    files.emplace_back(std::move(filename), it->path());
+  }
+  std::sort(files.begin(), files.end());
+
+  const auto index = read_index(root / kOrgIndexFile);
+  std::vector<plan::ObservedFlow> flows;
+  flows.reserve(files.size());
+  for (const auto& [filename, path] : files) {
+    auto entry = index.find(filename);
+    flows.push_back(read_flow(path, filename, entry == index.end() ? nullptr : &entry->second));
+  }
+  return flows;
+}
+
+}  // namespace flowlink::source

@@ -1,0 +1,209 @@
+// read_export_dir: the committed example org and hand-made broken directories.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "flowdoc/document.hpp"
+#include "source/export_dir.hpp"
+
+namespace fs = std::filesystem;
+using flowlink::plan::ObservedFlow;
+using flowlink::source::read_export_dir;
+
+namespace {
+
+const std::string kExampleOrg = std::string(FLOWLINK_SOURCE_DIR) + "/examples/org";
+
+// A fresh directory under the system temp dir, removed when the test ends.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "flowlink-export-dir-XXXXXX").string();
+    path = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name, std::ios::binary) << text;
+  }
+};
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+const ObservedFlow& find_flow(const std::vector<ObservedFlow>& flows, const std::string& name) {
+  for (const auto& flow : flows) {
+    if (flow.name == name) return flow;
+  }
+  FAIL("no flow named " << name);
+  throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("examples/org: every flow loads, checks clean, and the org is big and varied") {
+  const auto flows = read_export_dir(kExampleOrg);
+  std::set<std::string> types;
+  int modules = 0;
+  for (const auto& flow : flows) {
+    CAPTURE(flow.name);
+    REQUIRE_MESSAGE(flow.document.has_value(), flow.load_error);
+    CHECK(flow.load_error.empty());
+    const auto problems = flow.document->check();
+    for (const auto& problem : problems) MESSAGE(flow.name << ": " << problem.where << ": " << problem.message);
+    CHECK(problems.empty());
+    types.insert(flow.type);
+    if (flow.type == "commonmodule") ++modules;
+  }
+  CHECK(flows.size() >= 40);
+  CHECK(types.size() - (modules > 0 ? 1 : 0) >= 3);  // consumer types, modules aside
+  CHECK(modules >= 4);
+}
+
+TEST_CASE("examples/org: ids, names and types agree with org.json; files are read in name order") {
+  const auto flows = read_export_dir(kExampleOrg);
+  const auto index = nlohmann::json::parse(read_text(fs::path(kExampleOrg) / "org.json"));
+  REQUIRE(index.size() == flows.size());
+  std::map<std::string, nlohmann::json> by_id;
+  for (const auto& entry : index) by_id[entry["id"].get<std::string>()] = entry;
+  for (std::size_t i = 0; i < flows.size(); ++i) {
+    CAPTURE(flows[i].name);
+    REQUIRE(by_id.count(flows[i].id) == 1);
+    CHECK(by_id[flows[i].id]["name"] == flows[i].name);
+    CHECK(by_id[flows[i].id]["type"] == flows[i].type);
+    CHECK(flows[i].published);
+    if (i > 0) CHECK(flows[i - 1].document->source() < flows[i].document->source());
+  }
+}
+
+TEST_CASE("examples/org: plain JSON and Architect exports both read, unicode and glob characters in names") {
+  const auto flows = read_export_dir(kExampleOrg);
+  const auto& billing = find_flow(flows, "Inbound_Support_Billing");  // a .json file
+  CHECK(billing.document->source().ends_with(".json"));
+  const auto& zurich = find_flow(flows, "Inbound_Support_Z\xC3\xBCrich");  // an export file
+  CHECK(zurich.document->source().ends_with(".i3InboundFlow"));
+  CHECK(find_flow(flows, "Inbound_Support_[Legacy]").type == "inboundcall");
+  CHECK(find_flow(flows, "Chat_Support_Web").type == "inboundchat");
+  CHECK(find_flow(flows, "SMS_Support_Inbound").type == "inboundshortmessage");
+  CHECK(find_flow(flows, "InQueue_Support_Standard").type == "inqueuecall");
+}
+
+TEST_CASE("examples/org: module calls name modules of the org by id and name, within their interfaces") {
+  const auto flows = read_export_dir(kExampleOrg);
+  std::map<std::string, const ObservedFlow*> modules;
+  for (const auto& flow : flows) {
+    if (flow.type == "commonmodule") modules[flow.id] = &flow;
+  }
+  const auto& validation = find_flow(flows, "Common_Validation_Module").document->module_interface();
+  CHECK(validation.inputs == std::vector<std::string>{"Common.CallerAni", "Common.Dnis"});
+  CHECK(validation.outputs == std::vector<std::string>{"Common.IsValid", "Common.CustomerId"});
+
+  int calls = 0, callers = 0;
+  for (const auto& flow : flows) {
+    const auto found = flow.document->module_calls();
+    if (flow.type == "commonmodule") {
+      CHECK_MESSAGE(found.empty(), flow.name << ": a module cannot call a module");
+      continue;
+    }
+    if (!found.empty()) ++callers;
+    for (const auto& call : found) {
+      CAPTURE(flow.name);
+      CAPTURE(call.action_name);
+      ++calls;
+      REQUIRE(modules.count(call.module_id) == 1);
+      const auto& module = *modules[call.module_id];
+      CHECK(module.name == call.module_name);
+      const auto interface = module.document->module_interface();
+      for (const auto& [name, value] : call.inputs) {
+        CHECK(std::find(interface.inputs.begin(), interface.inputs.end(), name) != interface.inputs.end());
+      }
+      for (const auto& [name, value] : call.outputs) {
+        CHECK(std::find(interface.outputs.begin(), interface.outputs.end(), name) != interface.outputs.end());
+      }
+    }
+  }
+  CHECK(calls >= 30);
+  CHECK(callers >= 25);
+}
+
+TEST_CASE("a file that does not decode becomes that flow's error; the others are read") {
+  TempDir dir;
+  const auto good = read_text(fs::path(kExampleOrg) / "Chat_Support_Mobile.json");
+  dir.write("Chat_Support_Mobile.json", good);
+  dir.write("Broken_Flow.i3InboundFlow", "this is not base64 !!!");
+  dir.write("Not_Json.json", "{\"name\": ");
+  dir.write("README.md", "# not a flow");
+  dir.write("notes.txt", "ignored");
+  dir.write("org.json", R"([{"file": "Broken_Flow.i3InboundFlow", "id": "broken-id", "name": "Broken Flow",
+                           "type": "inboundcall", "published": false, "version": "7.0"}])");
+
+  const auto flows = read_export_dir(dir.path.string());
+  REQUIRE(flows.size() == 3);
+  // Sorted by file name: Broken_Flow, Chat_Support_Mobile, Not_Json.
+  CHECK(flows[0].id == "broken-id");
+  CHECK(flows[0].name == "Broken Flow");
+  CHECK(flows[0].type == "inboundcall");
+  CHECK(flows[0].version == "7.0");
+  CHECK_FALSE(flows[0].published);
+  CHECK_FALSE(flows[0].document.has_value());
+  CHECK(flows[0].load_error.find("Broken_Flow.i3InboundFlow") != std::string::npos);
+
+  CHECK(flows[1].id == "Chat_Support_Mobile");  // not in org.json: the file stem
+  CHECK(flows[1].version.empty());
+  CHECK(flows[1].name == "Chat_Support_Mobile");
+  REQUIRE(flows[1].document.has_value());
+  CHECK(flows[1].document->check().empty());
+
+  CHECK(flows[2].id == "Not_Json");
+  CHECK_FALSE(flows[2].document.has_value());
+  CHECK(flows[2].load_error.find("Not_Json.json") != std::string::npos);
+}
+
+TEST_CASE("an export file round-trips through encode_architect_export") {
+  TempDir dir;
+  const auto json = read_text(fs::path(kExampleOrg) / "InQueue_Sales_Default.json");
+  dir.write("InQueue_Sales_Default.i3InQueueCallFlow", flowlink::flowdoc::encode_architect_export(json));
+  const auto flows = read_export_dir(dir.path.string());
+  REQUIRE(flows.size() == 1);
+  REQUIRE(flows[0].document.has_value());
+  CHECK(flows[0].name == "InQueue_Sales_Default");
+  CHECK(flows[0].type == "inqueuecall");
+}
+
+TEST_CASE("a missing directory throws naming it; a malformed org.json throws naming it") {
+  CHECK_THROWS_WITH_AS(read_export_dir("/nonexistent/flowlink-export"),
+                       doctest::Contains("/nonexistent/flowlink-export"), std::runtime_error);
+  TempDir dir;
+  dir.write("org.json", "[{\"file\": 3}]");
+  dir.write("A.json", "{}");
+  CHECK_THROWS_WITH_AS(read_export_dir(dir.path.string()), doctest::Contains("org.json"), std::runtime_error);
+  TempDir file_dir;
+  file_dir.write("plain", "x");
+  CHECK_THROWS_WITH_AS(read_export_dir((file_dir.path / "plain").string()), doctest::Contains("not a directory"),
+                       std::runtime_error);
+}
+
+TEST_CASE("flow file names and the types their extensions imply") {
+  using flowlink::source::flow_type_from_export_name;
+  using flowlink::source::is_export_flow_file;
+  CHECK(is_export_flow_file("A.json"));
+  CHECK(is_export_flow_file("A.i3CommonModule"));
+  CHECK_FALSE(is_export_flow_file("org.json"));
+  CHECK_FALSE(is_export_flow_file("README.md"));
+  CHECK(flow_type_from_export_name("x.i3InboundFlow") == "inboundcall");
+  CHECK(flow_type_from_export_name("x.i3InboundChatFlow") == "inboundchat");
+  CHECK(flow_type_from_export_name("x.i3CommonModule") == "commonmodule");
+  CHECK(flow_type_from_export_name("x.json").empty());
+}

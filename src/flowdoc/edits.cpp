@@ -215,12 +215,16 @@ void Document::move_call(std::string_view action_id, const InsertionPoint& where
     throw error_at(source_, "", fmt::format("cannot move action '{}' next to itself", id));
   }
   Json doc = json_;
+  detail::Slot old_slot;
   {
-    // Unlink: the call's referrer now points past it.
+    // Unlink: the call's referrer now points past it. With no next, it holds
+    // "" (no link) for now rather than losing its key: if the call comes back
+    // to the same place, the key keeps its position.
     const Graph graph = detail::build_graph(doc);
     const detail::ActionRef& ref = require_call(doc, graph, id, source_);
-    const detail::Slot slot = graph.links[graph.referrers.at(id).front()].slot;
-    detail::write_slot(doc, graph, slot, detail::link_field(detail::action_json(doc, graph, ref), kNextAction));
+    old_slot = graph.links[graph.referrers.at(id).front()].slot;
+    auto next = detail::link_field(detail::action_json(doc, graph, ref), kNextAction);
+    detail::write_slot(doc, graph, old_slot, next.value_or(""));
   }
   // Relink, with the call's own outgoing link left out of the graph.
   const Graph graph = detail::build_graph(doc, id);
@@ -228,6 +232,7 @@ void Document::move_call(std::string_view action_id, const InsertionPoint& where
   const Target target = resolve_target(doc, graph, where, source_);
   set_next(detail::action_json(doc, graph, ref), detail::read_slot(doc, graph, target.slot));
   detail::write_slot(doc, graph, target.slot, id);
+  detail::erase_placeholder_slot(doc, graph, old_slot);  // same indices: nothing was added or erased yet
   if (target.sequence != ref.sequence) {
     Json& from = detail::sequence_json(doc, graph, ref.sequence)[kActionList];
     detail::sequence_json(doc, graph, target.sequence)[kActionList].push_back(from[ref.index]);

@@ -130,11 +130,17 @@ std::optional<std::string> read_slot(const Json& doc, const Graph& graph, const 
 
 void write_slot(Json& doc, const Graph& graph, const Slot& slot, const std::optional<std::string>& target) {
   auto [object, key] = slot_location(doc, graph, slot);
-  if (target && !target->empty()) {
+  if (target) {
     (*object)[key] = *target;  // replaces in place: key order is kept
   } else {
     object->erase(key);
   }
+}
+
+void erase_placeholder_slot(Json& doc, const Graph& graph, const Slot& slot) {
+  auto [object, key] = slot_location(doc, graph, slot);
+  auto it = object->find(key);
+  if (it != object->end() && it->is_string() && it->get<std::string>().empty()) object->erase(it);
 }
 
 std::string slot_owner_id(const Json& doc, const Graph& graph, const Slot& slot) {

@@ -74,8 +74,10 @@ Json& action_json(Json& doc, const Graph& graph, const ActionRef& action);
 const Json& action_json(const Json& doc, const Graph& graph, const ActionRef& action);
 
 std::optional<std::string> read_slot(const Json& doc, const Graph& graph, const Slot& slot);
-// Sets the link, or erases its key when `target` is empty.
+// Sets the link (in place, keeping key order), or erases its key for nullopt.
 void write_slot(Json& doc, const Graph& graph, const Slot& slot, const std::optional<std::string>& target);
+// Erases the slot's key if it holds exactly "" (a placeholder set by an edit).
+void erase_placeholder_slot(Json& doc, const Graph& graph, const Slot& slot);
 // The id of whatever holds the slot: the task id for TaskStart, else the action id.
 std::string slot_owner_id(const Json& doc, const Graph& graph, const Slot& slot);
 

@@ -68,21 +68,12 @@ void read_modules(YamlReader& reader, const MapEntry& entry, FileContent& conten
     definition.ref.key = module.key;
     definition.ref.location = module.key_location;
     definition.path = module.path;
-    bool ok = true;
-    if (const MapEntry* name = reader.require(*fields, "name", "the common module flow's name in Genesys")) {
-      auto value = reader.string(*name, "the common module flow's name");
-      ok = value.has_value();
-      if (value) definition.ref.name = *value;
-    } else {
-      ok = false;
-    }
-    if (const MapEntry* id = fields->find("id")) {
-      auto value = reader.string(*id, "the common module flow's id");
-      if (value) definition.ref.id = *value;
-    }
+    if (const MapEntry* name = reader.require(*fields, "name", "the common module flow's name in Genesys"))
+      if (auto value = reader.string(*name, "the common module flow's name")) definition.ref.name = *value;
+    if (const MapEntry* id = fields->find("id"))
+      if (auto value = reader.string(*id, "the common module flow's id")) definition.ref.id = *value;
     // Even a module without a usable name is recorded so that references to
     // its key are not reported as unknown a second time.
-    (void)ok;
     content.modules.push_back(std::move(definition));
   }
 }

@@ -61,19 +61,20 @@ void read_modules(YamlReader& reader, const MapEntry& entry, FileContent& conten
                        "' must start with a letter or digit and contain only letters, digits, '_', '-', '.'");
       continue;
     }
-    auto fields = reader.map(module.value, module.value_location, module.path,
-                             "a map with 'name' (the common module flow's name) and optional 'id'", &kModuleKeys);
-    if (!fields) continue;
     ModuleDefinition definition;
     definition.ref.key = module.key;
     definition.ref.location = module.key_location;
     definition.path = module.path;
-    if (const MapEntry* name = reader.require(*fields, "name", "the common module flow's name in Genesys"))
-      if (auto value = reader.string(*name, "the common module flow's name")) definition.ref.name = *value;
-    if (const MapEntry* id = fields->find("id"))
-      if (auto value = reader.string(*id, "the common module flow's id")) definition.ref.id = *value;
-    // Even a module without a usable name is recorded so that references to
-    // its key are not reported as unknown a second time.
+    auto fields = reader.map(module.value, module.value_location, module.path,
+                             "a map with 'name' (the common module flow's name) and optional 'id'", &kModuleKeys);
+    if (fields) {
+      if (const MapEntry* name = reader.require(*fields, "name", "the common module flow's name in Genesys"))
+        if (auto value = reader.string(*name, "the common module flow's name")) definition.ref.name = *value;
+      if (const MapEntry* id = fields->find("id"))
+        if (auto value = reader.string(*id, "the common module flow's id")) definition.ref.id = *value;
+    }
+    // Even a broken module is recorded so that references to its key are not
+    // reported as unknown a second time.
     content.modules.push_back(std::move(definition));
   }
 }

@@ -352,3 +352,17 @@ TEST_CASE("a misspelt required key is reported once, as a misspelling") {
   CHECK(result.errors[0].str() == "m.yaml:7:5: rules[0].nmae: unknown key 'nmae'; did you mean 'name'?");
   CHECK(result.errors[1].str() == "m.yaml:9:5: rules[0].ensur: unknown key 'ensur'; did you mean 'ensure'?");
 }
+
+TEST_CASE("a broken module definition is reported once, not again at each use") {
+  LoadResult result = parse(R"(apiVersion: flowlink/v1
+modules:
+  m: Just_A_Name
+rules:
+  - name: r
+    flows: {types: [bot], include: ["*"]}
+    ensure: [{module: m}]
+)");
+  INFO(testing::all_errors(result));
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].str().rfind("m.yaml:3:6: modules.m: expected a map with 'name'", 0) == 0);
+}

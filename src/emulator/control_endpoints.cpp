@@ -1,0 +1,118 @@
+// /_emulator/...: test controls. No auth, no faults, no latency, not counted;
+// clearly not part of Genesys's API.
+//   POST /_emulator/act-as/{user}/checkout?flow=ID   lock as another user
+//   POST /_emulator/act-as/{user}/save?flow=ID       save a version as that user
+//                                                    (locks an unlocked flow to them)
+//   POST /_emulator/act-as/{user}/checkin?flow=ID    check in as that user
+//   GET|DELETE /_emulator/requests                   request statistics / reset
+//   GET /_emulator/locks                             [{flowId, flowName, lockedBy}]
+//   GET|POST /_emulator/config                       runtime knobs
+//   GET /_emulator/health                            {"status":"ok"}
+#include <fmt/format.h>
+
+#include "emulator/endpoint_support.hpp"
+
+namespace flowlink::emulator {
+
+namespace {
+
+Response act_as_checkout(Service& service, Request& request) {
+  const Actor user = act_as_user(request.params[0]);
+  const std::string id = required_param(request, "flow");
+  require_flow(service, id);
+  auto flow = service.store().update(id, [&](FlowState& f) {
+    if (f.deleted) throw errors::flow_not_found(id);
+    if (f.lock && !holds_lock(f, user)) throw errors::locked_by_another(f.id, f.name, *f.lock);
+    require_no_running_operation(f);
+    f.lock = user;
+  });
+  return Response::shared(200, flow->wire);
+}
+
+Response act_as_save(Service& service, Request& request) {
+  const Actor user = act_as_user(request.params[0]);
+  auto flow = save_version(service, required_param(request, "flow"), user, std::move(request.body), true);
+  return Response::json(200, version_json(*flow, *flow->version(*flow->saved)));
+}
+
+Response act_as_checkin(Service& service, Request& request) {
+  auto flow = start_checkin(service, required_param(request, "flow"), act_as_user(request.params[0]));
+  return Response::json(200, operation_json(*flow->operation));
+}
+
+Response get_requests(Service& service, Request&) { return Response::json(200, service.request_stats()); }
+
+Response reset_requests(Service& service, Request&) {
+  service.reset_request_stats();
+  return Response::json(200, service.request_stats());
+}
+
+Response locks(Service& service, Request&) {
+  Json out = Json::array();
+  for (const auto& flow : service.store().all()) {
+    if (!flow->lock) continue;
+    out.push_back({{"flowId", flow->id},
+                   {"flowName", flow->name},
+                   {"lockedBy", flow->lock->name},
+                   {"lockedById", flow->lock->id},
+                   {"lockedByKind", flow->lock->kind == Actor::Kind::User ? "user" : "client"}});
+  }
+  return Response::json(200, out);
+}
+
+Json config_json(const RuntimeConfig& c) {
+  return Json{{"rate_limit_per_minute", c.rate_limit_per_minute},
+              {"latency_ms", c.latency_ms},
+              {"fault_rate", c.fault_rate},
+              {"fault_seed", c.fault_seed},
+              {"operation_delay_ms", c.operation_delay_ms},
+              {"fail_publish", c.fail_publish}};
+}
+
+Response get_config(Service& service, Request&) { return Response::json(200, config_json(service.config())); }
+
+Response post_config(Service& service, Request& request) {
+  Json body = Json::parse(request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) throw errors::bad_request("body", "expected a JSON object");
+  RuntimeConfig c = service.config();
+  auto number = [&](const char* key, auto& field) {
+    if (!body.contains(key)) return;
+    if (!body[key].is_number()) throw errors::bad_request(key, "must be a number");
+    field = body[key].get<std::decay_t<decltype(field)>>();
+  };
+  number("rate_limit_per_minute", c.rate_limit_per_minute);
+  number("latency_ms", c.latency_ms);
+  number("fault_rate", c.fault_rate);
+  number("fault_seed", c.fault_seed);
+  number("operation_delay_ms", c.operation_delay_ms);
+  if (c.fault_rate < 0 || c.fault_rate > 1) throw errors::bad_request("fault_rate", "must be between 0 and 1");
+  if (body.contains("fail_publish")) {
+    if (!body["fail_publish"].is_array()) throw errors::bad_request("fail_publish", "must be an array of flow ids");
+    c.fail_publish.clear();
+    for (const auto& id : body["fail_publish"]) c.fail_publish.insert(id.get<std::string>());
+  }
+  // Setting fault_seed (even to the same value) restarts the fault sequence.
+  service.set_config(c, body.contains("fault_seed"));
+  if (body.contains("rate_limit_per_minute")) service.access().reset_rate_windows();
+  return Response::json(200, config_json(service.config()));
+}
+
+Response health(Service& service, Request&) {
+  return Response::json(200, Json{{"status", "ok"}, {"flows", service.store().size()}});
+}
+
+}  // namespace
+
+void register_control_routes(Service& service) {
+  service.add_route("POST", "/_emulator/act-as/{user}/checkout", RouteKind::Control, act_as_checkout);
+  service.add_route("POST", "/_emulator/act-as/{user}/save", RouteKind::Control, act_as_save);
+  service.add_route("POST", "/_emulator/act-as/{user}/checkin", RouteKind::Control, act_as_checkin);
+  service.add_route("GET", "/_emulator/requests", RouteKind::Control, get_requests);
+  service.add_route("DELETE", "/_emulator/requests", RouteKind::Control, reset_requests);
+  service.add_route("GET", "/_emulator/locks", RouteKind::Control, locks);
+  service.add_route("GET", "/_emulator/config", RouteKind::Control, get_config);
+  service.add_route("POST", "/_emulator/config", RouteKind::Control, post_config);
+  service.add_route("GET", "/_emulator/health", RouteKind::Control, health);
+}
+
+}  // namespace flowlink::emulator

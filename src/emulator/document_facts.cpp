@@ -1,0 +1,121 @@
+#include "emulator/document_facts.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "emulator/errors.hpp"
+#include "flowdoc/document.hpp"
+
+namespace flowlink::emulator {
+
+namespace {
+
+std::string upper(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
+  return text;
+}
+
+// Calls can sit in any action list (tasks, states, menus, nested actions):
+// walk the whole tree rather than guess where they live.
+template <typename Visit>
+void visit_objects(Json& node, const Visit& visit) {
+  if (node.is_object()) {
+    visit(node);
+    for (auto& [key, child] : node.items()) visit_objects(child, visit);
+  } else if (node.is_array()) {
+    for (auto& child : node) visit_objects(child, visit);
+  }
+}
+
+template <typename Visit>
+void visit_objects(const Json& node, const Visit& visit) {
+  if (node.is_object()) {
+    visit(node);
+    for (const auto& [key, child] : node.items()) visit_objects(child, visit);
+  } else if (node.is_array()) {
+    for (const auto& child : node) visit_objects(child, visit);
+  }
+}
+
+bool is_module_call(const Json& object) {
+  auto it = object.find("__type");
+  return it != object.end() && it->is_string() && *it == "CallCommonModuleAction";
+}
+
+std::string string_at(const Json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+Json parse_document(std::string_view text, std::string_view flow_id) {
+  Json document = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded()) {
+    throw errors::bad_request("body", fmt::format("the configuration for flow '{}' is not valid JSON", flow_id));
+  }
+  if (!document.is_object()) {
+    throw errors::bad_request("body", fmt::format("the configuration for flow '{}' is not a JSON object", flow_id));
+  }
+  return document;
+}
+
+DocumentFacts facts_of(const Json& document) {
+  DocumentFacts facts;
+  facts.name = string_at(document, "name");
+  facts.type = upper(string_at(document, "type"));
+  if (auto it = document.find("isSecure"); it != document.end() && it->is_boolean()) facts.secure = *it;
+  if (auto it = document.find("supportedLanguages"); it != document.end() && it->is_array()) {
+    for (const auto& language : *it)
+      if (language.is_string()) facts.languages.push_back(language.get<std::string>());
+  }
+  std::set<std::string> seen;
+  visit_objects(document, [&](const Json& object) {
+    if (!is_module_call(object)) return;
+    ModuleRef ref{string_at(object, "flowId"), string_at(object, "flowName")};
+    if (ref.id.empty() || !seen.insert(ref.id).second) return;
+    facts.calls.push_back(std::move(ref));
+  });
+  return facts;
+}
+
+void require_sound_graph(const Json& document, std::string_view flow_id) {
+  if (!document.contains("flowSequenceItemList")) return;  // nothing flowlink edits
+  std::vector<flowdoc::Problem> problems;
+  try {
+    problems = flowdoc::Document::from_json(document, fmt::format("flow '{}'", flow_id)).check();
+  } catch (const flowdoc::DocumentError& e) {
+    throw errors::invalid_configuration(flow_id, "/", e.what());
+  }
+  if (!problems.empty()) {
+    throw errors::invalid_configuration(flow_id, problems.front().where, problems.front().message);
+  }
+}
+
+int repoint_module_calls(Json& document, const std::set<std::string>& module_ids,
+                         const std::map<std::string, std::string>& module_id_by_name) {
+  int changed = 0;
+  auto repoint = [&](Json& object, const char* id_key, const char* name_key) {
+    const std::string id = string_at(object, id_key);
+    if (module_ids.count(id)) return;
+    auto target = module_id_by_name.find(string_at(object, name_key));
+    if (target == module_id_by_name.end()) return;
+    object[id_key] = target->second;
+    ++changed;
+  };
+  visit_objects(document, [&](Json& object) {
+    if (is_module_call(object)) repoint(object, "flowId", "flowName");
+  });
+  if (auto manifest = document.find("manifest"); manifest != document.end() && manifest->is_object()) {
+    if (auto modules = manifest->find("commonModuleFlow"); modules != manifest->end() && modules->is_array()) {
+      for (auto& entry : *modules)
+        if (entry.is_object()) repoint(entry, "id", "name");
+    }
+  }
+  return changed;
+}
+
+}  // namespace flowlink::emulator

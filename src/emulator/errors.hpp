@@ -1,0 +1,48 @@
+#pragma once
+// ErrorBody answers (Genesys's error model) and the named failures the
+// emulator raises. Every status/code choice that is not confirmed against a
+// live org lives here, in one place.
+
+#include <string>
+#include <string_view>
+
+#include "emulator/http_types.hpp"
+
+namespace flowlink::emulator::errors {
+
+// The ErrorBody JSON: {message, code, status, messageParams, messageWithParams,
+// contextId, details, errors[, entityId, entityName]}.
+Json error_body(int status, std::string_view code, std::string_view message, std::string_view context_id,
+                const Json& details = Json::array(), std::string_view entity_id = {},
+                std::string_view entity_name = {});
+
+// Failures, thrown as ApiFailure.
+ApiFailure bad_request(std::string_view field, std::string_view message);
+ApiFailure flow_not_found(std::string_view flow_id);
+ApiFailure version_not_found(std::string_view flow_id, std::string_view version);
+ApiFailure route_not_found(std::string_view method, std::string_view path);
+// (unconfirmed) Genesys's exact answer when the flow is locked by someone else:
+// we answer 409 "flow.locked.by.user". This is the ONE place that decides it.
+ApiFailure locked_by_another(std::string_view flow_id, std::string_view flow_name, const Actor& holder);
+// The caller needs the lock but the flow is not locked at all.
+ApiFailure not_locked_by_caller(std::string_view flow_id, std::string_view flow_name);
+ApiFailure operation_in_progress(std::string_view flow_id, std::string_view flow_name);
+ApiFailure not_checked_in(std::string_view flow_id, std::string_view flow_name);
+ApiFailure flow_deleted(std::string_view flow_id, std::string_view flow_name);
+ApiFailure invalid_configuration(std::string_view flow_id, std::string_view where, std::string_view problem);
+
+// Authentication: 401 for a missing, bad or expired bearer token.
+ApiFailure authentication_required();
+ApiFailure bad_token(std::string_view why);
+
+// Rate limiting: 429 with Retry-After.
+ApiFailure too_many_requests(int limit, int retry_after_seconds);
+
+// Fault injection: a 5xx answer.
+ApiFailure injected_fault(int status);
+
+// Publish failures carried by a FAILURE Operation (errorCode values).
+inline constexpr std::string_view kPublishMissingDependencies = "flow.publish.missing.dependencies";
+inline constexpr std::string_view kPublishInjectedFailure = "flow.publish.failed";
+
+}  // namespace flowlink::emulator::errors

@@ -1,0 +1,353 @@
+// The plan as JSON (schemas/plan.schema.json) and back. Keys are written in a
+// fixed order so that the same plan always gives the same bytes.
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "plan/render.hpp"
+
+namespace flowlink::plan {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+using manifest::Placement;
+
+const char* placement_kind(Placement::Kind kind) {
+  switch (kind) {
+    case Placement::Kind::Start: return "start";
+    case Placement::Kind::Task: return "task";
+    case Placement::Kind::After: return "after";
+    case Placement::Kind::Before: return "before";
+  }
+  return "?";
+}
+
+const char* insertion_kind(flowdoc::InsertionPoint::Kind kind) {
+  switch (kind) {
+    case flowdoc::InsertionPoint::Kind::InitialTaskStart: return "initial_task_start";
+    case flowdoc::InsertionPoint::Kind::TaskStart: return "task_start";
+    case flowdoc::InsertionPoint::Kind::AfterAction: return "after_action";
+    case flowdoc::InsertionPoint::Kind::BeforeAction: return "before_action";
+  }
+  return "?";
+}
+
+bool is_placed(Edit::Kind kind) { return kind == Edit::Kind::AddCall || kind == Edit::Kind::MoveCall; }
+bool has_bindings(Edit::Kind kind) { return kind == Edit::Kind::AddCall || kind == Edit::Kind::UpdateCall; }
+
+Json bindings_json(const flowdoc::Bindings& bindings) {
+  Json out = Json::object();
+  for (const auto& [name, value] : bindings) out[name] = value;
+  return out;
+}
+
+Json optional_string(const std::optional<std::string>& value) { return value ? Json(*value) : Json(nullptr); }
+
+Json placement_json(const Placement& placement) {
+  Json out = Json::object();
+  out["kind"] = placement_kind(placement.kind);
+  if (placement.kind == Placement::Kind::Task) out["task"] = placement.task;
+  if (placement.kind == Placement::Kind::After || placement.kind == Placement::Kind::Before) {
+    Json anchor = Json::object();
+    if (placement.anchor.name) anchor["name"] = *placement.anchor.name;
+    if (placement.anchor.tracking_id) anchor["trackingId"] = *placement.anchor.tracking_id;
+    if (placement.anchor.type) anchor["type"] = *placement.anchor.type;
+    out["anchor"] = std::move(anchor);
+  }
+  return out;
+}
+
+Json insertion_json(const flowdoc::InsertionPoint& point) {
+  Json out = Json::object();
+  out["kind"] = insertion_kind(point.kind);
+  if (point.kind == flowdoc::InsertionPoint::Kind::TaskStart) out["task"] = point.task_name;
+  if (point.kind == flowdoc::InsertionPoint::Kind::AfterAction || point.kind == flowdoc::InsertionPoint::Kind::BeforeAction)
+    out["action_id"] = point.action_id;
+  return out;
+}
+
+Json edit_json(const Edit& edit) {
+  Json out = Json::object();
+  out["kind"] = to_string(edit.kind);
+  out["rule"] = edit.rule;
+  out["module"] = Json{{"key", edit.module_key}, {"id", edit.module_id}, {"name", edit.module_name}};
+  out["action"] = Json{{"id", edit.action_id}, {"name", edit.action_name}};
+  if (is_placed(edit.kind)) {
+    out["placement"] = placement_json(edit.placement);
+    out["insertion"] = insertion_json(edit.insertion);
+  }
+  out["position"] = edit.position_description;
+  if (has_bindings(edit.kind)) {
+    out["inputs"] = bindings_json(edit.inputs);
+    out["outputs"] = bindings_json(edit.outputs);
+  }
+  if (edit.kind == Edit::Kind::UpdateCall) {
+    Json changes = Json::array();
+    for (const auto& change : edit.changes)
+      changes.push_back(Json{{"field", change.field}, {"before", optional_string(change.before)},
+                             {"after", optional_string(change.after)}});
+    out["changes"] = std::move(changes);
+  }
+  out["reason"] = edit.reason;
+  return out;
+}
+
+Json finding_json(const Finding& finding) {
+  return Json{{"kind", to_string(finding.kind)},
+              {"rule", finding.rule},
+              {"module", Json{{"key", finding.module_key}, {"name", finding.module_name}}},
+              {"action_id", finding.action_id},
+              {"message", finding.message}};
+}
+
+Json flow_json(const FlowPlan& flow) {
+  Json out = Json::object();
+  out["id"] = flow.flow_id;
+  out["name"] = flow.flow_name;
+  out["type"] = flow.flow_type;
+  out["observed_version"] = flow.observed_version;
+  out["fingerprint"] = flow.fingerprint;
+  out["status"] = to_string(flow.status());
+  out["publish"] = flow.publish;
+  out["rules"] = flow.rules;
+  Json edits = Json::array();
+  for (const auto& edit : flow.edits) edits.push_back(edit_json(edit));
+  out["edits"] = std::move(edits);
+  Json findings = Json::array();
+  for (const auto& finding : flow.findings) findings.push_back(finding_json(finding));
+  out["findings"] = std::move(findings);
+  out["errors"] = flow.errors;
+  return out;
+}
+
+// --- reading ----------------------------------------------------------------
+
+std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw std::runtime_error(fmt::format("plan JSON: {}: {}", path, what));
+}
+
+const Json& member(const Json& object, const std::string& path, const char* key) {
+  if (!object.is_object()) fail(path.empty() ? "(the plan)" : path, "expected an object");
+  auto it = object.find(key);
+  if (it == object.end()) fail(join(path, key), "missing");
+  return *it;
+}
+
+std::string get_string(const Json& object, const std::string& path, const char* key) {
+  const Json& value = member(object, path, key);
+  if (!value.is_string()) fail(join(path, key), "expected a string");
+  return value.get<std::string>();
+}
+
+std::optional<std::string> get_nullable_string(const Json& object, const std::string& path, const char* key) {
+  const Json& value = member(object, path, key);
+  if (value.is_null()) return std::nullopt;
+  if (!value.is_string()) fail(join(path, key), "expected a string or null");
+  return value.get<std::string>();
+}
+
+bool get_bool(const Json& object, const std::string& path, const char* key) {
+  const Json& value = member(object, path, key);
+  if (!value.is_boolean()) fail(join(path, key), "expected true or false");
+  return value.get<bool>();
+}
+
+const Json& get_array(const Json& object, const std::string& path, const char* key) {
+  const Json& value = member(object, path, key);
+  if (!value.is_array()) fail(join(path, key), "expected an array");
+  return value;
+}
+
+std::vector<std::string> get_strings(const Json& object, const std::string& path, const char* key) {
+  std::vector<std::string> out;
+  const Json& array = get_array(object, path, key);
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    if (!array[i].is_string()) fail(fmt::format("{}[{}]", join(path, key), i), "expected a string");
+    out.push_back(array[i].get<std::string>());
+  }
+  return out;
+}
+
+template <typename Enum, std::size_t N>
+Enum get_enum(const Json& object, const std::string& path, const char* key, const std::pair<const char*, Enum> (&names)[N]) {
+  std::string text = get_string(object, path, key);
+  std::string expected;
+  for (const auto& [name, value] : names) {
+    if (text == name) return value;
+    expected += (expected.empty() ? "" : ", ") + std::string(name);
+  }
+  fail(join(path, key), fmt::format("'{}' is not one of {}", text, expected));
+}
+
+flowdoc::Bindings read_bindings(const Json& object, const std::string& path, const char* key) {
+  const Json& value = member(object, path, key);
+  if (!value.is_object()) fail(join(path, key), "expected an object");
+  flowdoc::Bindings out;
+  for (const auto& [name, expression] : value.items()) {
+    if (!expression.is_string()) fail(join(join(path, key), name), "expected a string");
+    out[name] = expression.get<std::string>();
+  }
+  return out;
+}
+
+constexpr std::pair<const char*, Edit::Kind> kEditKinds[] = {{"add_call", Edit::Kind::AddCall},
+                                                             {"update_call", Edit::Kind::UpdateCall},
+                                                             {"remove_call", Edit::Kind::RemoveCall},
+                                                             {"move_call", Edit::Kind::MoveCall}};
+constexpr std::pair<const char*, Finding::Kind> kFindingKinds[] = {{"misplaced", Finding::Kind::Misplaced},
+                                                                   {"duplicate", Finding::Kind::Duplicate}};
+constexpr std::pair<const char*, Placement::Kind> kPlacementKinds[] = {{"start", Placement::Kind::Start},
+                                                                       {"task", Placement::Kind::Task},
+                                                                       {"after", Placement::Kind::After},
+                                                                       {"before", Placement::Kind::Before}};
+constexpr std::pair<const char*, flowdoc::InsertionPoint::Kind> kInsertionKinds[] = {
+    {"initial_task_start", flowdoc::InsertionPoint::Kind::InitialTaskStart},
+    {"task_start", flowdoc::InsertionPoint::Kind::TaskStart},
+    {"after_action", flowdoc::InsertionPoint::Kind::AfterAction},
+    {"before_action", flowdoc::InsertionPoint::Kind::BeforeAction}};
+constexpr std::pair<const char*, FlowPlan::Status> kStatuses[] = {{"no_change", FlowPlan::Status::NoChange},
+                                                                  {"change", FlowPlan::Status::Change},
+                                                                  {"drift", FlowPlan::Status::Drift},
+                                                                  {"error", FlowPlan::Status::Error}};
+
+Placement read_placement(const Json& json, const std::string& path) {
+  Placement placement;
+  placement.kind = get_enum(json, path, "kind", kPlacementKinds);
+  if (placement.kind == Placement::Kind::Task) placement.task = get_string(json, path, "task");
+  if (placement.kind == Placement::Kind::After || placement.kind == Placement::Kind::Before) {
+    const Json& anchor = member(json, path, "anchor");
+    std::string anchor_path = path + ".anchor";
+    if (!anchor.is_object()) fail(anchor_path, "expected an object");
+    if (anchor.contains("name")) placement.anchor.name = get_string(anchor, anchor_path, "name");
+    if (anchor.contains("type")) placement.anchor.type = get_string(anchor, anchor_path, "type");
+    if (anchor.contains("trackingId")) {
+      if (!anchor["trackingId"].is_number_integer()) fail(anchor_path + ".trackingId", "expected an integer");
+      placement.anchor.tracking_id = anchor["trackingId"].get<int>();
+    }
+    if (!placement.anchor.name && !placement.anchor.type && !placement.anchor.tracking_id)
+      fail(anchor_path, "expected at least one of name, trackingId, type");
+  }
+  return placement;
+}
+
+flowdoc::InsertionPoint read_insertion(const Json& json, const std::string& path) {
+  flowdoc::InsertionPoint point;
+  point.kind = get_enum(json, path, "kind", kInsertionKinds);
+  if (point.kind == flowdoc::InsertionPoint::Kind::TaskStart) point.task_name = get_string(json, path, "task");
+  if (point.kind == flowdoc::InsertionPoint::Kind::AfterAction || point.kind == flowdoc::InsertionPoint::Kind::BeforeAction)
+    point.action_id = get_string(json, path, "action_id");
+  return point;
+}
+
+Edit read_edit(const Json& json, const std::string& path) {
+  Edit edit;
+  edit.kind = get_enum(json, path, "kind", kEditKinds);
+  edit.rule = get_string(json, path, "rule");
+  const Json& module = member(json, path, "module");
+  edit.module_key = get_string(module, path + ".module", "key");
+  edit.module_id = get_string(module, path + ".module", "id");
+  edit.module_name = get_string(module, path + ".module", "name");
+  const Json& action = member(json, path, "action");
+  edit.action_id = get_string(action, path + ".action", "id");
+  edit.action_name = get_string(action, path + ".action", "name");
+  if (edit.kind != Edit::Kind::AddCall && edit.action_id.empty()) fail(path + ".action.id", "must not be empty");
+  if (is_placed(edit.kind)) {
+    edit.placement = read_placement(member(json, path, "placement"), path + ".placement");
+    edit.insertion = read_insertion(member(json, path, "insertion"), path + ".insertion");
+  }
+  edit.position_description = get_string(json, path, "position");
+  if (has_bindings(edit.kind)) {
+    edit.inputs = read_bindings(json, path, "inputs");
+    edit.outputs = read_bindings(json, path, "outputs");
+  }
+  if (edit.kind == Edit::Kind::UpdateCall) {
+    const Json& changes = get_array(json, path, "changes");
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      std::string change_path = fmt::format("{}.changes[{}]", path, i);
+      edit.changes.push_back({get_string(changes[i], change_path, "field"),
+                              get_nullable_string(changes[i], change_path, "before"),
+                              get_nullable_string(changes[i], change_path, "after")});
+    }
+  }
+  edit.reason = get_string(json, path, "reason");
+  return edit;
+}
+
+FlowPlan read_flow(const Json& json, const std::string& path) {
+  FlowPlan flow;
+  flow.flow_id = get_string(json, path, "id");
+  flow.flow_name = get_string(json, path, "name");
+  flow.flow_type = get_string(json, path, "type");
+  flow.observed_version = get_string(json, path, "observed_version");
+  flow.fingerprint = get_string(json, path, "fingerprint");
+  FlowPlan::Status status = get_enum(json, path, "status", kStatuses);
+  flow.publish = get_bool(json, path, "publish");
+  flow.rules = get_strings(json, path, "rules");
+  const Json& edits = get_array(json, path, "edits");
+  for (std::size_t i = 0; i < edits.size(); ++i) flow.edits.push_back(read_edit(edits[i], fmt::format("{}.edits[{}]", path, i)));
+  const Json& findings = get_array(json, path, "findings");
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    std::string finding_path = fmt::format("{}.findings[{}]", path, i);
+    const Json& f = findings[i];
+    Finding finding;
+    finding.kind = get_enum(f, finding_path, "kind", kFindingKinds);
+    finding.rule = get_string(f, finding_path, "rule");
+    const Json& module = member(f, finding_path, "module");
+    finding.module_key = get_string(module, finding_path + ".module", "key");
+    finding.module_name = get_string(module, finding_path + ".module", "name");
+    finding.action_id = get_string(f, finding_path, "action_id");
+    finding.message = get_string(f, finding_path, "message");
+    flow.findings.push_back(std::move(finding));
+  }
+  flow.errors = get_strings(json, path, "errors");
+  // The status is derived; one that disagrees means the file was edited by hand.
+  if (status != flow.status())
+    fail(path + ".status", fmt::format("says '{}' but the edits, findings and errors make it '{}'", to_string(status),
+                                       to_string(flow.status())));
+  return flow;
+}
+
+}  // namespace
+
+Json to_json(const Plan& plan) {
+  Json out = Json::object();
+  out["format_version"] = plan.format_version;
+  out["flowlink_version"] = plan.flowlink_version;
+  out["source"] = plan.source;
+  out["manifest_files"] = plan.manifest_files;
+  PlanSummary s = plan.summary();
+  out["summary"] = Json{{"flows_matched", s.flows_matched}, {"to_change", s.to_change}, {"unchanged", s.unchanged},
+                        {"drift_only", s.drift_only},       {"errors", s.errors},       {"add", s.add},
+                        {"update", s.update},               {"remove", s.remove},       {"move", s.move}};
+  out["errors"] = plan.errors;
+  Json flows = Json::array();
+  for (const auto& flow : plan.flows) flows.push_back(flow_json(flow));
+  out["flows"] = std::move(flows);
+  return out;
+}
+
+std::string render_json(const Plan& plan) { return to_json(plan).dump(2) + "\n"; }
+
+Plan plan_from_json(const Json& json) {
+  if (!json.is_object()) fail("(the plan)", "expected an object");
+  const Json& version = member(json, "", "format_version");
+  if (!version.is_number_integer()) fail("format_version", "expected an integer");
+  if (version.get<int>() != kFormatVersion)
+    fail("format_version", fmt::format("{} is not supported (this flowlink reads format_version {})",
+                                       version.dump(), kFormatVersion));
+  Plan plan;
+  plan.format_version = kFormatVersion;
+  plan.flowlink_version = get_string(json, "", "flowlink_version");
+  plan.source = get_string(json, "", "source");
+  plan.manifest_files = get_strings(json, "", "manifest_files");
+  if (!member(json, "", "summary").is_object()) fail("summary", "expected an object");
+  plan.errors = get_strings(json, "", "errors");
+  const Json& flows = get_array(json, "", "flows");
+  for (std::size_t i = 0; i < flows.size(); ++i) plan.flows.push_back(read_flow(flows[i], fmt::format("flows[{}]", i)));
+  return plan;
+}
+
+}  // namespace flowlink::plan

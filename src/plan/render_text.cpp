@@ -1,0 +1,118 @@
+// The plan as text for a terminal, in the manner of `terraform plan`:
+//   + add, ~ update, - remove, > move, ! finding (not acted on), x error.
+#include <fmt/format.h>
+
+#include "plan/render.hpp"
+
+namespace flowlink::plan {
+
+namespace {
+
+struct Palette {
+  const char* green = "";
+  const char* yellow = "";
+  const char* red = "";
+  const char* cyan = "";
+  const char* magenta = "";
+  const char* bold = "";
+  const char* reset = "";
+};
+
+Palette palette(const TextStyle& style) {
+  if (!style.color) return {};
+  return {"\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[36m", "\x1b[35m", "\x1b[1m", "\x1b[0m"};
+}
+
+std::string quoted(const std::optional<std::string>& value) {
+  return value ? fmt::format("\"{}\"", *value) : std::string("(unset)");
+}
+
+std::string call_label(const Edit& edit) {
+  return fmt::format("'{}' ({})", edit.action_name, edit.module_name);
+}
+
+void write_bindings(std::string& out, const flowdoc::Bindings& bindings, const char* direction) {
+  for (const auto& [name, value] : bindings) out += fmt::format("        {}.{} = \"{}\"\n", direction, name, value);
+}
+
+void write_edit(std::string& out, const Edit& edit, const Palette& p) {
+  switch (edit.kind) {
+    case Edit::Kind::AddCall:
+      out += fmt::format("  {}+ add call {} {}{}  [rule {}]\n", p.green, edit.module_name, edit.position_description,
+                         p.reset, edit.rule);
+      out += fmt::format("        name = \"{}\"\n", edit.action_name);
+      write_bindings(out, edit.inputs, "inputs");
+      write_bindings(out, edit.outputs, "outputs");
+      break;
+    case Edit::Kind::UpdateCall:
+      out += fmt::format("  {}~ update call {} {}{}  [rule {}]\n", p.yellow, call_label(edit), edit.position_description,
+                         p.reset, edit.rule);
+      for (const auto& change : edit.changes)
+        out += fmt::format("        {}: {} -> {}\n", change.field, quoted(change.before), quoted(change.after));
+      break;
+    case Edit::Kind::RemoveCall:
+      out += fmt::format("  {}- remove call {} {}{}  [rule {}: {}]\n", p.red, call_label(edit),
+                         edit.position_description, p.reset, edit.rule, edit.reason);
+      break;
+    case Edit::Kind::MoveCall:
+      out += fmt::format("  {}> move call {} to {}{}  [rule {}: {}]\n", p.cyan, call_label(edit),
+                         edit.position_description, p.reset, edit.rule, edit.reason);
+      break;
+  }
+}
+
+const char* flow_symbol(FlowPlan::Status status) {
+  switch (status) {
+    case FlowPlan::Status::NoChange: return "=";
+    case FlowPlan::Status::Change: return "~";
+    case FlowPlan::Status::Drift: return "!";
+    case FlowPlan::Status::Error: return "x";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::string render_text(const Plan& plan, const TextStyle& style) {
+  const Palette p = palette(style);
+  std::string out;
+  out += fmt::format("{}flowlink plan{}", p.bold, p.reset);
+  if (!plan.source.empty()) out += fmt::format(" of {}", plan.source);
+  out += "\n";
+  if (!plan.manifest_files.empty()) out += fmt::format("manifest: {}\n", fmt::join(plan.manifest_files, ", "));
+  out += "\n";
+
+  for (const auto& error : plan.errors) out += fmt::format("{}x error: {}{}\n", p.red, error, p.reset);
+  if (!plan.errors.empty()) out += "\n";
+
+  if (plan.flows.empty()) out += "No flow matches the manifest's rules.\n\n";
+  for (const auto& flow : plan.flows) {
+    const FlowPlan::Status status = flow.status();
+    if (status == FlowPlan::Status::NoChange) continue;
+    const char* colour = status == FlowPlan::Status::Error ? p.red
+                         : status == FlowPlan::Status::Drift ? p.magenta
+                                                             : p.yellow;
+    out += fmt::format("{}{}{} flow {} ({}){}{}", colour, p.bold, flow_symbol(status), flow.flow_name, flow.flow_type,
+                       flow.observed_version.empty() ? "" : " v" + flow.observed_version, p.reset);
+    out += fmt::format("  [{}]{}\n", flow.flow_id, flow.publish && !flow.edits.empty() ? ", publish" : "");
+    for (const auto& edit : flow.edits) write_edit(out, edit, p);
+    for (const auto& finding : flow.findings)
+      out += fmt::format("  {}! {} {}{}\n", p.magenta, to_string(finding.kind), finding.message, p.reset);
+    for (const auto& error : flow.errors) out += fmt::format("  {}x error: {}{}\n", p.red, error, p.reset);
+    out += "\n";
+  }
+
+  const PlanSummary s = plan.summary();
+  out += fmt::format("{}Plan:{} {} to add, {} to update, {} to remove, {} to move; {} flows to change, {} unchanged, {} "
+                     "with errors.\n",
+                     p.bold, p.reset, s.add, s.update, s.remove, s.move, s.to_change, s.unchanged, s.errors);
+  if (s.drift_only > 0)
+    out += fmt::format("{} flow{} only with findings ('!': reported, not acted on).\n", s.drift_only,
+                       s.drift_only == 1 ? "" : "s");
+  if (!plan.errors.empty())
+    out += fmt::format("{}{} plan-wide error{}.{}\n", p.red, plan.errors.size(), plan.errors.size() == 1 ? "" : "s",
+                       p.reset);
+  return out;
+}
+
+}  // namespace flowlink::plan

@@ -61,8 +61,9 @@ async function sdk(promise) {
   try {
     return await promise;
   } catch (e) {
-    if (e && typeof e.status === 'number') return e;
+    // Login rejects with the raw axios error; API calls with an extended response.
     if (e && e.response) return { status: e.response.status, headers: e.response.headers, body: e.response.data };
+    if (e && typeof e.status === 'number' && 'body' in e) return e;
     throw e;
   }
 }

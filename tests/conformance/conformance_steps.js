@@ -20,6 +20,20 @@ module.exports = function registerSteps(ctx) {
     expect(/^application\/json/.test(h['content-type'] || ''), `${what}: Content-Type "${h['content-type']}"`);
   }
 
+  check('the model checker itself rejects invented, misspelt and mistyped fields', async () => {
+    const problems = models.check({
+      id: 'x', name: 'n', lockedClinet: {}, publishedVersion: { dateCreated: '2024-01-01', datePublished: 5 }, description: null,
+    }, 'Flow');
+    expectEqual(problems, [
+      '$.lockedClinet: not a field of Models.Flow',
+      '$.publishedVersion.dateCreated: expected number, got string "2024-01-01"',
+      '$.publishedVersion.datePublished: expected string, got number 5',
+      '$.description: null (Genesys omits absent fields)',
+    ], 'model checker findings');
+    expect(models.check({ description: 'd' }, 'Flow').includes('$.name: required by Models.Flow but missing'),
+      'a missing required field is not reported');
+  });
+
   check('login with a wrong client secret answers 401 with an OAuth error', async () => {
     const res = await sdk(client.loginClientCredentialsGrant(clientId, `${clientSecret}-wrong`));
     expectStatus(res, 401, 'POST /oauth/token with a wrong secret');

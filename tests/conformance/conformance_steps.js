@@ -119,6 +119,14 @@ module.exports = function registerSteps(ctx) {
     expectStatus(both, 200, 'GET /api/v2/flows?type=commonmodule,inboundcall');
     const ids = both.body.entities.map((f) => f.id);
     for (const f of [MODULE, CONSUMER, CACHE]) expect(ids.includes(f.id), `type=commonmodule,inboundcall misses ${f.name}`);
+    // Other clients (Terraform's Go SDK) repeat the parameter instead: type=a&type=b.
+    const repeated = await fetch(`${base}/api/v2/flows?type=commonmodule&type=inboundcall&pageSize=100`,
+      { headers: { Authorization: `Bearer ${state.token}` } });
+    const repeatedIds = (await repeated.json()).entities.map((f) => f.id).sort();
+    expectEqual(repeatedIds, ids.slice().sort(), 'type=commonmodule&type=inboundcall vs type=commonmodule,inboundcall');
+    const defaults = await sdk(architect.getFlows());
+    expect(defaults.body.pageSize === 25 && defaults.body.pageNumber === 1,
+      `defaults: pageSize ${defaults.body.pageSize}, pageNumber ${defaults.body.pageNumber} (Genesys: 25, 1)`);
     const byId = await sdk(architect.getFlows({ id: [MODULE.id, CONSUMER.id] }));
     expectStatus(byId, 200, 'GET /api/v2/flows?id=a,b');
     expectEqual(byId.body.entities.map((f) => f.id).sort(), [MODULE.id, CONSUMER.id].sort(), 'id=a,b');

@@ -197,6 +197,14 @@ void Document::remove_call(std::string_view action_id) {
   const Graph graph = detail::build_graph(doc);
   const detail::ActionRef& ref = require_call(doc, graph, action_id, source_);
   const std::string id(action_id);
+  for (const detail::Link& link : graph.links) {
+    // Actions in the call's own branches would be orphaned: not flowlink's to delete.
+    if (link.slot.kind == detail::Slot::Kind::PathNext && link.slot.sequence == ref.sequence &&
+        link.slot.action == ref.index) {
+      throw error_at(source_, detail::action_pointer(graph.sequences[ref.sequence].index, ref.index),
+                     fmt::format("cannot remove call '{}': its branch leads to action '{}'", id, link.target));
+    }
+  }
   // check() passed, so exactly one link refers to the call.
   const detail::Slot slot = graph.links[graph.referrers.at(id).front()].slot;
   detail::write_slot(doc, graph, slot, detail::link_field(detail::action_json(doc, graph, ref), kNextAction));

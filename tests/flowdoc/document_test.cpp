@@ -10,6 +10,15 @@ using namespace flowdoc_test;
 namespace ce = flowdoc_test::cache_example;
 
 namespace {
+ActionSelector selector(std::optional<std::string> name, std::optional<int> tracking_id = std::nullopt,
+                        std::optional<std::string> type = std::nullopt) {
+  ActionSelector s;
+  s.name = std::move(name);
+  s.tracking_id = tracking_id;
+  s.type = std::move(type);
+  return s;
+}
+
 std::string parse_error(std::string_view text, const std::string& source = "flows/x.json") {
   try {
     Document::parse(text, source);
@@ -85,14 +94,15 @@ TEST_CASE("actions and find_actions on the fixture") {
   CHECK(all.front().task_id == ce::kTask);
   CHECK(all.front().task_name == "IVR cache example");
 
-  ActionSelector update_data{.name = "Update Data"};
+  ActionSelector update_data;
+  update_data.name = "Update Data";
   CHECK(doc.find_actions(update_data).size() == 6);
   update_data.tracking_id = 18;
   auto found = doc.find_actions(update_data);
   REQUIRE(found.size() == 1);
   CHECK(found[0].id == ce::kUpdate18);
-  CHECK(doc.find_actions({.type = "DecisionAction"}).size() == 5);  // #12 #16 #19 #22 #25
-  CHECK(doc.find_actions({.name = "Play Audio", .type = "DecisionAction"}).empty());
+  CHECK(doc.find_actions(selector(std::nullopt, std::nullopt, "DecisionAction")).size() == 5);  // #12 #16 #19 #22 #25
+  CHECK(doc.find_actions(selector("Play Audio", std::nullopt, "DecisionAction")).empty());
   CHECK(doc.find_actions({}).size() == all.size());
 
   auto play = doc.find_action_by_id(ce::kPlayAudio);
@@ -170,8 +180,8 @@ TEST_CASE("an expression given as a bare string is read as its text") {
 
 TEST_CASE("selector descriptions") {
   CHECK(ActionSelector{}.describe() == "any action");
-  CHECK(ActionSelector{.name = "Play Audio"}.describe() == "action named 'Play Audio'");
-  CHECK(ActionSelector{.name = "Play Audio", .tracking_id = 27, .type = "PlayAudioAction"}.describe() ==
+  CHECK(selector("Play Audio").describe() == "action named 'Play Audio'");
+  CHECK(selector("Play Audio", 27, "PlayAudioAction").describe() ==
         "action named 'Play Audio' of type PlayAudioAction with trackingId 27");
 }
 

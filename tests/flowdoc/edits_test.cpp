@@ -164,7 +164,7 @@ TEST_CASE("calls of two modules get two manifest entries") {
   Document doc = load_fixture();
   IdSource ids = sequential_id_source();
   doc.insert_call(validation_call(), {}, ids);
-  const std::string log = doc.insert_call({.module_id = "mod-log", .module_name = "Logging"},
+  const std::string log = doc.insert_call({.module_id = "mod-log", .module_name = "Logging", .action_name = "", .inputs = {}, .outputs = {}},
                                           {InsertionPoint::Kind::BeforeAction, "", ce::kDisconnect}, ids);
   const Json& modules = doc.json()["manifest"]["commonModuleFlow"];
   REQUIRE(modules.size() == 2);
@@ -219,7 +219,7 @@ TEST_CASE("moving a call before the action that already follows it changes nothi
 TEST_CASE("update_call rewrites only the bindings that changed") {
   Document doc = load_fixture();
   const std::string id = doc.insert_call(
-      {.module_id = "m", .module_name = "M", .inputs = {{"Common.A", "Call.Ani"}, {"Common.B", "Call.Dnis"}}}, {},
+      {.module_id = "m", .module_name = "M", .action_name = "", .inputs = {{"Common.A", "Call.Ani"}, {"Common.B", "Call.Dnis"}}, .outputs = {}}, {},
       sequential_id_source());
   // Make the kept binding distinctive, as Architect would have written it.
   Json json = doc.json();
@@ -265,7 +265,7 @@ TEST_CASE("edits refuse bad targets and leave the document unchanged") {
                        doctest::Contains("'ghost'"), DocumentError);
   CHECK_THROWS_WITH_AS(doc.insert_call(validation_call(), {}, [] { return std::string(ce::kLookup); }),
                        doctest::Contains("unusable id"), DocumentError);
-  CHECK_THROWS_WITH_AS(doc.insert_call({.module_id = "", .module_name = "X"}, {}, sequential_id_source()),
+  CHECK_THROWS_WITH_AS(doc.insert_call({.module_id = "", .module_name = "X", .action_name = "", .inputs = {}, .outputs = {}}, {}, sequential_id_source()),
                        doctest::Contains("without a module id"), DocumentError);
   CHECK_THROWS_WITH_AS(doc.remove_call(ce::kPlayAudio), doctest::Contains("is a PlayAudioAction, not a"),
                        DocumentError);

@@ -214,6 +214,9 @@ TEST_CASE("a move that would break the graph is refused as a bug and changes not
   // Within its task the same call moves fine, its branch with it.
   doc.move_call("c1", {});
   CHECK(doc.serialize() == before_move);
+  // Removing it would orphan its branch: refused with a reason, not as a bug.
+  CHECK_THROWS_WITH_AS(doc.remove_call("c1"), doctest::Contains("its branch leads to action 'f1'"), DocumentError);
+  CHECK(doc.serialize() == before_move);
 }
 
 TEST_CASE("task resolution: ambiguous names, initial sequences without actions, other sequence types") {

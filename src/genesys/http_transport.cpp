@@ -57,9 +57,7 @@ std::string HttpTransport::send(const ApiRequest& request) {
   std::string call = request.method + " " + request.path;
   RetriedAnswer result = send_with_retries(impl_->policy, impl_->stats, [&] { return impl_->attempt(wire); });
   if (result.answer.ok()) return std::move(result.answer.body);
-  std::string note;
-  if (result.gave_up)
-    note = "gave up after " + std::to_string(result.attempts) + " attempts";
+  std::string note = result.give_up_note();
   auto redactor = [this](std::string text) { return impl_->tokens.redact(std::move(text)); };
   throw api_error_from_answer(call, request.flow, result.answer, redactor, note);
 }

@@ -52,6 +52,13 @@ std::optional<milliseconds> RetryPolicy::next_delay(int retries_done, int status
   return delay;
 }
 
+std::string RetriedAnswer::give_up_note() const {
+  if (!gave_up) return {};
+  std::string note = "gave up after " + std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts");
+  if (!why.empty()) note += ": " + why;
+  return note;
+}
+
 RetriedAnswer send_with_retries(RetryPolicy& policy, StatsCounters& stats,
                                 const std::function<WireResponse()>& attempt) {
   RetriedAnswer result;
@@ -64,6 +71,13 @@ RetriedAnswer send_with_retries(RetryPolicy& policy, StatsCounters& stats,
                                    RetryPolicy::parse_retry_after(result.answer.retry_after), waited);
     if (!delay) {
       result.gave_up = true;
+      if (result.attempts - 1 >= policy.max_retries()) {
+        result.why = "retry limit " + std::to_string(policy.max_retries());
+      } else {
+        auto asked = RetryPolicy::parse_retry_after(result.answer.retry_after);
+        result.why = "retry budget " + std::to_string(policy.budget().count()) + " ms";
+        if (asked) result.why += ", server asked to wait " + std::to_string(asked->count()) + " ms";
+      }
       return result;
     }
     ++stats.retries;

@@ -45,6 +45,9 @@ struct RetriedAnswer {
   WireResponse answer;  // the last one
   int attempts = 0;
   bool gave_up = false;  // a retryable failure that was not retried any more
+  // For an error message when gave_up: "gave up after 4 attempts (retry limit 3)".
+  std::string give_up_note() const;
+  std::string why;  // why it gave up
 };
 
 // Runs `attempt` until it answers 2xx or a non-retryable status, or the

@@ -76,7 +76,7 @@ std::string TokenSource::fetch(std::chrono::seconds& ttl) {
     return login_.send(request);
   });
   if (!result.answer.ok()) {
-    std::string note = result.gave_up ? "gave up after " + std::to_string(result.attempts) + " attempts" : "";
+    std::string note = result.give_up_note();
     if (result.answer.status == 400 || result.answer.status == 401)
       note += std::string(note.empty() ? "" : "; ") + "check the OAuth client id and secret (client " + client_id_ + ")";
     throw api_error_from_answer(token_call, "", result.answer, redactor, note);

@@ -1,0 +1,88 @@
+#include <doctest/doctest.h>
+
+#include "genesys/retry_policy.hpp"
+
+using namespace flowlink::genesys;
+using std::chrono::milliseconds;
+
+TEST_CASE("only 429, 5xx and no answer are retried") {
+  CHECK(RetryPolicy::retryable(0));
+  CHECK(RetryPolicy::retryable(429));
+  CHECK(RetryPolicy::retryable(500));
+  CHECK(RetryPolicy::retryable(503));
+  CHECK_FALSE(RetryPolicy::retryable(400));
+  CHECK_FALSE(RetryPolicy::retryable(401));
+  CHECK_FALSE(RetryPolicy::retryable(404));
+  CHECK_FALSE(RetryPolicy::retryable(409));
+  RetryPolicy policy(5, milliseconds(100), milliseconds(10000));
+  CHECK_FALSE(policy.next_delay(0, 409, std::nullopt, milliseconds(0)).has_value());
+}
+
+TEST_CASE("backoff is full jitter under an exponential ceiling") {
+  RetryPolicy policy(10, milliseconds(100), milliseconds(1000000), milliseconds(30000), 42);
+  for (int retry = 0; retry < 8; ++retry) {
+    milliseconds ceiling(std::min<long long>(30000, 100LL << retry));
+    bool below_half = false;
+    for (int sample = 0; sample < 200; ++sample) {
+      auto delay = policy.next_delay(retry, 503, std::nullopt, milliseconds(0));
+      REQUIRE(delay.has_value());
+      CHECK(delay->count() >= 0);
+      CHECK(*delay <= ceiling);
+      below_half = below_half || *delay < ceiling / 2;
+    }
+    CHECK(below_half);  // jittered, not a fixed wait
+  }
+}
+
+TEST_CASE("Retry-After is a floor, the count and the budget are limits") {
+  RetryPolicy policy(3, milliseconds(10), milliseconds(5000), milliseconds(30000), 7);
+  auto delay = policy.next_delay(0, 429, milliseconds(2000), milliseconds(0));
+  REQUIRE(delay.has_value());
+  CHECK(*delay >= milliseconds(2000));
+  CHECK_FALSE(policy.next_delay(0, 429, milliseconds(6000), milliseconds(0)).has_value());   // over budget
+  CHECK_FALSE(policy.next_delay(1, 429, milliseconds(2000), milliseconds(4000)).has_value()); // budget spent
+  CHECK_FALSE(policy.next_delay(3, 503, std::nullopt, milliseconds(0)).has_value());          // out of retries
+}
+
+TEST_CASE("Retry-After parses seconds") {
+  CHECK(RetryPolicy::parse_retry_after("3") == milliseconds(3000));
+  CHECK(RetryPolicy::parse_retry_after("0.25") == milliseconds(250));
+  CHECK_FALSE(RetryPolicy::parse_retry_after("").has_value());
+  CHECK_FALSE(RetryPolicy::parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT").has_value());
+  CHECK_FALSE(RetryPolicy::parse_retry_after("-1").has_value());
+}
+
+TEST_CASE("send_with_retries stops at success, at a final status, or when the policy gives up") {
+  StatsCounters stats;
+  RetryPolicy policy(4, milliseconds(1), milliseconds(1000), milliseconds(2), 1);
+  int calls = 0;
+  auto succeed_third = [&] {
+    WireResponse answer;
+    answer.status = ++calls < 3 ? 503 : 200;
+    return answer;
+  };
+  auto result = send_with_retries(policy, stats, succeed_third);
+  CHECK(result.answer.status == 200);
+  CHECK(result.attempts == 3);
+  CHECK_FALSE(result.gave_up);
+  CHECK(stats.retries == 2);
+
+  calls = 0;
+  result = send_with_retries(policy, stats, [&] {
+    ++calls;
+    WireResponse answer;
+    answer.status = 404;
+    return answer;
+  });
+  CHECK(calls == 1);
+  CHECK(result.answer.status == 404);
+  CHECK_FALSE(result.gave_up);
+
+  calls = 0;
+  result = send_with_retries(policy, stats, [&] {
+    ++calls;
+    return WireResponse{};  // no answer
+  });
+  CHECK(calls == 5);  // the first try and 4 retries
+  CHECK(result.gave_up);
+}

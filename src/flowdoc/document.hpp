@@ -154,6 +154,17 @@ class Document {
 
   // Edits. Each relinks the graph, keeps manifest.commonModuleFlow in step and
   // runs check(); a failed check throws DocumentError naming the action (a bug).
+  // An edit on a document that already fails check() is refused (DocumentError
+  // listing the problems). A failed edit leaves the document unchanged.
+  // - insert_call takes a fresh id from `ids` and trackingId = nextTrackingNumber
+  //   (then bumps it), appends the action to its sequence's actionList and lists
+  //   it under its module in manifest.commonModuleFlow (created as needed).
+  // - remove_call points the call's referrer at its nextAction, or erases the
+  //   referrer's key when it has none; a module entry goes with its last call,
+  //   and commonModuleFlow / manifest go once empty only if the parsed document
+  //   did not have them. So insert then remove gives back the parsed document,
+  //   apart from nextTrackingNumber (trackingIds are never reused).
+  // - update_call keeps binding objects whose expression text is unchanged.
   // Returns the new action's id.
   std::string insert_call(const CallSpec& call, const InsertionPoint& where, const IdSource& ids);
   void update_call(std::string_view action_id, const Bindings& inputs, const Bindings& outputs);

@@ -1,3 +1,12 @@
-// Placeholder until the CLI lands.
-#include <cstdio>
-int main() { std::fputs("flowlink: not built yet\n", stderr); return 1; }
+// flowlink: the commands, registered one line each (see cli/commands.hpp).
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  using namespace flowlink::cli;
+  return run_cli(argc, argv, std::cout, std::cerr, {
+                                                       add_validate_command,
+                                                       add_plan_command,
+                                                   });
+}

@@ -1,0 +1,101 @@
+// `flowlink plan`: what would change, as text, JSON or Markdown.
+#include <memory>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "cli/plan_command.hpp"
+#include "cli/validate_command.hpp"
+#include "plan/render.hpp"
+#include "source/export_dir.hpp"
+
+namespace flowlink::cli {
+
+OutputFormat parse_output_format(const std::string& name) {
+  if (name == "text") return OutputFormat::Text;
+  if (name == "json") return OutputFormat::Json;
+  if (name == "markdown") return OutputFormat::Markdown;
+  throw std::invalid_argument(fmt::format("unknown output format '{}' (expected text, json or markdown)", name));
+}
+
+ObservedSource read_observed(const PlanCommandOptions& options) {
+  ObservedSource source;
+  source.plan_options.flowlink_version = FLOWLINK_VERSION;
+  if (options.export_dir.empty()) {
+    throw std::runtime_error("plan needs --export-dir DIR (planning against a live org is not available yet)");
+  }
+  source.flows = source::read_export_dir(options.export_dir);
+  source.plan_options.source = "export-dir " + options.export_dir;
+  // An export has no notion of publishing: modules need not be published.
+  source.plan_options.require_published_modules = false;
+  return source;
+}
+
+std::string render_plan(const plan::Plan& plan, OutputFormat format, bool color) {
+  switch (format) {
+    case OutputFormat::Json: return plan::render_json(plan);
+    case OutputFormat::Markdown: return plan::render_markdown(plan);
+    case OutputFormat::Text: break;
+  }
+  return plan::render_text(plan, plan::TextStyle{color});
+}
+
+namespace {
+
+// The errors again on stderr, so they are seen whatever --output goes to stdout.
+void report_plan_errors(const plan::Plan& plan, std::ostream& err) {
+  for (const auto& error : plan.errors) print_error(err, error);
+  std::vector<std::string> failed;
+  for (const auto& flow : plan.flows) {
+    if (!flow.errors.empty()) failed.push_back(flow.flow_name);
+  }
+  if (!failed.empty()) {
+    print_error(err, fmt::format("{} flow{} could not be planned: {}", failed.size(), failed.size() == 1 ? "" : "s",
+                                 fmt::join(failed, ", ")));
+  }
+}
+
+}  // namespace
+
+int run_plan(const PlanCommandOptions& options, std::ostream& out, std::ostream& err) {
+  return run_guarded(err, [&] {
+    auto desired = load_manifests_or_report(options.manifests, err);
+    if (!desired) return kExitError;
+    const auto observed = read_observed(options);
+    const auto plan = plan::make_plan(*desired, observed.flows, observed.plan_options);
+    if (!options.out_path.empty()) write_file_atomically(options.out_path, plan::render_json(plan));
+    out << render_plan(plan, options.output, options.color);
+    out.flush();
+    if (plan_has_errors(plan)) report_plan_errors(plan, err);
+    return plan_exit_code(plan, options.detailed_exitcode);
+  });
+}
+
+void add_plan_command(CLI::App& app, CliContext& context) {
+  auto options = std::make_shared<PlanCommandOptions>();
+  auto output = std::make_shared<std::string>("text");
+  auto no_color = std::make_shared<bool>(false);
+  auto* command = app.add_subcommand("plan", "Show which flows would change, and how, to match the manifests.");
+  command->add_option("-f,--file", options->manifests, "Manifest file or directory (repeatable)")->required();
+  command->add_option("--export-dir", options->export_dir,
+                      "Plan against an export directory (*.json, *.i3*Flow, *.i3CommonModule, org.json)");
+  command->add_option("--output", *output, "Output format on stdout: text, json or markdown")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  command->add_option("--out", options->out_path, "Also write the JSON plan to this file (for apply)");
+  command->add_flag("--detailed-exitcode", options->detailed_exitcode, "Exit 2 when there are changes");
+  command->add_flag("--no-color", *no_color, "No ANSI colours (also when NO_COLOR is set or stdout is not a TTY)");
+  command->footer(
+      "Exit codes: 0 no changes (or changes without --detailed-exitcode), 2 changes with --detailed-exitcode,\n"
+      "1 any error: bad manifest, unreadable export, a flow that could not be planned, a plan-wide error.\n"
+      "Errors trump changes: a plan with both exits 1.");
+  command->callback([options, output, no_color, &context] {
+    options->output = parse_output_format(*output);
+    options->color = color_enabled(*no_color);
+    context.exit_code = run_plan(*options, context.out, context.err);
+  });
+}
+
+}  // namespace flowlink::cli

@@ -1,0 +1,32 @@
+#pragma once
+// The command line: one file per command (cmd_<name>.cpp), each adding its
+// subcommand to the app with one add_<name>_command function. main.cpp lists
+// them; adding a command is one new file and one line there.
+
+#include <ostream>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace flowlink::cli {
+
+// What the commands share while the app parses and runs.
+struct CliContext {
+  std::ostream& out;  // the command's result (plan, report)
+  std::ostream& err;  // diagnostics and errors
+  int exit_code = 0;  // set by the command that ran (see output.hpp)
+};
+
+using CommandRegistrar = void (*)(CLI::App&, CliContext&);
+
+void add_validate_command(CLI::App& app, CliContext& context);  // cmd_validate.cpp
+void add_plan_command(CLI::App& app, CliContext& context);      // cmd_plan.cpp
+
+// Builds the app, registers `commands`, parses argv and runs the chosen
+// command. --help and --version print to `out` and exit 0; a usage error
+// prints "flowlink: error: ..." to `err` and exits 1; otherwise the command's
+// exit code. Never throws.
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+            const std::vector<CommandRegistrar>& commands);
+
+}  // namespace flowlink::cli

@@ -1,0 +1,81 @@
+// Exit codes, colour, error lines, atomic writes (see output.hpp).
+#include "cli/output.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace flowlink::cli {
+
+bool plan_has_errors(const plan::Plan& plan) {
+  if (!plan.errors.empty() || plan.has_errors()) return true;
+  for (const auto& flow : plan.flows) {
+    if (!flow.errors.empty()) return true;
+  }
+  return false;
+}
+
+int plan_exit_code(const plan::Plan& plan, bool detailed) {
+  if (plan_has_errors(plan)) return kExitError;
+  if (detailed && plan.has_changes()) return kExitChanges;
+  return kExitOk;
+}
+
+bool color_enabled(bool no_color_flag, bool stdout_is_tty, const char* no_color_env) {
+  if (no_color_flag || !stdout_is_tty) return false;
+  return no_color_env == nullptr || no_color_env[0] == '\0';
+}
+
+bool color_enabled(bool no_color_flag) {
+  return color_enabled(no_color_flag, ::isatty(STDOUT_FILENO) == 1, std::getenv("NO_COLOR"));
+}
+
+void print_error(std::ostream& err, std::string_view message) {
+  err << "flowlink: error: " << message << "\n";
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path temp = target.parent_path() / fmt::format(".{}.tmp.{}", target.filename().string(), ::getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+    out << content;
+    out.flush();
+    if (!out) {
+      std::error_code ignored;
+      fs::remove(temp, ignored);
+      throw std::runtime_error(fmt::format("{}: write failed", path));
+    }
+  }
+  std::error_code ec;
+  fs::rename(temp, target, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    throw std::runtime_error(fmt::format("{}: cannot write: {}", path, ec.message()));
+  }
+}
+
+int run_guarded(std::ostream& err, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    print_error(err, e.what());
+  } catch (...) {
+    print_error(err, "unexpected failure");
+  }
+  return kExitError;
+}
+
+}  // namespace flowlink::cli

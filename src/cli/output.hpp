@@ -1,0 +1,49 @@
+#pragma once
+// What every command shares: exit codes, the colour decision, error lines,
+// atomic file writes, and the exception boundary.
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "plan/plan.hpp"
+
+namespace flowlink::cli {
+
+// Exit codes of every command.
+//   0  success; for plan/drift: nothing to change
+//   1  error: bad arguments or manifest, unreadable input, a flow that could
+//      not be planned, a plan-wide error. ERRORS TRUMP CHANGES: a plan with
+//      both errors and changes exits 1, so a pipeline never mistakes a
+//      partial plan for a complete one.
+//   2  changes (plan with --detailed-exitcode; drift)
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+inline constexpr int kExitChanges = 2;
+
+// The exit code for a plan, by the rule above. With `detailed` false a plan
+// with changes but no errors exits 0.
+int plan_exit_code(const plan::Plan& plan, bool detailed);
+
+// True if the plan has a plan-wide error or any flow could not be planned.
+bool plan_has_errors(const plan::Plan& plan);
+
+// ANSI colour only when stdout is a terminal, NO_COLOR is unset or empty
+// (https://no-color.org) and --no-color was not given.
+bool color_enabled(bool no_color_flag);
+// The same decision with its inputs spelled out (for tests).
+bool color_enabled(bool no_color_flag, bool stdout_is_tty, const char* no_color_env);
+
+// "flowlink: error: <message>" on its own line.
+void print_error(std::ostream& err, std::string_view message);
+
+// Writes `content` to `path` through a temporary file in the same directory
+// and a rename, so a reader never sees half a file. Throws std::runtime_error
+// naming the path.
+void write_file_atomically(const std::string& path, const std::string& content);
+
+// Runs a command body; any exception becomes "flowlink: error: ..." and exit 1.
+int run_guarded(std::ostream& err, const std::function<int()>& body);
+
+}  // namespace flowlink::cli

@@ -1,0 +1,45 @@
+#pragma once
+// `flowlink plan`: manifests + observed flows -> a rendered plan and an exit code.
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "manifest/desired_state.hpp"
+#include "plan/plan.hpp"
+#include "plan/planner.hpp"
+
+namespace flowlink::cli {
+
+enum class OutputFormat { Text, Json, Markdown };
+
+// "text" | "json" | "markdown"; throws std::invalid_argument otherwise.
+OutputFormat parse_output_format(const std::string& name);
+
+struct PlanCommandOptions {
+  std::vector<std::string> manifests;  // -f, files and/or directories
+  std::string export_dir;              // --export-dir: plan against an export instead of an org
+  OutputFormat output = OutputFormat::Text;
+  std::string out_path;                // --out: also write the JSON plan here (atomically)
+  bool detailed_exitcode = false;      // exit 2 when there are changes
+  bool color = false;                  // resolved by the caller (output.hpp color_enabled)
+};
+
+// Where the observed flows came from, and the options the planner needs for it.
+struct ObservedSource {
+  std::vector<plan::ObservedFlow> flows;
+  plan::PlanOptions plan_options;
+};
+
+// The observed flows for `options`: today the export directory. Throws
+// std::runtime_error (e.g. an unreadable directory) naming what failed.
+ObservedSource read_observed(const PlanCommandOptions& options);
+
+std::string render_plan(const plan::Plan& plan, OutputFormat format, bool color);
+
+// Loads the manifests, reads the observed flows, plans, writes --out, renders
+// to `out`. Exit code per output.hpp: 0 no changes, 2 changes (only with
+// detailed_exitcode), 1 on any error — errors trump changes.
+int run_plan(const PlanCommandOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace flowlink::cli

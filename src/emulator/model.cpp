@@ -262,8 +262,8 @@ FlowState flow_from_disk(const Json& j) {
     v.date_published = jv.value("datePublished", std::int64_t{0});
     v.secure = jv.value("secure", false);
     for (const auto& c : jv.value("calls", Json::array())) v.calls.push_back({c.value("id", ""), c.value("name", "")});
-    for (const auto& [module, version] : jv.value("snapshots", Json::object()).items())
-      v.snapshots[module] = version.get<std::string>();
+    const Json snapshots = jv.value("snapshots", Json::object());
+    for (const auto& [module, version] : snapshots.items()) v.snapshots[module] = version.get<std::string>();
     f.versions.push_back(std::move(v));
   }
   if (j.contains("operation")) {

@@ -34,7 +34,7 @@ RequestStats StatsCounters::snapshot() const {
 
 struct HttpWire::Impl {
   Impl(const std::string& base_url, std::chrono::milliseconds timeout, Semaphore& limit, StatsCounters& stats)
-      : client(base_url, make_config(timeout)), limit(limit), stats(stats) {}
+      : client(base_url, make_config(timeout)), timeout(timeout), limit(limit), stats(stats) {}
 
   static web::http::client::http_client_config make_config(std::chrono::milliseconds timeout) {
     web::http::client::http_client_config config;
@@ -43,6 +43,7 @@ struct HttpWire::Impl {
   }
 
   web::http::client::http_client client;
+  std::chrono::milliseconds timeout;
   Semaphore& limit;
   StatsCounters& stats;
 };
@@ -86,6 +87,7 @@ WireResponse HttpWire::send(const WireRequest& request) {
 
   Permit permit(impl_->limit);
   ++impl_->stats.requests;
+  auto started = std::chrono::steady_clock::now();
   try {
     web::http::http_response response = impl_->client.request(message).get();
     std::vector<unsigned char> bytes = response.extract_vector().get();
@@ -97,6 +99,9 @@ WireResponse HttpWire::send(const WireRequest& request) {
     // Dropped connection, refused connection, timeout, TLS failure.
     result = WireResponse{};
     result.transport_error = e.what();
+    if (std::chrono::steady_clock::now() - started >= impl_->timeout)
+      result.transport_error = "timed out after " + std::to_string(impl_->timeout.count()) + " ms (" +
+                               result.transport_error + ")";
   }
   if (result.status == 429) ++impl_->stats.rate_limited;
   if (result.status == 0 || result.status >= 500) ++impl_->stats.server_errors;

@@ -46,6 +46,16 @@ bool is_loopback_host(const std::string& host) {
   return parts == 4;
 }
 
+// The URL as it may be shown: "user:password@" becomes "***@".
+std::string shown(const std::string& url) {
+  auto scheme = url.find("://");
+  std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  auto end = url.find_first_of("/?#", start);
+  auto at = url.rfind('@', end == std::string::npos ? std::string::npos : end);
+  if (at == std::string::npos || at < start) return url;
+  return url.substr(0, start) + "***" + url.substr(at);
+}
+
 }  // namespace
 
 std::pair<std::string, std::string> region_urls(const std::string& region_text) {
@@ -68,11 +78,11 @@ std::pair<std::string, std::string> region_urls(const std::string& region_text) 
 void check_api_url(const std::string& url) {
   std::string lowered = lower(url);
   if (starts_with(lowered, "https://")) {
-    if (lowered.size() == 8) throw std::invalid_argument("API URL \"" + url + "\" has no host");
+    if (lowered.size() == 8) throw std::invalid_argument("API URL \"" + shown(url) + "\" has no host");
     return;
   }
   if (!starts_with(lowered, "http://"))
-    throw std::invalid_argument("API URL \"" + url + "\" must start with https:// (or http:// for loopback)");
+    throw std::invalid_argument("API URL \"" + shown(url) + "\" must start with https:// (or http:// for loopback)");
   std::string rest = lowered.substr(7);
   std::string host_port = rest.substr(0, rest.find_first_of("/?#"));
   if (auto at = host_port.rfind('@'); at != std::string::npos) host_port = host_port.substr(at + 1);
@@ -83,7 +93,7 @@ void check_api_url(const std::string& url) {
     host = host_port.substr(0, host_port.find(':'));
   }
   if (!is_loopback_host(host))
-    throw std::invalid_argument("API URL \"" + url +
+    throw std::invalid_argument("API URL \"" + shown(url) +
                                 "\" uses plain http to a host that is not loopback; use https:// (plain http is "
                                 "only allowed to 127.0.0.0/8, localhost or [::1], e.g. the emulator)");
 }

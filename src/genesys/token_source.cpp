@@ -78,7 +78,7 @@ std::string TokenSource::fetch(std::chrono::seconds& ttl) {
   if (!result.answer.ok()) {
     std::string note = result.give_up_note();
     if (result.answer.status == 400 || result.answer.status == 401)
-      note += std::string(note.empty() ? "" : "; ") + "check the OAuth client id and secret (client " + client_id_ + ")";
+      note += std::string(note.empty() ? "" : "; ") + "check the OAuth client id and secret; client id " + client_id_;
     throw api_error_from_answer(token_call, "", result.answer, redactor, note);
   }
   Json body = Json::parse(result.answer.body, nullptr, false);

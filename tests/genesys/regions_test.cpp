@@ -55,6 +55,13 @@ TEST_CASE("check_api_url allows https anywhere and plain http only to loopback")
     CHECK(std::string(e.what()).find("https") != std::string::npos);
     CHECK(std::string(e.what()).find("gateway.example.com") != std::string::npos);
   }
+  try {
+    check_api_url("http://user:hunter2@gateway.example.com/api");
+    FAIL("expected std::invalid_argument");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()).find("hunter2") == std::string::npos);
+    CHECK(std::string(e.what()).find("***@gateway.example.com") != std::string::npos);
+  }
 }
 
 TEST_CASE("make_http_flow_api refuses plain http to a remote host and a missing secret") {

@@ -217,3 +217,26 @@ TEST_CASE("a server that is not there is ApiError status 0 after the retries") {
     check_no_secret(e.what());
   }
 }
+
+TEST_CASE("a request that outlives its timeout is retried, then reported as no answer") {
+  auto emulator_options = EmulatedOrg::quiet_options();
+  EmulatedOrg org(emulator_options);
+  auto options = org.client_options();
+  options.timeout = milliseconds(150);
+  options.max_retries = 1;
+  auto api = make_http_flow_api(options);
+  Flow flow = flow_named(*api, "Greeting");
+  control(org.port(), "POST", "/_emulator/config", Json{{"latency_ms", 1000}});
+  try {
+    api->get_flow(flow.id);
+    FAIL("expected ApiError");
+  } catch (const ApiError& e) {
+    CHECK(e.status() == 0);
+    CHECK(e.flow() == flow.id);
+    CHECK(std::string(e.what()).find("gave up after 2 attempts: retry limit 1") != std::string::npos);
+    CHECK(std::string(e.what()).find("timed out after 150 ms") != std::string::npos);
+  }
+  // Answers in time again: the same client carries on.
+  control(org.port(), "POST", "/_emulator/config", Json{{"latency_ms", 0}});
+  CHECK(api->get_flow(flow.id).id == flow.id);
+}

@@ -69,3 +69,11 @@ TEST_CASE("validate: a missing file or no file at all is an error") {
   CHECK(run.code == kExitError);
   CHECK(run.err.find("flowlink: error:") != std::string::npos);
 }
+
+TEST_CASE("validate: the broken example manifest shows every mistake with a suggestion") {
+  const auto run = validate({kSourceDir + "/examples/broken-manifests/typos.yaml"});
+  CHECK(run.code == kExitError);
+  CHECK(std::regex_search(run.err, std::regex(R"(typos\.yaml:13:\d+: rules\[0\]\.flows\.types\[0\]: .*inboundcall)")));
+  CHECK(std::regex_search(run.err, std::regex(R"(typos\.yaml:16:\d+: .*modlue.*'module')")));
+  CHECK(std::regex_search(run.err, std::regex(R"(typos\.yaml:17:\d+: rules\[0\]\.ensure\[0\]\.at: )")));
+}

@@ -60,6 +60,10 @@ std::string describe_action(const flowdoc::ActionInfo& action) {
 }
 
 std::string Slot::key() const {
+  // `start` and `task: <the initial task>` are the same place: one group, or
+  // each would push the other out of place.
+  if (kind == Placement::Kind::Start && !task_name.empty()) return "task|" + task_name;
+  if (kind == Placement::Kind::Task) return "task|" + task_name;
   return fmt::format("{}|{}|{}", static_cast<int>(kind), task_name, anchor_id);
 }
 
@@ -129,25 +133,33 @@ SlotResult resolve_slot(const flowdoc::Document& document, const Placement& plac
 }
 
 std::vector<std::string> run_at_slot(const flowdoc::Document& document, const Slot& slot,
-                                     const std::vector<std::string>& group_call_ids) {
+                                     const std::vector<std::string>& group_call_ids,
+                                     const std::vector<std::string>& removed_ids) {
   std::deque<std::string> run;
   // A sound document has no cycles; the bound only guards against a broken one.
-  std::size_t guard = group_call_ids.size() + 1;
+  std::size_t guard = group_call_ids.size() + removed_ids.size() + 1;
   if (slot.kind == Placement::Kind::Before) {
     std::string current = slot.anchor_id;
     while (guard-- > 0) {
       flowdoc::Position position = document.position_of(current);
-      if (position.kind != flowdoc::Position::Kind::AfterAction || !contains(group_call_ids, position.referrer_id))
+      if (position.kind != flowdoc::Position::Kind::AfterAction) break;
+      if (contains(group_call_ids, position.referrer_id)) {
+        run.push_front(position.referrer_id);
+      } else if (!contains(removed_ids, position.referrer_id)) {
         break;
-      run.push_front(position.referrer_id);
+      }
       current = position.referrer_id;
     }
     return {run.begin(), run.end()};
   }
   std::string current = slot.kind == Placement::Kind::After ? document.position_of(slot.anchor_id).next_id
                                                             : task_start_action(document, slot);
-  while (guard-- > 0 && !current.empty() && contains(group_call_ids, current)) {
-    run.push_back(current);
+  while (guard-- > 0 && !current.empty()) {
+    if (contains(group_call_ids, current)) {
+      run.push_back(current);
+    } else if (!contains(removed_ids, current)) {
+      break;
+    }
     current = document.position_of(current).next_id;
   }
   return {run.begin(), run.end()};

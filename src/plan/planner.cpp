@@ -91,6 +91,7 @@ class FlowPlanner {
   std::vector<Edit> removes_, updates_, placements_;
   std::vector<int> placement_order_;  // ensure index of each placement edit
   std::vector<Finding> findings_;
+  std::vector<std::string> removed_by_entries_;  // calls under `remove`
 };
 
 Edit FlowPlanner::base_edit(Edit::Kind kind, const EnsureDemand& demand) const {
@@ -126,8 +127,8 @@ void FlowPlanner::plan(std::vector<EnsureDemand>& ensures, const std::vector<Rem
     }
     groups[static_cast<std::size_t>(it - slot_keys.begin())].push_back(&demand);
   }
-  for (auto& group : groups) plan_group(group);
-
+  // Calls under `remove` first: they go before anything else is placed, so
+  // the runs are judged as they will stand without them.
   for (const auto& demand : removes) {
     for (const auto& call : doc_.module_calls()) {
       if (!calls_module(call, demand.module_id, demand.module_name)) continue;
@@ -142,9 +143,11 @@ void FlowPlanner::plan(std::vector<EnsureDemand>& ensures, const std::vector<Rem
       edit.position_description = call.position.describe();
       edit.reason = fmt::format("listed under remove in rule{} {}", demand.rules.size() > 1 ? "s" : "",
                                 detail::quoted_list(demand.rules));
+      removed_by_entries_.push_back(edit.action_id);
       removes_.push_back(std::move(edit));
     }
   }
+  for (auto& group : groups) plan_group(group);
 
   // Removes run first: the anchors of the later edits are never removed (checked below).
   std::set<std::string> removed;
@@ -195,7 +198,7 @@ void FlowPlanner::plan_group(std::vector<EnsureDemand*>& group) {
   std::vector<std::string> group_calls;
   for (const auto* demand : group)
     for (const auto& call : demand->calls) group_calls.push_back(call.action_id);
-  const std::vector<std::string> run = detail::run_at_slot(doc_, slot, group_calls);
+  const std::vector<std::string> run = detail::run_at_slot(doc_, slot, group_calls, removed_by_entries_);
   auto run_index = [&](const std::string& id) -> int {
     auto it = std::find(run.begin(), run.end(), id);
     return it == run.end() ? -1 : static_cast<int>(it - run.begin());
@@ -255,10 +258,10 @@ void FlowPlanner::plan_group(std::vector<EnsureDemand*>& group) {
       } else {
         findings_.push_back({Finding::Kind::Duplicate, rule, demand.module->key, demand.module->flow->name,
                              call.action_id,
-                             fmt::format("call '{}' (#{}) {} duplicates the call '{}' (#{}) to '{}'; set `dedupe: true` "
-                                         "to remove it",
+                             fmt::format("call '{}' (#{}) {} repeats the call to '{}' kept at #{}; set `dedupe: "
+                                         "true` to remove it",
                                          call.action_name, call.tracking_id, call.position.describe(),
-                                         keeper->action_name, keeper->tracking_id, demand.module->flow->name)});
+                                         demand.module->flow->name, keeper->tracking_id)});
       }
     }
   }

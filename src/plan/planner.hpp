@@ -12,6 +12,43 @@
 // An error in one flow (broken document, missing or ambiguous anchor, two
 // rules that demand different things of one module) makes an error entry for
 // that flow alone; the other flows are planned.
+//
+// Details decided here:
+// - Flows: every non-COMMONMODULE flow some rule matches, sorted by type, name,
+//   id; a flow no rule matches is not in the plan. publish = any matched rule's.
+// - Modules: resolved by exact name among COMMONMODULE flows, or by pinned id
+//   (whose flow must then carry the manifest's name). Missing, ambiguous, not a
+//   module, unpublished (if required) or unreadable -> a plan-wide error naming
+//   the rules that ensure it, and an error entry in each flow those rules
+//   match. Modules only listed under `remove` need not exist: their calls are
+//   matched by name (and pinned id).
+// - Bindings: an ensure entry's input/output names must be the module's
+//   Common.* isInput/isOutput variables (plan-wide error, with a did-you-mean).
+//   The manifest owns a call's whole binding set: a binding the flow has and
+//   the manifest does not declare is removed (FieldChange.after = nullopt).
+// - A call belongs to a module if its flowId is the module's id OR its
+//   flowName is the module's name (a copied org keeps names, not ids). Its
+//   flowId is not rewritten.
+// - Anchors: find_actions(selector) minus the calls to the ensured module;
+//   exactly one must match (zero or several -> error entry naming candidates).
+//   An anchor this plan removes is an error.
+// - "At the declared place": ensure entries of one flow that resolve to the
+//   same place (slot) form a group; their calls stand together as a run of
+//   consecutive calls at the slot (start: from the initial task's first
+//   action; task: from its first action; after A: from A's next action;
+//   before B: the calls leading up to B). A call in that run is in place. A
+//   missing or moved call is inserted next to its ensure-order neighbours in
+//   the run, so the group ends up in ensure order. The call kept is the one in
+//   place, else the first by trackingId; the rest are duplicates. A misplaced
+//   call's bindings are still updated (UpdateCall) whether or not it moves.
+// - Two rules demanding the same module with different placement or bindings,
+//   or one ensuring what another removes -> error entry naming both rules.
+//   Identical demands merge (move/dedupe if any of them asks).
+// - Edit order, which keeps every recorded action id valid while applying:
+//   removes (remove entries, then dedupe extras), updates, then moves and adds
+//   together in ensure order, except that several edits inserting at the same
+//   point at a start or after an action go in reverse ensure order (each pushes
+//   the previous one down). A flow with an error carries no edits.
 
 #include <optional>
 #include <string>

@@ -77,9 +77,11 @@ SlotResult resolve_slot(const flowdoc::Document& document, const manifest::Place
 
 // The calls that stand at a slot: the consecutive actions at the slot that are
 // calls in `group_call_ids` (calls to modules ensured at the same slot), in
-// document order.
+// document order. Actions in `removed_ids` (calls the plan removes first) are
+// stepped over: once they are gone, the calls around them are adjacent.
 std::vector<std::string> run_at_slot(const flowdoc::Document& document, const Slot& slot,
-                                     const std::vector<std::string>& group_call_ids);
+                                     const std::vector<std::string>& group_call_ids,
+                                     const std::vector<std::string>& removed_ids);
 
 // Insertion point for the slot itself (before/after any run).
 flowdoc::InsertionPoint base_insertion(const Slot& slot);

@@ -310,6 +310,21 @@ TEST_CASE("several modules at one place stand in ensure order, whatever is alrea
   }
 }
 
+TEST_CASE("`start` and `task` naming the initial task are one place: both calls stand there, in ensure order") {
+  auto state = desired({rule("a", "*", {ensure("validation", at_start())}), rule("b", "*", {ensure("logging", at_task("Main"))})});
+  for (const ObservedFlow& flow : {support_flow(), support_flow({call("c-log", 50, kLoggingId, kLoggingName)})}) {
+    Plan plan = make_plan(state, with_modules({flow}), options());
+    ObservedFlow after = applied(flow, only_flow(plan));
+    auto calls = after.document->module_calls();
+    REQUIRE(calls.size() == 2);
+    auto validation = std::find_if(calls.begin(), calls.end(), [](auto& c) { return c.module_name == kValidationName; });
+    auto logging = std::find_if(calls.begin(), calls.end(), [](auto& c) { return c.module_name == kLoggingName; });
+    CHECK(validation->position.kind == flowlink::flowdoc::Position::Kind::TaskStart);
+    CHECK(logging->position.referrer_id == validation->action_id);
+    converge(state, flow);
+  }
+}
+
 TEST_CASE("edits come in a fixed order: removes, updates, then moves and adds") {
   ObservedFlow flow = support_flow({call("c-old", 50, kOldId, kOldName)},
                                    {call("c-val", 51, kValidationId, kValidationName, {{"Common.CallerAni", "x"}})});

@@ -240,3 +240,16 @@ TEST_CASE("a request that outlives its timeout is retried, then reported as no a
   control(org.port(), "POST", "/_emulator/config", Json{{"latency_ms", 0}});
   CHECK(api->get_flow(flow.id).id == flow.id);
 }
+
+TEST_CASE("parallelism bounds the requests in flight") {
+  EmulatedOrg org;
+  auto options = org.client_options();
+  options.parallelism = 1;
+  auto api = make_http_flow_api(options);
+  Flow flow = flow_named(*api, "Greeting");
+  control(org.port(), "POST", "/_emulator/config", Json{{"latency_ms", 100}});
+  auto started = std::chrono::steady_clock::now();
+  parallel_for(5, 5, [&](std::size_t) { api->get_flow(flow.id); });
+  // One at a time: five answers that each take 100 ms cannot overlap.
+  CHECK(std::chrono::steady_clock::now() - started >= milliseconds(500));
+}

@@ -86,3 +86,20 @@ TEST_CASE("send_with_retries stops at success, at a final status, or when the po
   CHECK(calls == 5);  // the first try and 4 retries
   CHECK(result.gave_up);
 }
+
+TEST_CASE("a 429 is retried after the server's Retry-After, then succeeds") {
+  StatsCounters stats;
+  RetryPolicy policy(3, milliseconds(1), milliseconds(5000), milliseconds(2), 9);
+  int calls = 0;
+  auto started = std::chrono::steady_clock::now();
+  auto result = send_with_retries(policy, stats, [&] {
+    WireResponse answer;
+    answer.status = ++calls == 1 ? 429 : 200;
+    if (answer.status == 429) answer.retry_after = "0.2";
+    return answer;
+  });
+  CHECK(result.answer.status == 200);
+  CHECK(result.attempts == 2);
+  CHECK(stats.retries == 1);
+  CHECK(std::chrono::steady_clock::now() - started >= milliseconds(200));  // waited as asked
+}

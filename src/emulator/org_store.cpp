@@ -159,6 +159,9 @@ void OrgStore::load() {
 
 void OrgStore::install_seed(std::vector<SeedFlow> flows, int threads) {
   fs::create_directories(state_dir_);
+  for (const auto& entry : fs::directory_iterator(state_dir_)) {  // an earlier seeding that crashed
+    if (entry.path().filename().string().rfind(".seeding-", 0) == 0) fs::remove_all(entry.path());
+  }
   const fs::path staging = state_dir_ / (".seeding-" + new_uuid().substr(0, 8));
   fs::create_directories(staging / "flows");
   parallel_for(flows.size(), threads, [&](std::size_t i) {

@@ -21,7 +21,7 @@ OutputFormat parse_output_format(const std::string& name) {
   throw std::invalid_argument(fmt::format("unknown output format '{}' (expected text, json or markdown)", name));
 }
 
-ObservedSource read_observed(const PlanCommandOptions& options) {
+ObservedSource read_observed(const PlanCommandOptions& options, const manifest::DesiredState& /*desired*/) {
   ObservedSource source;
   source.plan_options.flowlink_version = FLOWLINK_VERSION;
   if (options.export_dir.empty()) {
@@ -64,7 +64,7 @@ int run_plan(const PlanCommandOptions& options, std::ostream& out, std::ostream&
   return run_guarded(err, [&] {
     auto desired = load_manifests_or_report(options.manifests, err);
     if (!desired) return kExitError;
-    const auto observed = read_observed(options);
+    const auto observed = read_observed(options, *desired);
     const auto plan = plan::make_plan(*desired, observed.flows, observed.plan_options);
     if (!options.out_path.empty()) write_file_atomically(options.out_path, plan::render_json(plan));
     out << render_plan(plan, options.output, options.color);

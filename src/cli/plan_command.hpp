@@ -31,9 +31,10 @@ struct ObservedSource {
   plan::PlanOptions plan_options;
 };
 
-// The observed flows for `options`: today the export directory. Throws
+// The observed flows for `options`: today the export directory; `desired`
+// says which flows and modules a live org read would need. Throws
 // std::runtime_error (e.g. an unreadable directory) naming what failed.
-ObservedSource read_observed(const PlanCommandOptions& options);
+ObservedSource read_observed(const PlanCommandOptions& options, const manifest::DesiredState& desired);
 
 std::string render_plan(const plan::Plan& plan, OutputFormat format, bool color);
 

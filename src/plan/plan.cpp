@@ -1,5 +1,6 @@
 // The plan model's derived values: statuses, the summary, names of kinds.
 #include "plan/plan.hpp"
+#include "plan/planner_internal.hpp"
 
 namespace flowlink::plan {
 
@@ -78,5 +79,16 @@ bool Plan::has_errors() const {
     if (!flow.errors.empty()) return true;
   return false;
 }
+
+namespace detail {
+
+std::string edit_note(const Edit& edit) {
+  if (edit.reason.find("rule '") != std::string::npos || edit.reason.find("rules '") != std::string::npos)
+    return edit.reason;
+  std::string note = "rule '" + edit.rule + "'";
+  return edit.reason.empty() ? note : note + ": " + edit.reason;
+}
+
+}  // namespace detail
 
 }  // namespace flowlink::plan

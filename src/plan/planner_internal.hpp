@@ -22,6 +22,10 @@ std::string closest_match(const std::string& word, const std::vector<std::string
 // "'a', 'b', 'c'" (at most `limit` items, then ", ...").
 std::string quoted_list(const std::vector<std::string>& items, std::size_t limit = 12);
 
+// Why an edit is planned, for the renderers: "rule 'r': missing", or the
+// reason alone when it already names the rule (plan.cpp).
+std::string edit_note(const Edit& edit);
+
 // --- modules (module_resolution.cpp) ----------------------------------------
 
 // A manifest module resolved among the observed COMMONMODULE flows.

@@ -2,6 +2,7 @@
 // table, then one collapsible block per flow that changes or fails.
 #include <fmt/format.h>
 
+#include "plan/planner_internal.hpp"
 #include "plan/render.hpp"
 
 namespace flowlink::plan {
@@ -41,22 +42,22 @@ std::string edit_line(const Edit& edit) {
   std::string call = fmt::format("'{}' ({})", escape(edit.action_name), escape(edit.module_name));
   switch (edit.kind) {
     case Edit::Kind::AddCall:
-      return fmt::format("- **+ add** call {} {} — rule {}\n", escape(edit.module_name), escape(edit.position_description),
-                         escape(edit.rule)) +
+      return fmt::format("- **+ add** call {} {} — {}\n", escape(edit.module_name), escape(edit.position_description),
+                         escape(detail::edit_note(edit))) +
              bindings(edit.inputs, edit.outputs);
     case Edit::Kind::UpdateCall: {
-      std::string out = fmt::format("- **~ update** call {} {} — rule {}\n", call, escape(edit.position_description),
-                                    escape(edit.rule));
+      std::string out = fmt::format("- **~ update** call {} {} — {}\n", call, escape(edit.position_description),
+                                    escape(detail::edit_note(edit)));
       for (const auto& change : edit.changes)
         out += fmt::format("  - {}: {} → {}\n", escape(change.field), value(change.before), value(change.after));
       return out;
     }
     case Edit::Kind::RemoveCall:
-      return fmt::format("- **- remove** call {} {} — rule {}: {}\n", call, escape(edit.position_description),
-                         escape(edit.rule), escape(edit.reason));
+      return fmt::format("- **- remove** call {} {} — {}\n", call, escape(edit.position_description),
+                         escape(detail::edit_note(edit)));
     case Edit::Kind::MoveCall:
-      return fmt::format("- **> move** call {} to {} — rule {}: {}\n", call, escape(edit.position_description),
-                         escape(edit.rule), escape(edit.reason));
+      return fmt::format("- **> move** call {} to {} — {}\n", call, escape(edit.position_description),
+                         escape(detail::edit_note(edit)));
   }
   return {};
 }

@@ -2,6 +2,7 @@
 //   + add, ~ update, - remove, > move, ! finding (not acted on), x error.
 #include <fmt/format.h>
 
+#include "plan/planner_internal.hpp"
 #include "plan/render.hpp"
 
 namespace flowlink::plan {
@@ -38,25 +39,25 @@ void write_bindings(std::string& out, const flowdoc::Bindings& bindings, const c
 void write_edit(std::string& out, const Edit& edit, const Palette& p) {
   switch (edit.kind) {
     case Edit::Kind::AddCall:
-      out += fmt::format("  {}+ add call {} {}{}  [rule {}]\n", p.green, edit.module_name, edit.position_description,
-                         p.reset, edit.rule);
+      out += fmt::format("  {}+ add call {} {}{}  [{}]\n", p.green, edit.module_name, edit.position_description,
+                         p.reset, detail::edit_note(edit));
       out += fmt::format("        name = \"{}\"\n", edit.action_name);
       write_bindings(out, edit.inputs, "inputs");
       write_bindings(out, edit.outputs, "outputs");
       break;
     case Edit::Kind::UpdateCall:
-      out += fmt::format("  {}~ update call {} {}{}  [rule {}]\n", p.yellow, call_label(edit), edit.position_description,
-                         p.reset, edit.rule);
+      out += fmt::format("  {}~ update call {} {}{}  [{}]\n", p.yellow, call_label(edit), edit.position_description,
+                         p.reset, detail::edit_note(edit));
       for (const auto& change : edit.changes)
         out += fmt::format("        {}: {} -> {}\n", change.field, quoted(change.before), quoted(change.after));
       break;
     case Edit::Kind::RemoveCall:
-      out += fmt::format("  {}- remove call {} {}{}  [rule {}: {}]\n", p.red, call_label(edit),
-                         edit.position_description, p.reset, edit.rule, edit.reason);
+      out += fmt::format("  {}- remove call {} {}{}  [{}]\n", p.red, call_label(edit), edit.position_description,
+                         p.reset, detail::edit_note(edit));
       break;
     case Edit::Kind::MoveCall:
-      out += fmt::format("  {}> move call {} to {}{}  [rule {}: {}]\n", p.cyan, call_label(edit),
-                         edit.position_description, p.reset, edit.rule, edit.reason);
+      out += fmt::format("  {}> move call {} to {}{}  [{}]\n", p.cyan, call_label(edit), edit.position_description,
+                         p.reset, detail::edit_note(edit));
       break;
   }
 }

@@ -36,13 +36,15 @@ TEST_CASE("render_text: terraform-like lines and a closing summary, no colour by
   CHECK(has(text, "manifest: manifests/flowlink.yaml\n"));
   CHECK(has(text, "x error: module 'ghost' (Ghost_Module): no common module named 'Ghost_Module'"));
   CHECK(has(text, "~ flow Inbound_Support_Main (inboundcall) v3.0  [30000000-0000-4000-8000-000000000001], publish\n"));
-  CHECK(has(text, "  + add call Common_Logging_Module first in task 'Billing'  [rule support]\n"));
+  CHECK(has(text, "  + add call Common_Logging_Module first in task 'Billing'  [rule 'support': missing]\n"));
   CHECK(has(text, "        name = \"Call Common_Logging_Module\"\n"));
-  CHECK(has(text, "  ~ update call 'Call Common_Validation_Module' (Common_Validation_Module) after 'Transfer' (#2)"));
+  CHECK(has(text, "  ~ update call 'Call Common_Validation_Module' (Common_Validation_Module) after 'Transfer' (#2)  [rule "
+                  "'support': inputs differ]\n"));
   CHECK(has(text, "        inputs.Common.CallerAni: \"x\" -> \"Call.Ani\"\n"));
-  CHECK(has(text, "  - remove call 'Call Old_Module' (Old_Module) first in task 'Main'  [rule support: listed under "
-                  "remove in rule 'support']\n"));
-  CHECK(has(text, "  > move call 'Call Common_Validation_Module' (Common_Validation_Module) to first in task 'Main'"));
+  CHECK(has(text, "  - remove call 'Call Old_Module' (Old_Module) first in task 'Main'  [listed under remove in rule "
+                  "'support']\n"));
+  CHECK(has(text, "  > move call 'Call Common_Validation_Module' (Common_Validation_Module) to first in task 'Main'  [rule "
+                  "'support': misplaced: it is after 'Transfer' (#2) (move: true)]\n"));
   CHECK(has(text, "  ! duplicate call 'Call Common_Validation_Module' (#51)"));
   CHECK_FALSE(has(text, "x flow Unreadable (inboundcall) v"));  // no version known
   CHECK(has(text, "x flow Unreadable (inboundcall)  [id-unreadable]\n"));
@@ -82,7 +84,7 @@ TEST_CASE("render_markdown: summary table, details per changed or failed flow, n
   CHECK(has(md, "<details><summary>Inbound_Support_Main (inboundcall) v3.0 — change</summary>"));
   CHECK(has(md, "<details><summary>Billing\\|&lt;Main&gt; (inboundcall) v3.0 — change</summary>"));
   CHECK_FALSE(has(md, "<details><summary>Quiet"));
-  CHECK(has(md, "- **+ add** call Common_Logging_Module first in task 'Billing' — rule support\n"));
+  CHECK(has(md, "- **+ add** call Common_Logging_Module first in task 'Billing' — rule 'support': missing\n"));
   CHECK(has(md, "  - inputs.Common.CallerAni: `x` → `Call.Ani`\n"));
   CHECK(has(md, "- **! duplicate** "));
   CHECK(has(md, "- **x error:** the flow document could not be read: not base64\n"));

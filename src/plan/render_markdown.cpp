@@ -28,13 +28,20 @@ std::string escape(const std::string& text) {
   return out;
 }
 
-std::string value(const std::optional<std::string>& v) { return v ? "`" + escape(*v) + "`" : std::string("*(unset)*"); }
+// A code span that survives backticks inside the text.
+std::string code(const std::string& text) {
+  std::string escaped = escape(text);
+  if (escaped.find('`') == std::string::npos) return "`" + escaped + "`";
+  return "`` " + escaped + " ``";
+}
+
+std::string value(const std::optional<std::string>& v) { return v ? code(*v) : std::string("*(unset)*"); }
 
 std::string bindings(const flowdoc::Bindings& inputs, const flowdoc::Bindings& outputs) {
   std::string out;
-  for (const auto& [name, expression] : inputs) out += fmt::format("  - inputs.{} = `{}`\n", escape(name), escape(expression));
+  for (const auto& [name, expression] : inputs) out += fmt::format("  - inputs.{} = {}\n", escape(name), code(expression));
   for (const auto& [name, expression] : outputs)
-    out += fmt::format("  - outputs.{} = `{}`\n", escape(name), escape(expression));
+    out += fmt::format("  - outputs.{} = {}\n", escape(name), code(expression));
   return out;
 }
 

@@ -24,40 +24,56 @@ Palette palette(const TextStyle& style) {
   return {"\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[36m", "\x1b[35m", "\x1b[1m", "\x1b[0m"};
 }
 
+// Text from the org or the manifest goes to a terminal: control characters
+// (an ESC in a flow name could forge colours or lines) are shown escaped.
+std::string clean(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f)
+      out += fmt::format("\\x{:02x}", u);
+    else
+      out += c;
+  }
+  return out;
+}
+
 std::string quoted(const std::optional<std::string>& value) {
-  return value ? fmt::format("\"{}\"", *value) : std::string("(unset)");
+  return value ? fmt::format("\"{}\"", clean(*value)) : std::string("(unset)");
 }
 
 std::string call_label(const Edit& edit) {
-  return fmt::format("'{}' ({})", edit.action_name, edit.module_name);
+  return fmt::format("'{}' ({})", clean(edit.action_name), clean(edit.module_name));
 }
 
 void write_bindings(std::string& out, const flowdoc::Bindings& bindings, const char* direction) {
-  for (const auto& [name, value] : bindings) out += fmt::format("        {}.{} = \"{}\"\n", direction, name, value);
+  for (const auto& [name, value] : bindings)
+    out += fmt::format("        {}.{} = \"{}\"\n", direction, clean(name), clean(value));
 }
 
 void write_edit(std::string& out, const Edit& edit, const Palette& p) {
   switch (edit.kind) {
     case Edit::Kind::AddCall:
-      out += fmt::format("  {}+ add call {} {}{}  [{}]\n", p.green, edit.module_name, edit.position_description,
-                         p.reset, detail::edit_note(edit));
-      out += fmt::format("        name = \"{}\"\n", edit.action_name);
+      out += fmt::format("  {}+ add call {} {}{}  [{}]\n", p.green, clean(edit.module_name),
+                         clean(edit.position_description), p.reset, clean(detail::edit_note(edit)));
+      out += fmt::format("        name = \"{}\"\n", clean(edit.action_name));
       write_bindings(out, edit.inputs, "inputs");
       write_bindings(out, edit.outputs, "outputs");
       break;
     case Edit::Kind::UpdateCall:
-      out += fmt::format("  {}~ update call {} {}{}  [{}]\n", p.yellow, call_label(edit), edit.position_description,
-                         p.reset, detail::edit_note(edit));
+      out += fmt::format("  {}~ update call {} {}{}  [{}]\n", p.yellow, call_label(edit), clean(edit.position_description),
+                         p.reset, clean(detail::edit_note(edit)));
       for (const auto& change : edit.changes)
-        out += fmt::format("        {}: {} -> {}\n", change.field, quoted(change.before), quoted(change.after));
+        out += fmt::format("        {}: {} -> {}\n", clean(change.field), quoted(change.before), quoted(change.after));
       break;
     case Edit::Kind::RemoveCall:
-      out += fmt::format("  {}- remove call {} {}{}  [{}]\n", p.red, call_label(edit), edit.position_description,
-                         p.reset, detail::edit_note(edit));
+      out += fmt::format("  {}- remove call {} {}{}  [{}]\n", p.red, call_label(edit), clean(edit.position_description),
+                         p.reset, clean(detail::edit_note(edit)));
       break;
     case Edit::Kind::MoveCall:
-      out += fmt::format("  {}> move call {} to {}{}  [{}]\n", p.cyan, call_label(edit), edit.position_description,
-                         p.reset, detail::edit_note(edit));
+      out += fmt::format("  {}> move call {} to {}{}  [{}]\n", p.cyan, call_label(edit), clean(edit.position_description),
+                         p.reset, clean(detail::edit_note(edit)));
       break;
   }
 }
@@ -78,12 +94,16 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
   const Palette p = palette(style);
   std::string out;
   out += fmt::format("{}flowlink plan{}", p.bold, p.reset);
-  if (!plan.source.empty()) out += fmt::format(" of {}", plan.source);
+  if (!plan.source.empty()) out += fmt::format(" of {}", clean(plan.source));
   out += "\n";
-  if (!plan.manifest_files.empty()) out += fmt::format("manifest: {}\n", fmt::join(plan.manifest_files, ", "));
+  if (!plan.manifest_files.empty()) {
+    std::vector<std::string> files;
+    for (const auto& file : plan.manifest_files) files.push_back(clean(file));
+    out += fmt::format("manifest: {}\n", fmt::join(files, ", "));
+  }
   out += "\n";
 
-  for (const auto& error : plan.errors) out += fmt::format("{}x error: {}{}\n", p.red, error, p.reset);
+  for (const auto& error : plan.errors) out += fmt::format("{}x error: {}{}\n", p.red, clean(error), p.reset);
   if (!plan.errors.empty()) out += "\n";
 
   if (plan.flows.empty()) out += "No flow matches the manifest's rules.\n\n";
@@ -93,13 +113,14 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
     const char* colour = status == FlowPlan::Status::Error ? p.red
                          : status == FlowPlan::Status::Drift ? p.magenta
                                                              : p.yellow;
-    out += fmt::format("{}{}{} flow {} ({}){}{}", colour, p.bold, flow_symbol(status), flow.flow_name, flow.flow_type,
-                       flow.observed_version.empty() ? "" : " v" + flow.observed_version, p.reset);
-    out += fmt::format("  [{}]{}\n", flow.flow_id, flow.publish && !flow.edits.empty() ? ", publish" : "");
+    out += fmt::format("{}{}{} flow {} ({}){}{}", colour, p.bold, flow_symbol(status), clean(flow.flow_name),
+                       clean(flow.flow_type), flow.observed_version.empty() ? "" : " v" + clean(flow.observed_version),
+                       p.reset);
+    out += fmt::format("  [{}]{}\n", clean(flow.flow_id), flow.publish && !flow.edits.empty() ? ", publish" : "");
     for (const auto& edit : flow.edits) write_edit(out, edit, p);
     for (const auto& finding : flow.findings)
-      out += fmt::format("  {}! {} {}{}\n", p.magenta, to_string(finding.kind), finding.message, p.reset);
-    for (const auto& error : flow.errors) out += fmt::format("  {}x error: {}{}\n", p.red, error, p.reset);
+      out += fmt::format("  {}! {} {}{}\n", p.magenta, to_string(finding.kind), clean(finding.message), p.reset);
+    for (const auto& error : flow.errors) out += fmt::format("  {}x error: {}{}\n", p.red, clean(error), p.reset);
     out += "\n";
   }
 

@@ -97,3 +97,20 @@ TEST_CASE("render_markdown: summary table, details per changed or failed flow, n
   CHECK(open == 3);
   CHECK(close == open);
 }
+
+TEST_CASE("render_text: control characters from the org are shown escaped, never sent to the terminal") {
+  Plan plan = sample_plan();
+  plan.flows[0].flow_name = "Evil\x1b[2J\nName";
+  plan.flows[0].edits[0].inputs["Common.Message"] = "a\rb";
+  std::string text = render_text(plan, TextStyle{});
+  CHECK_FALSE(has(text, "\x1b"));
+  CHECK_FALSE(has(text, "\r"));
+  CHECK(has(text, "flow Evil\\x1b[2J\\x0aName (inboundcall)"));
+  CHECK(has(text, "inputs.Common.Message = \"a\\x0db\""));
+}
+
+TEST_CASE("render_markdown: expressions with backticks stay in their code span") {
+  Plan plan = sample_plan();
+  plan.flows[0].edits[0].inputs["Common.Message"] = "`x`";
+  CHECK(has(render_markdown(plan), "  - inputs.Common.Message = `` `x` ``\n"));
+}

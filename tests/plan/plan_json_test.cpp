@@ -26,19 +26,20 @@ std::string from_json_error(const Json& json) {
   return "(no error)";
 }
 
-// Writes `json` to a file in the build tree and runs the schema checker on it;
-// returns the exit status.
-int schema_check(const Json& json, const std::string& file_name) {
+// Writes each JSON to a file in the build tree and runs the schema checker on
+// them all at once; returns its exit status (0: every file valid).
+int schema_check(const std::vector<std::pair<std::string, Json>>& files) {
   namespace fs = std::filesystem;
   fs::path dir = fs::path(FLOWLINK_BINARY_DIR) / "test-plan-schema";
   fs::create_directories(dir);
-  fs::path file = dir / file_name;
-  std::ofstream(file) << json.dump(2) << "\n";
   std::string command = std::string("node '") + FLOWLINK_SOURCE_DIR + "/tests/node/check-schema.js' '" +
-                        FLOWLINK_SOURCE_DIR + "/schemas/plan.schema.json' '" + file.string() + "' > '" +
-                        (dir / (file_name + ".log")).string() + "' 2>&1";
-  int status = std::system(command.c_str());
-  return status;
+                        FLOWLINK_SOURCE_DIR + "/schemas/plan.schema.json'";
+  for (const auto& [name, json] : files) {
+    std::ofstream(dir / name) << json.dump(2) << "\n";
+    command += " '" + (dir / name).string() + "'";
+  }
+  command += " > '" + (dir / (files.front().first + ".log")).string() + "' 2>&1";
+  return std::system(command.c_str());
 }
 
 }  // namespace
@@ -126,31 +127,29 @@ TEST_CASE("the plan JSON validates against schemas/plan.schema.json (ajv, draft 
   REQUIRE_MESSAGE(std::filesystem::exists(FLOWLINK_SOURCE_DIR "/tests/node/node_modules/ajv/package.json"),
                   "run scripts/install-deps: tests/node/node_modules/ajv is missing");
   Json json = to_json(sample_plan());
-  CHECK(schema_check(json, "sample-plan.json") == 0);
-  CHECK(schema_check(to_json(Plan{}), "empty-plan.json") == 0);
-
   auto state = desired({rule("r", "*", {ensure("validation", after("Play Welcome", 1)), ensure("logging", before("Disconnect"))})});
-  CHECK(schema_check(to_json(flowlink::plan::make_plan(state, with_modules({support_flow()}), options())),
-                     "anchored-plan.json") == 0);
+  Json anchored = to_json(flowlink::plan::make_plan(state, with_modules({support_flow()}), options()));
+  CHECK(schema_check({{"sample-plan.json", json}, {"empty-plan.json", to_json(Plan{})}, {"anchored-plan.json", anchored}}) == 0);
 
-  SUBCASE("a wrong edit kind fails") {
-    Json bad = json;
-    bad["flows"][1]["edits"][0]["kind"] = "teleport_call";
-    CHECK(schema_check(bad, "bad-kind.json") != 0);
-  }
-  SUBCASE("an unknown key fails") {
-    Json bad = json;
-    bad["flows"][0]["colour"] = "blue";
-    CHECK(schema_check(bad, "bad-key.json") != 0);
-  }
-  SUBCASE("an add without an insertion fails") {
-    Json bad = json;
-    bad["flows"][1]["edits"][3].erase("insertion");
-    CHECK(schema_check(bad, "bad-add.json") != 0);
-  }
-  SUBCASE("another format_version fails") {
-    Json bad = json;
-    bad["format_version"] = 2;
-    CHECK(schema_check(bad, "bad-version.json") != 0);
+  // Each of these breaks one rule of the schema and must be refused.
+  std::vector<std::pair<std::string, Json>> invalid;
+  Json bad = json;
+  bad["flows"][1]["edits"][0]["kind"] = "teleport_call";
+  invalid.emplace_back("bad-kind.json", bad);
+  bad = json;
+  bad["flows"][0]["colour"] = "blue";
+  invalid.emplace_back("bad-key.json", bad);
+  bad = json;
+  bad["flows"][1]["edits"][3].erase("insertion");
+  invalid.emplace_back("bad-add.json", bad);
+  bad = json;
+  bad["format_version"] = 2;
+  invalid.emplace_back("bad-version.json", bad);
+  bad = anchored;
+  bad["flows"][0]["edits"][0]["placement"]["anchor"] = Json::object();
+  invalid.emplace_back("bad-anchor.json", bad);
+  for (const auto& file : invalid) {
+    CAPTURE(file.first);
+    CHECK(schema_check({file}) != 0);
   }
 }

@@ -1,0 +1,163 @@
+// read_org against the emulator serving examples/org, over a socket: which
+// flows are listed, matched and read, what a flow that cannot be read turns
+// into, and how many requests it costs.
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "apply/org_fixture.hpp"
+#include "source/org_source.hpp"
+
+using namespace flowlink;
+using flowlink::testing::OrgFixture;
+
+namespace {
+
+struct OrgEntry {
+  std::string id, name, type;
+  bool published = false;
+};
+
+// examples/org/org.json, the seed's own account of the org.
+std::vector<OrgEntry> org_entries() {
+  auto json = nlohmann::json::parse(testing::read_text(std::string(FLOWLINK_SOURCE_DIR) + "/examples/org/org.json"));
+  std::vector<OrgEntry> out;
+  for (const auto& e : json) {
+    std::string type = e.at("type").get<std::string>();
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+    out.push_back({e.at("id"), e.at("name"), type, e.value("published", false)});
+  }
+  return out;
+}
+
+bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
+bool ends_with(const std::string& s, const std::string& x) {
+  return s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0;
+}
+
+// What the chat manifest selects, worked out without the glob matcher.
+std::set<std::string> expected_support_chats() {
+  std::set<std::string> ids;
+  for (const auto& e : org_entries())
+    if (e.type == "inboundchat" && starts_with(e.name, "Chat_Support_") && !ends_with(e.name, "_Sandbox"))
+      ids.insert(e.id);
+  return ids;
+}
+
+const plan::ObservedFlow* find_flow(const std::vector<plan::ObservedFlow>& flows, const std::string& id) {
+  for (const auto& f : flows)
+    if (f.id == id) return &f;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("read_org lists once, reads the matched flows and the named modules") {
+  OrgFixture org("source-read", testing::kChatManifest);
+  org.control->clear_requests();
+  source::OrgReadResult read = source::read_org(*org.api, org.desired, 4);
+
+  const auto entries = org_entries();
+  const auto wanted = expected_support_chats();
+  REQUIRE(wanted.size() >= 2);
+  std::size_t modules_in_org = std::count_if(entries.begin(), entries.end(),
+                                             [](const OrgEntry& e) { return e.type == "commonmodule"; });
+  std::size_t listed_expected = std::count_if(entries.begin(), entries.end(), [](const OrgEntry& e) {
+    return e.type == "commonmodule" || e.type == "inboundchat";
+  });
+  CHECK(read.flows_listed == listed_expected);
+  CHECK(read.flows_matched == wanted.size());
+  CHECK(read.modules_read == 1);
+  CHECK(read.load_errors == 0);
+  CHECK(read.flows.size() == wanted.size() + modules_in_org);
+
+  for (const auto& e : entries) {
+    const plan::ObservedFlow* flow = find_flow(read.flows, e.id);
+    if (wanted.count(e.id)) {
+      REQUIRE_MESSAGE(flow != nullptr, e.name);
+      REQUIRE(flow->document.has_value());
+      CHECK(flow->document->name() == e.name);
+      CHECK(flow->type == "inboundchat");
+      CHECK(flow->published == e.published);
+      CHECK_FALSE(flow->version.empty());
+      CHECK(flow->load_error.empty());
+    } else if (e.type == "commonmodule") {
+      REQUIRE_MESSAGE(flow != nullptr, e.name);
+      if (e.name == "Common_Closure_Check") {
+        REQUIRE(flow->document.has_value());
+        CHECK_FALSE(flow->document->module_interface().inputs.empty());
+      } else {
+        CHECK_FALSE(flow->document.has_value());
+        CHECK(flow->load_error == source::kModuleNotRead);
+      }
+    } else {
+      CHECK_MESSAGE(flow == nullptr, e.name);  // not selected: not read, not passed on
+    }
+  }
+  CHECK(std::is_sorted(read.flows.begin(), read.flows.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.type, a.name, a.id) < std::tie(b.type, b.name, b.id);
+  }));
+
+  // One list call, one configuration read per flow read, nothing else.
+  auto requests = org.control->requests();
+  auto by = requests.at("by_endpoint");
+  INFO(requests.dump());
+  CHECK(by.value("GET /api/v2/flows", 0) == 1);
+  CHECK(by.value("GET /api/v2/flows/{id}/latestconfiguration", 0) == static_cast<int>(wanted.size() + 1));
+  CHECK(read.stats.requests >= wanted.size() + 2);
+  CHECK(read.stats.retries == 0);
+}
+
+TEST_CASE("a flow whose configuration cannot be parsed gets a load error of its own") {
+  OrgFixture org("source-broken", testing::kChatManifest);
+  const auto wanted = expected_support_chats();
+  const std::string broken_id = *wanted.begin();
+  // Another user saves a document that is JSON but not a flow document.
+  org.control->act_as("mallory", "save", broken_id, R"({"name":"broken","type":"inboundchat"})");
+
+  source::OrgReadResult read = source::read_org(*org.api, org.desired, 2);
+  CHECK(read.load_errors == 1);
+  for (const auto& id : wanted) {
+    const plan::ObservedFlow* flow = find_flow(read.flows, id);
+    REQUIRE(flow != nullptr);
+    if (id == broken_id) {
+      CHECK_FALSE(flow->document.has_value());
+      CHECK(flow->load_error.find(broken_id) != std::string::npos);
+    } else {
+      CHECK(flow->document.has_value());
+      CHECK(flow->load_error.empty());
+    }
+  }
+
+  // The planner reports it as an error of that flow alone.
+  plan::Plan plan = plan::make_plan(org.desired, read.flows, org.plan_options());
+  for (const auto& fp : plan.flows) {
+    if (fp.flow_id == broken_id) CHECK_FALSE(fp.errors.empty());
+    else CHECK(fp.errors.empty());
+  }
+}
+
+TEST_CASE("plan_org plans the live org and records the observed version and fingerprint") {
+  OrgFixture org("source-plan");
+  source::OrgReadResult read;
+  plan::Plan plan = source::plan_org(*org.api, org.desired, org.plan_options(), 4, &read);
+  INFO(plan.errors.size());
+  CHECK_FALSE(plan.has_errors());
+  CHECK(plan.has_changes());
+  CHECK(plan.flows.size() == read.flows_matched);
+  for (const auto& fp : plan.flows) {
+    const plan::ObservedFlow* flow = find_flow(read.flows, fp.flow_id);
+    REQUIRE(flow != nullptr);
+    REQUIRE(flow->document.has_value());
+    CHECK(fp.fingerprint == flow->document->fingerprint());
+    CHECK(fp.observed_version == flow->version);
+    // The label is the checked-in version as the listing reports it.
+    genesys::Flow live = org.api->get_flow(fp.flow_id);
+    CHECK(fp.observed_version == source::observed_version_of(live));
+  }
+}

@@ -82,6 +82,94 @@ DocumentFacts facts_of(const Json& document) {
   return facts;
 }
 
+namespace {
+
+// SAX handler collecting DocumentFacts: a stack of open objects/arrays, each
+// remembering its last key and, for objects, whether it is a module call.
+class FactsCollector : public nlohmann::json_sax<Json> {
+ public:
+  explicit FactsCollector(DocumentFacts& facts) : facts_(facts) {}
+
+  bool null() override { return true; }
+  bool boolean(bool value) override {
+    if (depth() == 1 && frames_.back().key == "isSecure") facts_.secure = value;
+    return true;
+  }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool string(string_t& value) override {
+    if (frames_.empty()) return true;
+    Frame& top = frames_.back();
+    if (!top.object) {
+      if (top.languages) facts_.languages.push_back(value);
+      return true;
+    }
+    if (depth() == 1) {
+      if (top.key == "name") facts_.name = value;
+      if (top.key == "type") facts_.type = upper_ascii(value);
+    }
+    if (top.key == "__type" && value == "CallCommonModuleAction") top.call = true;
+    if (top.key == "flowId") top.flow_id = value;
+    if (top.key == "flowName") top.flow_name = value;
+    return true;
+  }
+  bool start_object(std::size_t) override {
+    frames_.push_back(Frame{true});
+    return true;
+  }
+  bool key(string_t& value) override {
+    frames_.back().key = value;
+    return true;
+  }
+  bool end_object() override {
+    Frame done = std::move(frames_.back());
+    frames_.pop_back();
+    if (done.call && !done.flow_id.empty() && seen_.insert(done.flow_id).second)
+      facts_.calls.push_back(ModuleRef{done.flow_id, done.flow_name});
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    Frame frame{false};
+    frame.languages = depth() == 1 && frames_.back().key == "supportedLanguages";
+    frames_.push_back(std::move(frame));
+    return true;
+  }
+  bool end_array() override {
+    frames_.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  struct Frame {
+    bool object = true;
+    std::string key;
+    bool call = false;
+    bool languages = false;
+    std::string flow_id, flow_name;
+  };
+  std::size_t depth() const { return frames_.size(); }
+  static std::string upper_ascii(std::string text) { return upper(std::move(text)); }
+
+  DocumentFacts& facts_;
+  std::vector<Frame> frames_;
+  std::set<std::string> seen_;
+};
+
+}  // namespace
+
+DocumentFacts facts_of_text(std::string_view text, std::string_view source) {
+  DocumentFacts facts;
+  std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || text[first] != '{')
+    throw errors::bad_request("body", fmt::format("{}: not a JSON object", source));
+  FactsCollector collector(facts);
+  if (!Json::sax_parse(text, &collector)) throw errors::bad_request("body", fmt::format("{}: not valid JSON", source));
+  return facts;
+}
+
 void require_sound_graph(const Json& document, std::string_view flow_id) {
   if (!document.contains("flowSequenceItemList")) return;  // nothing flowlink edits
   std::vector<flowdoc::Problem> problems;

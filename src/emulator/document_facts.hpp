@@ -26,6 +26,10 @@ struct DocumentFacts {
 Json parse_document(std::string_view text, std::string_view flow_id);
 
 DocumentFacts facts_of(const Json& document);
+// The same facts read straight from the text with a SAX pass (no tree built:
+// seeding thousands of large documents stays fast). Throws ApiFailure 400 if
+// the text is not a JSON object.
+DocumentFacts facts_of_text(std::string_view text, std::string_view source);
 
 // flowdoc's soundness check (links resolve, one referrer per action, unique ids
 // and trackingIds, manifest consistent). Throws ApiFailure 400 naming the

@@ -115,6 +115,10 @@ RateDecision AccessControl::count_request(const std::string& token, int limit) {
   using namespace std::chrono;
   const auto now = steady_clock::now();
   std::lock_guard lock(rate_mutex_);
+  if (windows_.size() > 10000) {  // forget tokens idle for a whole window
+    for (auto it = windows_.begin(); it != windows_.end();)
+      it = now - it->second.start >= minutes(1) ? windows_.erase(it) : std::next(it);
+  }
   auto& window = windows_[token];
   if (window.count == 0 || now - window.start >= minutes(1)) {
     window.start = now;

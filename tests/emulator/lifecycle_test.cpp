@@ -37,7 +37,7 @@ struct Org {
 }  // namespace
 
 TEST_CASE("checkout, save, check in, publish: versions and currentOperation") {
-  Org org(150);
+  Org org(500);  // slow enough to observe the running operation
   Client& c = *org.client;
   const std::string id = org.consumer_id;
 

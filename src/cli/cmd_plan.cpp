@@ -1,4 +1,5 @@
 // `flowlink plan`: what would change, as text, JSON or Markdown.
+#include <cstdlib>
 #include <memory>
 #include <stdexcept>
 
@@ -11,6 +12,7 @@
 #include "cli/validate_command.hpp"
 #include "plan/render.hpp"
 #include "source/export_dir.hpp"
+#include "source/org_source.hpp"
 
 namespace flowlink::cli {
 
@@ -21,11 +23,15 @@ OutputFormat parse_output_format(const std::string& name) {
   throw std::invalid_argument(fmt::format("unknown output format '{}' (expected text, json or markdown)", name));
 }
 
-ObservedSource read_observed(const PlanCommandOptions& options, const manifest::DesiredState& /*desired*/) {
+ObservedSource read_observed(const PlanCommandOptions& options, const manifest::DesiredState& desired) {
   ObservedSource source;
   source.plan_options.flowlink_version = FLOWLINK_VERSION;
   if (options.export_dir.empty()) {
-    throw std::runtime_error("plan needs --export-dir DIR (planning against a live org is not available yet)");
+    source.api = connect_to_org(options.org);
+    source.flows = source::read_org(*source.api, desired, options.org.parallelism).flows;
+    source.plan_options.source = describe_org(options.org, [](const char* name) { return std::getenv(name); });
+    source.plan_options.require_published_modules = true;
+    return source;
   }
   source.flows = source::read_export_dir(options.export_dir);
   source.plan_options.source = "export-dir " + options.export_dir;
@@ -81,7 +87,9 @@ void add_plan_command(CLI::App& app, CliContext& context) {
   auto* command = app.add_subcommand("plan", "Show which flows would change, and how, to match the manifests.");
   command->add_option("-f,--file", options->manifests, "Manifest file or directory (repeatable)")->required();
   command->add_option("--export-dir", options->export_dir,
-                      "Plan against an export directory (*.json, *.i3*Flow, *.i3CommonModule, org.json)");
+                      "Plan against an export directory (*.json, *.i3*Flow, *.i3CommonModule, org.json) "
+                      "instead of a live org");
+  add_org_options(command, options->org);
   command->add_option("--output", *output, "Output format on stdout: text, json or markdown")
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   command->add_option("--out", options->out_path, "Also write the JSON plan to this file (for apply)");

@@ -21,6 +21,8 @@ using CommandRegistrar = void (*)(CLI::App&, CliContext&);
 
 void add_validate_command(CLI::App& app, CliContext& context);  // cmd_validate.cpp
 void add_plan_command(CLI::App& app, CliContext& context);      // cmd_plan.cpp
+void add_drift_command(CLI::App& app, CliContext& context);     // cmd_drift.cpp
+void add_apply_command(CLI::App& app, CliContext& context);     // cmd_apply.cpp
 
 // Builds the app, registers `commands`, parses argv and runs the chosen
 // command. --help and --version print to `out` and exit 0; a usage error

@@ -8,5 +8,7 @@ int main(int argc, char** argv) {
   return run_cli(argc, argv, std::cout, std::cerr, {
                                                        add_validate_command,
                                                        add_plan_command,
+                                                       add_drift_command,
+                                                       add_apply_command,
                                                    });
 }

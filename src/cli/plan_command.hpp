@@ -1,10 +1,13 @@
 #pragma once
 // `flowlink plan`: manifests + observed flows -> a rendered plan and an exit code.
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "cli/org_connection.hpp"
+#include "genesys/flow_api.hpp"
 #include "manifest/desired_state.hpp"
 #include "plan/plan.hpp"
 #include "plan/planner.hpp"
@@ -19,6 +22,7 @@ OutputFormat parse_output_format(const std::string& name);
 struct PlanCommandOptions {
   std::vector<std::string> manifests;  // -f, files and/or directories
   std::string export_dir;              // --export-dir: plan against an export instead of an org
+  OrgOptions org;                      // otherwise: the live org to read
   OutputFormat output = OutputFormat::Text;
   std::string out_path;                // --out: also write the JSON plan here (atomically)
   bool detailed_exitcode = false;      // exit 2 when there are changes
@@ -29,11 +33,12 @@ struct PlanCommandOptions {
 struct ObservedSource {
   std::vector<plan::ObservedFlow> flows;
   plan::PlanOptions plan_options;
+  std::shared_ptr<genesys::FlowApi> api;  // set when read from an org (apply reuses it)
 };
 
-// The observed flows for `options`: today the export directory; `desired`
-// says which flows and modules a live org read would need. Throws
-// std::runtime_error (e.g. an unreadable directory) naming what failed.
+// The observed flows for `options`: the export directory when given, else the
+// live org (only the flows and modules `desired` needs). Throws
+// std::runtime_error / genesys::ApiError naming what failed.
 ObservedSource read_observed(const PlanCommandOptions& options, const manifest::DesiredState& desired);
 
 std::string render_plan(const plan::Plan& plan, OutputFormat format, bool color);

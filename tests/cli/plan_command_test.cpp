@@ -115,12 +115,12 @@ TEST_CASE("plan: each kind of drift in the example org gets the edit the manifes
   CHECK(has_edit(sandbox, Edit::Kind::RemoveCall, "Legacy_Auth_Module"));
   CHECK(count_edits(flow_named(result, "Inbound_Billing_Payments"), Edit::Kind::RemoveCall) == 2);
 
-  // Sales lines: notice after "Play Welcome", VIP routing in "Main"; misplaced calls only reported.
+  // Sales lines: notice after "Play Welcome", VIP routing in "Main"; misplaced calls moved.
   CHECK(has_edit(flow_named(result, "Inbound_Sales_EMEA"), Edit::Kind::AddCall, "Compliance_Recording_Prompt"));
   CHECK(has_edit(flow_named(result, "Inbound_Sales_EMEA"), Edit::Kind::AddCall, "Common_VIP_Routing"));
   CHECK(flow_named(result, "Inbound_Sales_AMER").edits.empty());
-  CHECK_FALSE(flow_named(result, "Inbound_Sales_APAC").findings.empty());
-  CHECK_FALSE(flow_named(result, "Inbound_Sales_Partners").findings.empty());
+  CHECK(has_edit(flow_named(result, "Inbound_Sales_APAC"), Edit::Kind::MoveCall, "Compliance_Recording_Prompt"));
+  CHECK(has_edit(flow_named(result, "Inbound_Sales_Partners"), Edit::Kind::MoveCall, "Common_VIP_Routing"));
 
   // Chat.
   CHECK(has_edit(flow_named(result, "Chat_Support_Web"), Edit::Kind::AddCall, "Common_Closure_Check"));

@@ -1,0 +1,30 @@
+#pragma once
+// `flowlink apply`: run a saved plan (apply plan.json) or plan and apply
+// (apply -f MANIFEST), with confirmation on a terminal.
+
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "cli/org_connection.hpp"
+
+namespace flowlink::cli {
+
+struct ApplyCommandOptions {
+  std::string plan_file;               // a JSON plan from `plan --out`; empty: plan now from -f
+  std::vector<std::string> manifests;  // -f; with a plan file, defaults to the plan's manifest_files
+  OrgOptions org;
+  bool auto_approve = false;           // no confirmation prompt
+  bool force_unlock = false;           // break other people's locks instead of skipping their flows
+  std::string work_dir = ".";          // where .flowlink/ (journal, backups) lives
+  bool json_output = false;            // the report as JSON on stdout
+  bool color = false;
+  bool interactive = false;            // stdin is a terminal: may ask for confirmation
+};
+
+// Exit 0 when every flow was applied or already compliant, 1 otherwise
+// (a failure, a flow skipped as stale or locked, a plan error, a refusal).
+int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream& out, std::ostream& err);
+
+}  // namespace flowlink::cli

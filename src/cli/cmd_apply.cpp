@@ -1,0 +1,153 @@
+// `flowlink apply`: executes a plan with the applier (src/apply), which locks,
+// re-reads, refuses stale flows, saves, checks in, publishes and verifies.
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "apply/applier.hpp"
+#include "cli/apply_command.hpp"
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "cli/plan_command.hpp"
+#include "cli/validate_command.hpp"
+#include "plan/render.hpp"
+#include "source/org_source.hpp"
+
+namespace flowlink::cli {
+
+namespace {
+
+plan::Plan read_plan_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw std::runtime_error(fmt::format("cannot read plan file '{}'", path));
+  std::stringstream text;
+  text << file.rdbuf();
+  nlohmann::ordered_json json;
+  try {
+    json = nlohmann::ordered_json::parse(text.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw std::runtime_error(fmt::format("plan file '{}' is not JSON: {}", path, e.what()));
+  }
+  try {
+    return plan::plan_from_json(json);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("plan file '{}': {}", path, e.what()));
+  }
+}
+
+// A saved plan is only valid against the org it was made from: the
+// fingerprints protect each flow, this protects the whole plan.
+void check_plan_source(const plan::Plan& plan, const std::string& org, const std::string& path) {
+  if (plan.source.rfind("export-dir ", 0) == 0) {
+    throw std::runtime_error(fmt::format(
+        "plan file '{}' was made from an export directory ({}); plan against the org to apply", path, plan.source));
+  }
+  if (plan.source != org) {
+    throw std::runtime_error(
+        fmt::format("plan file '{}' was made against {} but this apply talks to {}", path, plan.source, org));
+  }
+}
+
+bool confirmed(const ApplyCommandOptions& options, std::istream& in, std::ostream& out) {
+  if (options.auto_approve) return true;
+  if (!options.interactive) {
+    throw std::runtime_error("refusing to apply without confirmation: stdin is not a terminal (use --auto-approve)");
+  }
+  out << "\nDo you want to apply these changes? Only 'yes' will be accepted: " << std::flush;
+  std::string answer;
+  std::getline(in, answer);
+  return answer == "yes";
+}
+
+}  // namespace
+
+int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
+  return run_guarded(err, [&]() -> int {
+    const auto env = [](const char* name) { return static_cast<const char*>(std::getenv(name)); };
+    const std::string org = describe_org(options.org, env);
+
+    plan::Plan plan;
+    std::vector<std::string> manifests = options.manifests;
+    if (!options.plan_file.empty()) {
+      plan = read_plan_file(options.plan_file);
+      check_plan_source(plan, org, options.plan_file);
+      if (manifests.empty()) manifests = plan.manifest_files;
+    } else if (manifests.empty()) {
+      throw std::runtime_error("apply needs a plan file (from 'flowlink plan --out') or -f MANIFEST");
+    }
+    auto desired = load_manifests_or_report(manifests, err);
+    if (!desired) return kExitError;
+
+    std::shared_ptr<genesys::FlowApi> api = connect_to_org(options.org);
+    plan::PlanOptions plan_options;
+    plan_options.source = org;
+    plan_options.flowlink_version = FLOWLINK_VERSION;
+    plan_options.require_published_modules = true;
+
+    std::vector<plan::ObservedFlow> modules;
+    if (options.plan_file.empty()) {
+      source::OrgReadResult read;
+      plan = source::plan_org(*api, *desired, plan_options, options.org.parallelism, &read);
+      modules = source::modules_of(read.flows);
+    }
+    out << plan::render_text(plan, plan::TextStyle{options.color});
+    if (plan_has_errors(plan)) {
+      print_error(err, "the plan has errors: fix them (or the flows) and plan again; nothing was applied");
+      return kExitError;
+    }
+    if (!plan.has_changes()) {
+      out << "\nNo changes to apply: every flow already calls its modules as the manifest says.\n";
+      return kExitOk;
+    }
+    if (!confirmed(options, in, out)) {
+      out << "Apply cancelled.\n";
+      return kExitError;
+    }
+
+    apply::ApplyOptions apply_options;
+    apply_options.work_dir = options.work_dir;
+    apply_options.force_unlock = options.force_unlock;
+    apply_options.parallelism = std::min(options.org.parallelism, 8);
+    apply_options.plan_options = plan_options;
+    apply_options.progress = options.json_output ? &err : &out;
+    if (options.plan_file.empty()) apply_options.modules = &modules;
+    const auto report = apply::apply_plan(*api, plan, *desired, apply_options);
+    out << (options.json_output ? apply::render_apply_json(report) : "\n" + apply::render_apply_text(report));
+    return report.exit_code();
+  });
+}
+
+void add_apply_command(CLI::App& app, CliContext& context) {
+  auto options = std::make_shared<ApplyCommandOptions>();
+  auto output = std::make_shared<std::string>("text");
+  auto no_color = std::make_shared<bool>(false);
+  auto* command = app.add_subcommand("apply", "Apply a saved plan, or plan and apply the manifests, to a live org.");
+  command->add_option("plan", options->plan_file, "A JSON plan written by 'flowlink plan --out'");
+  command->add_option("-f,--file", options->manifests,
+                      "Manifest file or directory (repeatable); with a plan file, defaults to the plan's manifests");
+  add_org_options(command, options->org);
+  command->add_flag("--auto-approve", options->auto_approve, "Apply without asking (for CI)");
+  command->add_flag("--force-unlock", options->force_unlock,
+                    "Break other people's locks on flows to change (default: skip those flows)");
+  command->add_option("--work-dir", options->work_dir, "Where .flowlink/ (journal, backups) is kept (default: .)");
+  command->add_option("--output", *output, "Report format on stdout: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  command->add_flag("--no-color", *no_color, "No ANSI colours (also when NO_COLOR is set or stdout is not a TTY)");
+  command->footer(
+      "Exit codes: 0 every flow applied or already compliant; 1 a flow failed or was skipped (stale, locked),\n"
+      "the plan had errors, or the apply was refused or cancelled.");
+  command->callback([options, output, no_color, &context] {
+    options->json_output = *output == "json";
+    options->color = color_enabled(*no_color);
+    options->interactive = isatty(STDIN_FILENO) != 0;
+    context.exit_code = run_apply(*options, std::cin, context.out, context.err);
+  });
+}
+
+}  // namespace flowlink::cli

@@ -1,0 +1,79 @@
+// `flowlink drift`: the scheduled check. The same read and plan as `plan`,
+// but any difference (a change to make, or a misplaced/duplicate call that is
+// only reported) exits 2, so a nightly job fails loudly when flows drift.
+#include <memory>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cli/commands.hpp"
+#include "cli/drift_command.hpp"
+#include "cli/output.hpp"
+#include "cli/validate_command.hpp"
+#include "plan/planner.hpp"
+#include "plan/render.hpp"
+
+namespace flowlink::cli {
+
+int drift_exit_code(const plan::Plan& plan) {
+  if (plan_has_errors(plan)) return kExitError;
+  return plan.has_drift() ? kExitChanges : kExitOk;
+}
+
+std::vector<std::string> drifted_flows(const plan::Plan& plan) {
+  std::vector<std::string> names;
+  for (const auto& flow : plan.flows) {
+    const auto status = flow.status();
+    if (status == plan::FlowPlan::Status::Change || status == plan::FlowPlan::Status::Drift) {
+      names.push_back(flow.flow_name);
+    }
+  }
+  return names;
+}
+
+int run_drift(const PlanCommandOptions& options, std::ostream& out, std::ostream& err) {
+  return run_guarded(err, [&] {
+    auto desired = load_manifests_or_report(options.manifests, err);
+    if (!desired) return kExitError;
+    const auto observed = read_observed(options, *desired);
+    const auto plan = plan::make_plan(*desired, observed.flows, observed.plan_options);
+    if (!options.out_path.empty()) write_file_atomically(options.out_path, plan::render_json(plan));
+    out << render_plan(plan, options.output, options.color);
+    const int code = drift_exit_code(plan);
+    // One line on stderr that a scheduler's log shows whatever --output is.
+    const auto drifted = drifted_flows(plan);
+    if (code == kExitError) {
+      print_error(err, "drift check incomplete: some flows could not be planned (see above)");
+    } else if (!drifted.empty()) {
+      err << fmt::format("drift: {} flow{} differ{} from the manifest: {}\n", drifted.size(),
+                         drifted.size() == 1 ? "" : "s", drifted.size() == 1 ? "s" : "", fmt::join(drifted, ", "));
+    } else {
+      err << fmt::format("drift: none ({} flows match the manifest)\n", plan.flows.size());
+    }
+    return code;
+  });
+}
+
+void add_drift_command(CLI::App& app, CliContext& context) {
+  auto options = std::make_shared<PlanCommandOptions>();
+  auto output = std::make_shared<std::string>("text");
+  auto no_color = std::make_shared<bool>(false);
+  auto* command = app.add_subcommand("drift", "Check whether live flows still match the manifests (for a nightly job).");
+  command->add_option("-f,--file", options->manifests, "Manifest file or directory (repeatable)")->required();
+  command->add_option("--export-dir", options->export_dir, "Check an export directory instead of a live org");
+  add_org_options(command, options->org);
+  command->add_option("--output", *output, "Output format on stdout: text, json or markdown")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  command->add_option("--out", options->out_path, "Also write the JSON plan to this file");
+  command->add_flag("--no-color", *no_color, "No ANSI colours (also when NO_COLOR is set or stdout is not a TTY)");
+  command->footer(
+      "Exit codes: 0 no drift, 2 drift (a change to make, or a misplaced or duplicate call), 1 error.\n"
+      "Errors trump drift.");
+  command->callback([options, output, no_color, &context] {
+    options->output = parse_output_format(*output);
+    options->color = color_enabled(*no_color);
+    context.exit_code = run_drift(*options, context.out, context.err);
+  });
+}
+
+}  // namespace flowlink::cli

@@ -1,0 +1,66 @@
+#include "cli/org_connection.hpp"
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace flowlink::cli {
+
+namespace {
+constexpr const char* kClientIdVar = "GENESYSCLOUD_OAUTHCLIENT_ID";
+constexpr const char* kClientSecretVar = "GENESYSCLOUD_OAUTHCLIENT_SECRET";
+constexpr const char* kRegionVar = "GENESYSCLOUD_REGION";
+
+std::string env_value(const Environment& env, const char* name) {
+  const char* value = env(name);
+  return value ? std::string(value) : std::string();
+}
+
+// The API and login URLs: --api-url wins, then --region, then the environment.
+std::pair<std::string, std::string> urls_for(const OrgOptions& options, const Environment& env) {
+  if (!options.api_url.empty()) {
+    genesys::check_api_url(options.api_url);
+    return {options.api_url, options.api_url};
+  }
+  std::string region = options.region.empty() ? env_value(env, kRegionVar) : options.region;
+  if (region.empty()) {
+    throw std::runtime_error(fmt::format(
+        "no org to talk to: give --region (or set {}) or --api-url, or plan an export with --export-dir", kRegionVar));
+  }
+  return genesys::region_urls(region);
+}
+}  // namespace
+
+void add_org_options(CLI::App* command, OrgOptions& options) {
+  command->add_option("--region", options.region,
+                      "Genesys Cloud region, e.g. mypurecloud.com, usw2.pure.cloud (default: $GENESYSCLOUD_REGION)");
+  command->add_option("--api-url", options.api_url,
+                      "API base URL instead of a region (an emulator or gateway; plain http only to loopback)");
+  command->add_option("--parallelism", options.parallelism, "Concurrent requests (default 8)")
+      ->check(CLI::Range(1, 64));
+  command->add_option("--token-pool", options.token_pool, "OAuth tokens to spread requests over (1-50, default 1)")
+      ->check(CLI::Range(1, 50));
+}
+
+genesys::ClientOptions client_options_for(const OrgOptions& options, const Environment& env) {
+  genesys::ClientOptions client;
+  std::tie(client.api_url, client.login_url) = urls_for(options, env);
+  client.client_id = env_value(env, kClientIdVar);
+  client.client_secret = env_value(env, kClientSecretVar);
+  if (client.client_id.empty() || client.client_secret.empty()) {
+    throw std::runtime_error(fmt::format("set {} and {} to an OAuth client (client credentials grant)", kClientIdVar,
+                                         kClientSecretVar));
+  }
+  client.parallelism = options.parallelism;
+  client.token_pool = options.token_pool;
+  return client;
+}
+
+std::unique_ptr<genesys::FlowApi> connect_to_org(const OrgOptions& options) {
+  return genesys::make_http_flow_api(client_options_for(options, [](const char* name) { return std::getenv(name); }));
+}
+
+std::string describe_org(const OrgOptions& options, const Environment& env) { return urls_for(options, env).first; }
+
+}  // namespace flowlink::cli

@@ -173,7 +173,11 @@ class FlowRun {
       }
 
       step = "verify";
-      verify();
+      try {
+        verify();
+      } catch (const std::exception& e) {
+        throw std::runtime_error(fmt::format("verification failed: {}", e.what()));
+      }
       record(step, "ok", out_.version_after, "re-plan finds no edits");
       out_.status = FlowOutcome::Status::Applied;
     } catch (const Skip& skip) {

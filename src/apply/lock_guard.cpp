@@ -14,7 +14,7 @@ LockGuard::~LockGuard() {
   if (held_) release();
 }
 
-bool LockGuard::try_step(const char* step, const std::function<void()>& call) noexcept {
+bool LockGuard::try_step(const char* step, const std::function<void()>& call, std::string* failure) noexcept {
   std::string message;
   try {
     call();
@@ -27,7 +27,7 @@ bool LockGuard::try_step(const char* step, const std::function<void()>& call) no
   }
   try {
     if (on_step_) on_step_(step, false, message);
-    if (errors_) errors_->push_back(fmt::format("{}: {}", step, message));
+    *failure += fmt::format("{}{}: {}", failure->empty() ? "" : "; ", step, message);
   } catch (...) {
   }
   return false;
@@ -37,9 +37,16 @@ bool LockGuard::release() noexcept {
   if (!held_) return true;
   auto revert = [&] { api_.revert(flow_id_); };
   auto unlock = [&] { api_.unlock(flow_id_); };
-  bool done = saved_ ? (try_step("revert", revert) || try_step("unlock", unlock))
-                     : (try_step("unlock", unlock) || try_step("revert", revert));
-  held_ = false;  // one attempt (each call already retried by the client); failures are reported
+  std::string failure;
+  bool done = saved_ ? (try_step("revert", revert, &failure) || try_step("unlock", unlock, &failure))
+                     : (try_step("unlock", unlock, &failure) || try_step("revert", revert, &failure));
+  held_ = false;  // one attempt (each call already retried by the client)
+  if (!done && errors_) {
+    try {
+      errors_->push_back(failure);
+    } catch (...) {
+    }
+  }
   return done;
 }
 

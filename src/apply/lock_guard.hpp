@@ -3,8 +3,8 @@
 // destructor releases the lock unless the check-in already did. Releasing
 // reverts when a version was saved (so a half-applied draft is discarded) and
 // unlocks when nothing was saved (so nobody else's draft is thrown away); if
-// the first way fails the other is tried. Failures to release are reported to
-// `on_step` and kept in `errors`, never thrown.
+// the first way fails the other is tried. Every attempt is reported to
+// `on_step`; when neither way worked, why is added to `errors`. Never throws.
 
 #include <functional>
 #include <string>
@@ -32,7 +32,7 @@ class LockGuard {
   bool release() noexcept;
 
  private:
-  bool try_step(const char* step, const std::function<void()>& call) noexcept;
+  bool try_step(const char* step, const std::function<void()>& call, std::string* failure) noexcept;
   genesys::FlowApi& api_;
   std::string flow_id_;
   StepSink on_step_;

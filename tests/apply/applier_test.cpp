@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <map>
 
 #include "apply/apply_support.hpp"
@@ -27,6 +28,7 @@ TEST_CASE("apply converges the example org, and a second apply changes nothing")
   std::ostringstream progress;
   apply::ApplyReport report = apply::apply_plan(*org.api, plan, org.desired, apply_options(org, &progress));
   INFO(apply::render_apply_text(report));
+  if (std::getenv("FLOWLINK_TEST_SHOW")) MESSAGE(plan::render_text(plan, {}) << apply::render_apply_text(report) << progress.str());
   CHECK(report.ok());
   CHECK(report.exit_code() == 0);
   REQUIRE(report.flows.size() == plan.flows.size());

@@ -111,16 +111,17 @@ Actor AccessControl::verify_bearer(std::string_view header) const {
   throw errors::bad_token("the token's client no longer exists");
 }
 
-RateDecision AccessControl::count_request(const std::string& token, int limit) {
+RateDecision AccessControl::count_request(const std::string& token, int limit, std::chrono::milliseconds window_length) {
   using namespace std::chrono;
   const auto now = steady_clock::now();
+  if (window_length <= milliseconds::zero()) window_length = minutes(1);
   std::lock_guard lock(rate_mutex_);
   if (windows_.size() > 10000) {  // forget tokens idle for a whole window
     for (auto it = windows_.begin(); it != windows_.end();)
-      it = now - it->second.start >= minutes(1) ? windows_.erase(it) : std::next(it);
+      it = now - it->second.start >= window_length ? windows_.erase(it) : std::next(it);
   }
   auto& window = windows_[token];
-  if (window.count == 0 || now - window.start >= minutes(1)) {
+  if (window.count == 0 || now - window.start >= window_length) {
     window.start = now;
     window.count = 0;
   }
@@ -128,7 +129,7 @@ RateDecision AccessControl::count_request(const std::string& token, int limit) {
   RateDecision decision;
   decision.count = window.count;
   decision.limit = limit;
-  const auto left = duration_cast<milliseconds>(window.start + minutes(1) - now).count();
+  const auto left = duration_cast<milliseconds>(window.start + window_length - now).count();
   decision.reset_seconds = static_cast<int>(std::max<std::int64_t>(1, (left + 999) / 1000));
   decision.allowed = limit <= 0 || window.count <= limit;
   return decision;

@@ -41,7 +41,9 @@ class AccessControl {
   // The caller of a bearer token; throws ApiFailure 401 when missing, bad or expired.
   Actor verify_bearer(std::string_view authorization_header) const;
 
-  RateDecision count_request(const std::string& token, int limit_per_minute);
+  // `limit` requests per window of `window_length` (Genesys: a minute; tests
+  // shorten it so that a 429's Retry-After is short).
+  RateDecision count_request(const std::string& token, int limit, std::chrono::milliseconds window_length);
   void reset_rate_windows();
 
  private:

@@ -62,6 +62,7 @@ Response locks(Service& service, Request&) {
 
 Json config_json(const RuntimeConfig& c) {
   return Json{{"rate_limit_per_minute", c.rate_limit_per_minute},
+              {"rate_window_ms", c.rate_window_ms},
               {"latency_ms", c.latency_ms},
               {"fault_rate", c.fault_rate},
               {"fault_seed", c.fault_seed},
@@ -81,10 +82,12 @@ Response post_config(Service& service, Request& request) {
     field = body[key].get<std::decay_t<decltype(field)>>();
   };
   number("rate_limit_per_minute", c.rate_limit_per_minute);
+  number("rate_window_ms", c.rate_window_ms);
   number("latency_ms", c.latency_ms);
   number("fault_rate", c.fault_rate);
   number("fault_seed", c.fault_seed);
   number("operation_delay_ms", c.operation_delay_ms);
+  if (c.rate_window_ms < 100) throw errors::bad_request("rate_window_ms", "must be at least 100");
   if (c.fault_rate < 0 || c.fault_rate > 1) throw errors::bad_request("fault_rate", "must be between 0 and 1");
   if (body.contains("fail_publish")) {
     if (!body["fail_publish"].is_array()) throw errors::bad_request("fail_publish", "must be an array of flow ids");
@@ -93,7 +96,7 @@ Response post_config(Service& service, Request& request) {
   }
   // Setting fault_seed (even to the same value) restarts the fault sequence.
   service.set_config(c, body.contains("fault_seed"));
-  if (body.contains("rate_limit_per_minute")) service.access().reset_rate_windows();
+  if (body.contains("rate_limit_per_minute") || body.contains("rate_window_ms")) service.access().reset_rate_windows();
   return Response::json(200, config_json(service.config()));
 }
 

@@ -164,6 +164,7 @@ Service::Service(EmulatorOptions options)
       access_(options_.clients, options_.token_ttl),
       fault_rng_(options_.fault_seed) {
   config_.rate_limit_per_minute = options_.rate_limit_per_minute;
+  config_.rate_window_ms = options_.rate_window_ms;
   config_.latency_ms = options_.latency_ms;
   config_.fault_rate = options_.fault_rate;
   config_.fault_seed = options_.fault_seed;
@@ -283,7 +284,8 @@ Response Service::handle(Request& request, int* latency_ms) {
       }
       const std::string authorization = request.header("authorization");
       request.caller = access_.verify_bearer(authorization);
-      const RateDecision rate = access_.count_request(authorization, config.rate_limit_per_minute);
+      const RateDecision rate = access_.count_request(authorization, config.rate_limit_per_minute,
+                                                           std::chrono::milliseconds(config.rate_window_ms));
       if (rate.limit > 0) {
         extra_headers.emplace_back("inin-ratelimit-count", std::to_string(rate.count));
         extra_headers.emplace_back("inin-ratelimit-allowed", std::to_string(rate.limit));

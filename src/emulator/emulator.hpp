@@ -24,7 +24,8 @@ struct EmulatorOptions {
   std::vector<std::string> seed_dirs;  // configuration documents and Architect export files
   std::vector<ClientCredentials> clients;  // empty: one client "flowlink-test"/"flowlink-test-secret"
   std::chrono::seconds token_ttl{86400};
-  int rate_limit_per_minute = 300;     // per token; 0: unlimited
+  int rate_limit_per_minute = 300;     // per token per rate window; 0: unlimited
+  int rate_window_ms = 60000;          // Genesys counts per minute; tests may shorten it
   int latency_ms = 0;                  // added to every API answer
   double fault_rate = 0.0;             // share of API requests answered 5xx or dropped
   std::uint64_t fault_seed = 1;

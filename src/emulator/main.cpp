@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
                  "seed an empty state from this dir of configuration documents (*.json) and Architect exports (*.i3*)");
   app.add_option("--clients", clients_file, "JSON file [{id, secret, name}] of OAuth clients");
   app.add_option("--token-ttl", token_ttl, "access token lifetime in seconds")->capture_default_str();
+  app.add_option("--rate-window-ms", options.rate_window_ms, "length of a rate-limit window (default: a minute)")
+      ->capture_default_str();
   app.add_option("--rate-limit", options.rate_limit_per_minute, "requests per token per minute (0: unlimited)")
       ->capture_default_str();
   app.add_option("--latency-ms", options.latency_ms, "added to every API answer")->capture_default_str();

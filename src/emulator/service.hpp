@@ -25,7 +25,8 @@ namespace flowlink::emulator {
 
 // Knobs that /_emulator/config can change while the server runs.
 struct RuntimeConfig {
-  int rate_limit_per_minute = 300;
+  int rate_limit_per_minute = 300;  // per rate window (a minute unless rate_window_ms says otherwise)
+  int rate_window_ms = 60000;
   int latency_ms = 0;
   double fault_rate = 0.0;
   std::uint64_t fault_seed = 1;

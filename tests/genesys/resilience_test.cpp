@@ -91,6 +91,16 @@ TEST_CASE("a pool of N tokens spreads calls over N tokens") {
   CHECK(pooled->stats().rate_limited == 0);
 }
 
+TEST_CASE("429 from the emulator is retried transparently after Retry-After") {
+  EmulatedOrg org;
+  // Genesys counts per minute; a 1 s window keeps the wait short.
+  control(org.port(), "POST", "/_emulator/config", Json{{"rate_limit_per_minute", 3}, {"rate_window_ms", 1000}});
+  auto api = make_http_flow_api(org.client_options());
+  for (int i = 0; i < 8; ++i) CHECK_FALSE(api->list_flows({}).empty());
+  CHECK(api->stats().rate_limited > 0);
+  CHECK(api->stats().retries >= api->stats().rate_limited);
+}
+
 TEST_CASE("429 past the retry budget is a clear ApiError that honoured Retry-After") {
   EmulatedOrg org;
   control(org.port(), "POST", "/_emulator/config", Json{{"rate_limit_per_minute", 3}});

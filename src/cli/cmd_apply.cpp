@@ -96,7 +96,16 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
       plan = source::plan_org(*api, *desired, plan_options, options.org.parallelism, &read);
       modules = source::modules_of(read.flows);
     }
-    out << plan::render_text(plan, plan::TextStyle{options.color});
+    if (options.plan_file.empty()) {
+      out << plan::render_text(plan, plan::TextStyle{options.color});
+    } else {
+      // A saved plan was reviewed when it was made: recall it, don't reprint it.
+      const auto s = plan.summary();
+      out << fmt::format("Applying the saved plan {} (made against {}): {} to add, {} to update, {} to remove, {} to "
+                         "move in {} flow{}.\n",
+                         options.plan_file, plan.source, s.add, s.update, s.remove, s.move, s.to_change,
+                         s.to_change == 1 ? "" : "s");
+    }
     if (plan_has_errors(plan)) {
       print_error(err, "the plan has errors: fix them (or the flows) and plan again; nothing was applied");
       return kExitError;

@@ -4,6 +4,8 @@
 //   POST /_emulator/act-as/{user}/save?flow=ID       save a version as that user
 //                                                    (locks an unlocked flow to them)
 //   POST /_emulator/act-as/{user}/checkin?flow=ID    check in as that user
+//   POST /_emulator/act-as/{user}/remove-call?flow=ID&module=NAME
+//                                                    remove a module's calls, save and check in as that user
 //   GET|DELETE /_emulator/requests                   request statistics / reset
 //   GET /_emulator/locks                             [{flowId, flowName, lockedBy}]
 //   GET|POST /_emulator/config                       runtime knobs
@@ -11,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "emulator/endpoint_support.hpp"
+#include "flowdoc/document.hpp"
 
 namespace flowlink::emulator {
 
@@ -38,6 +41,29 @@ Response act_as_save(Service& service, Request& request) {
 Response act_as_checkin(Service& service, Request& request) {
   auto flow = start_checkin(service, required_param(request, "flow"), act_as_user(request.params[0]));
   return Response::json(200, operation_json(*flow->operation));
+}
+
+// The demo's and tests' "someone edits the flow in the Architect UI": removes
+// every call to one module from the latest configuration, saves that as the
+// user and checks it in. Edits with flowlink's own document engine, so the
+// result is a sound document like one the UI would save.
+Response act_as_remove_call(Service& service, Request& request) {
+  const Actor user = act_as_user(request.params[0]);
+  const std::string flow_id = required_param(request, "flow");
+  const std::string module = required_param(request, "module");
+  auto flow = require_flow(service, flow_id);
+  if (!flow->latest_config) throw errors::bad_request("flow", "the flow has no configuration");
+  auto document = flowdoc::Document::parse(*flow->latest_config, "flow '" + flow->name + "' (" + flow->id + ")");
+  int removed = 0;
+  for (const auto& call : document.module_calls()) {
+    if (call.module_name != module && call.module_id != module) continue;
+    document.remove_call(call.action_id);
+    ++removed;
+  }
+  if (removed == 0) throw errors::bad_request("module", "the flow calls no module named '" + module + "'");
+  save_version(service, flow_id, user, document.serialize(), true);
+  auto checked_in = start_checkin(service, flow_id, user);
+  return Response::json(200, Json{{"removed", removed}, {"operation", operation_json(*checked_in->operation)}});
 }
 
 Response get_requests(Service& service, Request&) { return Response::json(200, service.request_stats()); }
@@ -108,6 +134,7 @@ Response health(Service& service, Request&) {
 
 void register_control_routes(Service& service) {
   service.add_route("POST", "/_emulator/act-as/{user}/checkout", RouteKind::Control, act_as_checkout);
+  service.add_route("POST", "/_emulator/act-as/{user}/remove-call", RouteKind::Control, act_as_remove_call);
   service.add_route("POST", "/_emulator/act-as/{user}/save", RouteKind::Control, act_as_save);
   service.add_route("POST", "/_emulator/act-as/{user}/checkin", RouteKind::Control, act_as_checkin);
   service.add_route("GET", "/_emulator/requests", RouteKind::Control, get_requests);

@@ -111,12 +111,18 @@ std::string render_markdown(const Plan& plan) {
 
   if (plan.flows.empty()) return out + "No flow matches the manifest's rules.\n";
 
+  // A PR comment lists what needs a reviewer's eyes; unchanged flows are counted, not listed.
+  if (s.unchanged == static_cast<int>(plan.flows.size()))
+    return out + fmt::format("All {} matched flows already call their modules as the manifest says.\n", s.unchanged);
   out += "| Flow | Type | Status | Add | Update | Remove | Move |\n";
   out += "|---|---|---|---:|---:|---:|---:|\n";
   for (const auto& flow : plan.flows)
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", escape(flow.flow_name), escape(flow.flow_type),
+    if (flow.status() != FlowPlan::Status::NoChange)
+      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", escape(flow.flow_name), escape(flow.flow_type),
                        status_label(flow.status()), count(flow, Edit::Kind::AddCall), count(flow, Edit::Kind::UpdateCall),
-                       count(flow, Edit::Kind::RemoveCall), count(flow, Edit::Kind::MoveCall));
+                         count(flow, Edit::Kind::RemoveCall), count(flow, Edit::Kind::MoveCall));
+  if (s.unchanged > 0)
+    out += fmt::format("\n{} other matched flow{} unchanged.\n", s.unchanged, s.unchanged == 1 ? "" : "s");
 
   for (const auto& flow : plan.flows) {
     if (flow.status() == FlowPlan::Status::NoChange) continue;

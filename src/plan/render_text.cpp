@@ -125,9 +125,10 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
   }
 
   const PlanSummary s = plan.summary();
-  out += fmt::format("{}Plan:{} {} to add, {} to update, {} to remove, {} to move; {} flows to change, {} unchanged, {} "
+  out += fmt::format("{}Plan:{} {} to add, {} to update, {} to remove, {} to move; {} flow{} to change, {} unchanged, {} "
                      "with errors.\n",
-                     p.bold, p.reset, s.add, s.update, s.remove, s.move, s.to_change, s.unchanged, s.errors);
+                     p.bold, p.reset, s.add, s.update, s.remove, s.move, s.to_change, s.to_change == 1 ? "" : "s",
+                     s.unchanged, s.errors);
   if (s.drift_only > 0)
     out += fmt::format("{} flow{} only with findings ('!': reported, not acted on).\n", s.drift_only,
                        s.drift_only == 1 ? "" : "s");

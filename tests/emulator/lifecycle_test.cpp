@@ -192,3 +192,31 @@ TEST_CASE("revert discards the draft and unlocks") {
   REQUIRE(c.api("POST", "/api/v2/flows/actions/checkout?flow=" + id).status == 200);
   CHECK(c.api("POST", "/api/v2/flows/" + id + "/versions", edited.dump()).json()["id"] == "3.0");
 }
+
+TEST_CASE("act-as remove-call: another user removes a module's calls, saves and checks in") {
+  Org org;
+  Client& c = *org.client;
+  const std::string id = org.consumer_id;
+  auto calls_to = [&](const std::string& module) {
+    Json doc = c.api("GET", "/api/v2/flows/" + id + "/latestconfiguration").json();
+    int calls = 0;
+    for (const auto& task : doc["flowSequenceItemList"])
+      for (const auto& action : task["actionList"])
+        if (action["__type"] == "CallCommonModuleAction" && action["flowName"] == module) ++calls;
+    return calls;
+  };
+  REQUIRE(calls_to("Validate") == 1);
+
+  Reply unknown = c.control("POST", "/_emulator/act-as/alice/remove-call?flow=" + id + "&module=Nope");
+  CHECK(unknown.status == 400);
+  CHECK(unknown.json()["message"].get<std::string>().find("Nope") != std::string::npos);
+
+  Reply removed = c.control("POST", "/_emulator/act-as/alice/remove-call?flow=" + id + "&module=Validate");
+  REQUIRE(removed.status == 200);
+  CHECK(removed.json()["removed"] == 1);
+  Json flow = settle(c, id);
+  CHECK_FALSE(flow.contains("lockedUser"));
+  CHECK(flow["checkedInVersion"]["id"] == "2.0");
+  CHECK(flow["checkedInVersion"]["createdBy"]["name"] == "alice");
+  CHECK(calls_to("Validate") == 0);
+}

@@ -78,7 +78,9 @@ TEST_CASE("render_markdown: summary table, details per changed or failed flow, n
   CHECK(has(md, "| Flow | Type | Status | Add | Update | Remove | Move |\n|---|---|---|---:|---:|---:|---:|\n"));
   CHECK(has(md, "| Inbound_Support_Main | inboundcall | change | 1 | 1 | 1 | 1 |\n"));
   CHECK(has(md, "| Billing\\|&lt;Main&gt; | inboundcall | change | 1 | 0 | 0 | 0 |\n"));
-  CHECK(has(md, "| Quiet | inboundcall | no change | 0 | 0 | 0 | 0 |\n"));
+  // Unchanged flows are counted, not listed: the table is what a reviewer must read.
+  CHECK_FALSE(has(md, "| Quiet |"));
+  CHECK(has(md, "1 other matched flow unchanged."));
   CHECK(has(md, "| Unreadable | inboundcall | **error** | 0 | 0 | 0 | 0 |\n"));
   CHECK_FALSE(has(md, "<Main>"));
   CHECK(has(md, "<details><summary>Inbound_Support_Main (inboundcall) v3.0 — change</summary>"));
@@ -113,4 +115,16 @@ TEST_CASE("render_markdown: expressions with backticks stay in their code span")
   Plan plan = sample_plan();
   plan.flows[0].edits[0].inputs["Common.Message"] = "`x`";
   CHECK(has(render_markdown(plan), "  - inputs.Common.Message = `` `x` ``\n"));
+}
+
+TEST_CASE("render_markdown: a plan with nothing to change says so instead of a table") {
+  flowlink::plan::Plan plan;
+  flowlink::plan::FlowPlan quiet;
+  quiet.flow_id = "f-1";
+  quiet.flow_name = "Quiet";
+  quiet.flow_type = "inboundcall";
+  plan.flows.push_back(quiet);
+  const std::string md = flowlink::plan::render_markdown(plan);
+  CHECK(md.find("All 1 matched flows already call their modules as the manifest says.") != std::string::npos);
+  CHECK(md.find("| Flow |") == std::string::npos);
 }

@@ -55,25 +55,12 @@ int run_drift(const PlanCommandOptions& options, std::ostream& out, std::ostream
 }
 
 void add_drift_command(CLI::App& app, CliContext& context) {
-  auto options = std::make_shared<PlanCommandOptions>();
-  auto output = std::make_shared<std::string>("text");
-  auto no_color = std::make_shared<bool>(false);
-  auto* command = app.add_subcommand("drift", "Check whether live flows still match the manifests (for a nightly job).");
-  command->add_option("-f,--file", options->manifests, "Manifest file or directory (repeatable)")->required();
-  command->add_option("--export-dir", options->export_dir, "Check an export directory instead of a live org");
-  add_org_options(command, options->org);
-  command->add_option("--output", *output, "Output format on stdout: text, json or markdown")
-      ->check(CLI::IsMember({"text", "json", "markdown"}));
-  command->add_option("--out", options->out_path, "Also write the JSON plan to this file");
-  command->add_flag("--no-color", *no_color, "No ANSI colours (also when NO_COLOR is set or stdout is not a TTY)");
+  auto* command = add_read_command(app, context, "drift",
+                                   "Check whether live flows still match the manifests (for a nightly job).",
+                                   std::make_shared<PlanCommandOptions>(), run_drift);
   command->footer(
       "Exit codes: 0 no drift, 2 drift (a change to make, or a misplaced or duplicate call), 1 error.\n"
       "Errors trump drift.");
-  command->callback([options, output, no_color, &context] {
-    options->output = parse_output_format(*output);
-    options->color = color_enabled(*no_color);
-    context.exit_code = run_drift(*options, context.out, context.err);
-  });
 }
 
 }  // namespace flowlink::cli

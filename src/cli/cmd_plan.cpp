@@ -80,30 +80,38 @@ int run_plan(const PlanCommandOptions& options, std::ostream& out, std::ostream&
   });
 }
 
-void add_plan_command(CLI::App& app, CliContext& context) {
-  auto options = std::make_shared<PlanCommandOptions>();
+CLI::App* add_read_command(CLI::App& app, CliContext& context, const std::string& name,
+                           const std::string& description, std::shared_ptr<PlanCommandOptions> options,
+                           ReadCommandRunner run) {
   auto output = std::make_shared<std::string>("text");
   auto no_color = std::make_shared<bool>(false);
-  auto* command = app.add_subcommand("plan", "Show which flows would change, and how, to match the manifests.");
+  auto* command = app.add_subcommand(name, description);
   command->add_option("-f,--file", options->manifests, "Manifest file or directory (repeatable)")->required();
   command->add_option("--export-dir", options->export_dir,
-                      "Plan against an export directory (*.json, *.i3*Flow, *.i3CommonModule, org.json) "
+                      "Read an export directory (*.json, *.i3*Flow, *.i3CommonModule, org.json) "
                       "instead of a live org");
   add_org_options(command, options->org);
   command->add_option("--output", *output, "Output format on stdout: text, json or markdown")
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   command->add_option("--out", options->out_path, "Also write the JSON plan to this file (for apply)");
-  command->add_flag("--detailed-exitcode", options->detailed_exitcode, "Exit 2 when there are changes");
   command->add_flag("--no-color", *no_color, "No ANSI colours (also when NO_COLOR is set or stdout is not a TTY)");
-  command->footer(
-      "Exit codes: 0 no changes (or changes without --detailed-exitcode), 2 changes with --detailed-exitcode,\n"
-      "1 any error: bad manifest, unreadable export, a flow that could not be planned, a plan-wide error.\n"
-      "Errors trump changes: a plan with both exits 1.");
-  command->callback([options, output, no_color, &context] {
+  command->callback([options, output, no_color, run, &context] {
     options->output = parse_output_format(*output);
     options->color = color_enabled(*no_color);
-    context.exit_code = run_plan(*options, context.out, context.err);
+    context.exit_code = run(*options, context.out, context.err);
   });
+  return command;
+}
+
+void add_plan_command(CLI::App& app, CliContext& context) {
+  auto options = std::make_shared<PlanCommandOptions>();
+  auto* command = add_read_command(app, context, "plan",
+                                   "Show which flows would change, and how, to match the manifests.", options, run_plan);
+  command->add_flag("--detailed-exitcode", options->detailed_exitcode, "Exit 2 when there are changes");
+  command->footer(
+      "Exit codes: 0 no changes (or changes without --detailed-exitcode), 2 changes with --detailed-exitcode,\n"
+      "1 any error: bad manifest, unreadable source, a flow that could not be planned, a plan-wide error.\n"
+      "Errors trump changes: a plan with both exits 1.");
 }
 
 }  // namespace flowlink::cli

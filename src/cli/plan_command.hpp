@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/commands.hpp"
 #include "cli/org_connection.hpp"
 #include "genesys/flow_api.hpp"
 #include "manifest/desired_state.hpp"
@@ -42,6 +43,15 @@ struct ObservedSource {
 ObservedSource read_observed(const PlanCommandOptions& options, const manifest::DesiredState& desired);
 
 std::string render_plan(const plan::Plan& plan, OutputFormat format, bool color);
+
+using ReadCommandRunner = int (*)(const PlanCommandOptions&, std::ostream& out, std::ostream& err);
+
+// Adds a command that reads flows and renders a plan (plan, drift): -f,
+// --export-dir, the org options, --output, --out and --no-color, resolved into
+// `options` before `run` is called. Returns the command for its own extras.
+CLI::App* add_read_command(CLI::App& app, CliContext& context, const std::string& name,
+                           const std::string& description, std::shared_ptr<PlanCommandOptions> options,
+                           ReadCommandRunner run);
 
 // Loads the manifests, reads the observed flows, plans, writes --out, renders
 // to `out`. Exit code per output.hpp: 0 no changes, 2 changes (only with

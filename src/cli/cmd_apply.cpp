@@ -65,6 +65,22 @@ bool confirmed(const ApplyCommandOptions& options, std::istream& in, std::ostrea
   return answer == "yes";
 }
 
+// The report of an apply with nothing to do, for --output json (no journal
+// entry: nothing ran, as in text mode).
+apply::ApplyReport unchanged_report(const plan::Plan& plan) {
+  apply::ApplyReport report;
+  for (const auto& flow : plan.flows) {
+    apply::FlowOutcome outcome;
+    outcome.flow_id = flow.flow_id;
+    outcome.flow_name = flow.flow_name;
+    outcome.flow_type = flow.flow_type;
+    outcome.version_before = flow.observed_version;
+    outcome.status = apply::FlowOutcome::Status::Unchanged;
+    report.flows.push_back(std::move(outcome));
+  }
+  return report;
+}
+
 }  // namespace
 
 int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
@@ -96,26 +112,30 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
       plan = source::plan_org(*api, *desired, plan_options, options.org.parallelism, &read);
       modules = source::modules_of(read.flows);
     }
+    // With --output json stdout carries the JSON report and nothing else, so
+    // a pipeline can parse it; what is for people goes to stderr.
+    std::ostream& notes = options.json_output ? err : out;
     if (options.plan_file.empty()) {
-      out << plan::render_text(plan, plan::TextStyle{options.color});
+      notes << plan::render_text(plan, plan::TextStyle{options.color});
     } else {
       // A saved plan was reviewed when it was made: recall it, don't reprint it.
       const auto s = plan.summary();
-      out << fmt::format("Applying the saved plan {} (made against {}): {} to add, {} to update, {} to remove, {} to "
-                         "move in {} flow{}.\n",
-                         options.plan_file, plan.source, s.add, s.update, s.remove, s.move, s.to_change,
-                         s.to_change == 1 ? "" : "s");
+      notes << fmt::format("Applying the saved plan {} (made against {}): {} to add, {} to update, {} to remove, {} to "
+                           "move in {} flow{}.\n",
+                           options.plan_file, plan.source, s.add, s.update, s.remove, s.move, s.to_change,
+                           s.to_change == 1 ? "" : "s");
     }
     if (plan_has_errors(plan)) {
       print_error(err, "the plan has errors: fix them (or the flows) and plan again; nothing was applied");
       return kExitError;
     }
     if (!plan.has_changes()) {
-      out << "\nNo changes to apply: every flow already calls its modules as the manifest says.\n";
+      notes << "\nNo changes to apply: every flow already calls its modules as the manifest says.\n";
+      if (options.json_output) out << apply::render_apply_json(unchanged_report(plan));
       return kExitOk;
     }
-    if (!confirmed(options, in, out)) {
-      out << "Apply cancelled.\n";
+    if (!confirmed(options, in, notes)) {
+      notes << "Apply cancelled.\n";
       return kExitError;
     }
 

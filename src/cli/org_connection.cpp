@@ -17,11 +17,31 @@ std::string env_value(const Environment& env, const char* name) {
   return value ? std::string(value) : std::string();
 }
 
+// --api-url as plans record it and the client uses it. Credentials in the
+// URL (user:password@host) are refused, not stripped: they would land in
+// shell history, and credentials come only from the environment. Trailing
+// slashes go, so that "http://h:1/" and "http://h:1" name the same org when
+// apply compares a saved plan's source.
+std::string checked_api_url(const std::string& url) {
+  genesys::check_api_url(url);
+  const auto scheme_end = url.find("://");
+  const auto authority_start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  const auto authority_end = url.find_first_of("/?#", authority_start);
+  if (url.substr(authority_start, authority_end - authority_start).find('@') != std::string::npos) {
+    throw std::runtime_error(fmt::format(
+        "--api-url must not carry credentials (user:password@host); give the OAuth client in {} and {}", kClientIdVar,
+        kClientSecretVar));
+  }
+  std::string normalized = url;
+  while (normalized.size() > authority_start && normalized.back() == '/') normalized.pop_back();
+  return normalized;
+}
+
 // The API and login URLs: --api-url wins, then --region, then the environment.
 std::pair<std::string, std::string> urls_for(const OrgOptions& options, const Environment& env) {
   if (!options.api_url.empty()) {
-    genesys::check_api_url(options.api_url);
-    return {options.api_url, options.api_url};
+    const std::string url = checked_api_url(options.api_url);
+    return {url, url};
   }
   std::string region = options.region.empty() ? env_value(env, kRegionVar) : options.region;
   if (region.empty()) {

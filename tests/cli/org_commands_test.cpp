@@ -1,0 +1,389 @@
+// plan, drift and apply against a live (emulated) org over a socket, as a
+// user runs them: credentials from the environment, --api-url, exit codes,
+// what stdout/stderr say, refusals, and the client secret never shown.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/drift_command.hpp"
+#include "cli/org_cli_support.hpp"
+#include "cli/output.hpp"
+#include "flowdoc/document.hpp"
+#include "plan/render.hpp"
+
+using namespace flowlink;
+using namespace flowlink::cli;
+using namespace flowlink::cli::test;
+
+namespace {
+
+plan::Plan read_plan(const std::string& path) {
+  const std::string text = flowlink::cli::test::read_text(path);
+  REQUIRE_FALSE(text.empty());
+  return plan::plan_from_json(nlohmann::ordered_json::parse(text));
+}
+
+int flows_with_edits(const plan::Plan& plan) {
+  return static_cast<int>(
+      std::count_if(plan.flows.begin(), plan.flows.end(), [](const plan::FlowPlan& f) { return !f.edits.empty(); }));
+}
+
+const plan::FlowPlan& first_flow_with_edits(const plan::Plan& plan) {
+  for (const auto& flow : plan.flows)
+    if (!flow.edits.empty()) return flow;
+  FAIL("the plan has no flow with edits");
+  throw std::logic_error("unreachable");
+}
+
+std::string summary_line(const std::string& out) {
+  const auto at = out.find("Summary: ");
+  return at == std::string::npos ? "" : out.substr(at, out.find('\n', at) - at);
+}
+
+// Another user opens the flow in Architect, deletes the call to `module`
+// (the first one), saves and checks in.
+void another_user_removes_call(CliOrg& cli, const std::string& flow_id, const std::string& module) {
+  auto document = flowdoc::Document::parse(cli.org.api->latest_configuration(flow_id), "flow " + flow_id);
+  const auto calls = document.module_calls();
+  const auto call = std::find_if(calls.begin(), calls.end(), [&](const auto& c) { return c.module_name == module; });
+  REQUIRE_MESSAGE(call != calls.end(), "the flow does not call " << module);
+  document.remove_call(call->action_id);
+  cli.org.control->act_as("alice", "save", flow_id, document.serialize());
+  cli.org.control->act_as("alice", "checkin", flow_id);
+  cli.wait_until_unlocked(flow_id);
+}
+
+// Another user changes the flow in a way the manifest does not care about.
+void another_user_edits_description(CliOrg& cli, const std::string& flow_id) {
+  auto document = nlohmann::ordered_json::parse(cli.org.api->latest_configuration(flow_id));
+  document["description"] = "edited by alice after the plan";
+  cli.org.control->act_as("alice", "save", flow_id, document.dump());
+  cli.org.control->act_as("alice", "checkin", flow_id);
+  cli.wait_until_unlocked(flow_id);
+}
+
+}  // namespace
+
+TEST_CASE("org: plan, drift, apply -f --auto-approve, then no drift (demo manifests)") {
+  CliOrg cli("cli-converge");
+  const std::string plan_path = cli.work_file("plan.json");
+
+  const Run planned = cli.plan({"--detailed-exitcode", "--out", plan_path});
+  INFO("plan stderr: " << planned.err);
+  REQUIRE(planned.code == kExitChanges);
+  CHECK(planned.err.empty());
+  for (const char* name : {"Inbound_Support_Returns", "Inbound_Support_Technical", "Inbound_Sales_EMEA",
+                           "Chat_Support_Web", "Inbound_Support_Z\xC3\xBCrich"}) {
+    CHECK_MESSAGE(planned.out.find(name) != std::string::npos, name);
+  }
+  CHECK(planned.out.find(cli.url()) != std::string::npos);  // the text says where it looked
+
+  const plan::Plan saved = read_plan(plan_path);
+  CHECK(saved.source == cli.url());
+  CHECK(saved.has_changes());
+  CHECK_FALSE(plan_has_errors(saved));
+  const int to_change = flows_with_edits(saved);
+  CHECK(to_change > 5);
+
+  // Without --detailed-exitcode changes are not a failure.
+  CHECK(cli.plan().code == kExitOk);
+
+  const Run drifting = cli.drift();
+  INFO("drift stderr: " << drifting.err);
+  CHECK(drifting.code == kExitChanges);
+  const auto drifted = drifted_flows(saved);
+  CHECK(drift_line_flows(drifting.err) == drifted);
+  CHECK(drifting.err.find(std::to_string(drifted.size()) + " flows differ from the manifest") != std::string::npos);
+
+  const Run applied = cli.apply_auto();
+  INFO("apply stdout: " << applied.out << "\napply stderr: " << applied.err);
+  CHECK(applied.code == kExitOk);
+  CHECK(applied.err.empty());
+  const std::string summary = summary_line(applied.out);
+  CHECK(summary.rfind("Summary: " + std::to_string(to_change) + " applied, ", 0) == 0);
+  CHECK(summary.find("0 skipped as stale, 0 skipped as locked, 0 failed.") != std::string::npos);
+  CHECK(applied.out.find(", published") != std::string::npos);
+  CHECK(applied.out.find("Journal: ") != std::string::npos);
+  CHECK(cli.org.control->locks().empty());
+
+  const Run clean = cli.drift();
+  INFO("drift after apply: " << clean.out << clean.err);
+  CHECK(clean.code == kExitOk);
+  CHECK(clean.err.rfind("drift: none", 0) == 0);
+  CHECK(cli.plan({"--detailed-exitcode"}).code == kExitOk);
+
+  // A second apply has nothing to do and changes nothing.
+  cli.org.control->clear_requests();
+  const Run again = cli.apply_auto();
+  CHECK(again.code == kExitOk);
+  CHECK(again.out.find("No changes to apply") != std::string::npos);
+  CHECK(cli.writes_since_clear().empty());
+
+  cli.check_secret_never_shown();
+  CHECK(read_text(plan_path).find(flowlink::testing::OrgFixture::kSecret) == std::string::npos);
+}
+
+TEST_CASE("org: another user removes a call in one flow -> drift names exactly that flow -> apply repairs it") {
+  CliOrg cli("cli-redrift", flowlink::testing::kChatManifest);
+  REQUIRE(cli.apply_auto().code == kExitOk);
+  REQUIRE(cli.drift().code == kExitOk);
+
+  const std::string id = cli.flow_id("Chat_Support_Web");
+  another_user_removes_call(cli, id, "Common_Closure_Check");
+
+  const Run drifting = cli.drift();
+  INFO("drift: " << drifting.out << drifting.err);
+  CHECK(drifting.code == kExitChanges);
+  CHECK(drift_line_flows(drifting.err) == std::vector<std::string>{"Chat_Support_Web"});
+  CHECK(drifting.err.find("drift: 1 flow differs from the manifest") != std::string::npos);
+
+  const Run repaired = cli.apply_auto();
+  INFO("apply: " << repaired.out << repaired.err);
+  CHECK(repaired.code == kExitOk);
+  CHECK(summary_line(repaired.out).rfind("Summary: 1 applied, ", 0) == 0);
+  CHECK(repaired.out.find("Chat_Support_Web (inboundchat, " + id + "): applied") != std::string::npos);
+
+  const Run clean = cli.drift();
+  CHECK(clean.code == kExitOk);
+  CHECK(clean.err.rfind("drift: none", 0) == 0);
+  cli.check_secret_never_shown();
+}
+
+TEST_CASE("org: a saved plan applies; a flow changed since the plan is skipped as stale (exit 1)") {
+  CliOrg cli("cli-saved-plan", flowlink::testing::kChatManifest);
+  const std::string plan_path = cli.work_file("chat-plan.json");
+  REQUIRE(cli.plan({"--detailed-exitcode", "--out", plan_path}).code == kExitChanges);
+  const plan::Plan saved = read_plan(plan_path);
+  REQUIRE(flows_with_edits(saved) >= 2);
+  const plan::FlowPlan& changed = first_flow_with_edits(saved);
+  another_user_edits_description(cli, changed.flow_id);
+  const std::string alice_text = cli.org.api->latest_configuration(changed.flow_id);
+
+  const Run applied = cli.apply_plan_file(plan_path);
+  INFO("apply: " << applied.out << applied.err);
+  CHECK(applied.code == kExitError);
+  CHECK(applied.out.find(changed.flow_name + " (inboundchat, " + changed.flow_id + "): skipped (stale)") !=
+        std::string::npos);
+  const int compliant = static_cast<int>(saved.flows.size()) - flows_with_edits(saved);
+  CHECK(summary_line(applied.out) == "Summary: " + std::to_string(flows_with_edits(saved) - 1) + " applied, " +
+                                         std::to_string(compliant) +
+                                         " unchanged, 1 skipped as stale, 0 skipped as locked, 0 failed.");
+  CHECK(cli.org.api->latest_configuration(changed.flow_id) == alice_text);  // her edit stands
+  CHECK(cli.org.control->locks().empty());
+
+  // Only the stale flow still drifts; a fresh plan picks up her version.
+  const Run drifting = cli.drift();
+  CHECK(drifting.code == kExitChanges);
+  CHECK(drift_line_flows(drifting.err) == std::vector<std::string>{changed.flow_name});
+  CHECK(cli.apply_auto().code == kExitOk);
+  CHECK(cli.drift().code == kExitOk);
+  cli.check_secret_never_shown();
+}
+
+TEST_CASE("org: apply refuses a plan made from an export directory or against another org") {
+  CliOrg cli("cli-plan-source", flowlink::testing::kChatManifest);
+
+  const std::string export_plan = cli.work_file("export-plan.json");
+  REQUIRE(run_flowlink({"plan", "-f", cli.manifest, "--export-dir", kExampleOrg, "--out", export_plan}).code ==
+          kExitOk);
+  cli.org.control->clear_requests();
+  const Run from_export = cli.apply_plan_file(export_plan);
+  INFO(from_export.err);
+  CHECK(from_export.code == kExitError);
+  CHECK(from_export.err.find("flowlink: error: plan file '" + export_plan + "' was made from an export directory") !=
+        std::string::npos);
+  CHECK(from_export.err.find("plan against the org to apply") != std::string::npos);
+
+  const std::string org_plan = cli.work_file("org-plan.json");
+  REQUIRE(cli.plan({"--out", org_plan}).code == kExitOk);
+  auto json = nlohmann::ordered_json::parse(read_text(org_plan));
+  json["source"] = "https://api.mypurecloud.com";
+  const std::string other_plan = cli.work_file("other-org-plan.json");
+  std::ofstream(other_plan) << json.dump(2);
+  cli.org.control->clear_requests();
+  const Run from_other = cli.apply_plan_file(other_plan);
+  INFO(from_other.err);
+  CHECK(from_other.code == kExitError);
+  CHECK(from_other.err.find("was made against https://api.mypurecloud.com but this apply talks to " + cli.url()) !=
+        std::string::npos);
+  CHECK(cli.org.control->requests().at("total") == 0);  // refused before talking to the org
+
+  // The unmodified plan is accepted, also when one side wrote the URL with a trailing slash.
+  const Run slash = run_flowlink({"plan", "-f", cli.manifest, "--out", org_plan, "--api-url", cli.url() + "/"});
+  cli.runs.push_back(slash);
+  REQUIRE(slash.code == kExitOk);
+  CHECK(read_plan(org_plan).source == cli.url());
+  const Run accepted = cli.apply_plan_file(org_plan);
+  INFO(accepted.out << accepted.err);
+  CHECK(accepted.code == kExitOk);
+  cli.check_secret_never_shown();
+}
+
+TEST_CASE("org: apply -f asks for confirmation; without a terminal it refuses, 'no' cancels, 'yes' applies") {
+  CliOrg cli("cli-confirm", flowlink::testing::kChatManifest);
+  ApplyCommandOptions options;
+
+  cli.org.control->clear_requests();
+  const Run refused = cli.apply_with_input(options, "yes\n");  // not a terminal: the input is not read
+  INFO("refused: " << refused.out << refused.err);
+  CHECK(refused.code == kExitError);
+  CHECK(refused.err.find("refusing to apply without confirmation") != std::string::npos);
+  CHECK(refused.err.find("--auto-approve") != std::string::npos);
+  CHECK(cli.writes_since_clear().empty());
+
+  options.interactive = true;
+  const Run declined = cli.apply_with_input(options, "no\n");
+  INFO("declined: " << declined.out << declined.err);
+  CHECK(declined.code == kExitError);
+  CHECK(declined.out.find("Only 'yes' will be accepted") != std::string::npos);
+  CHECK(declined.out.find("Apply cancelled") != std::string::npos);
+  CHECK(cli.writes_since_clear().empty());
+  CHECK(cli.drift().code == kExitChanges);
+
+  const Run accepted = cli.apply_with_input(options, "yes\n");
+  INFO("accepted: " << accepted.out << accepted.err);
+  CHECK(accepted.code == kExitOk);
+  CHECK(summary_line(accepted.out).find(" applied, ") != std::string::npos);
+  CHECK_FALSE(cli.writes_since_clear().empty());
+  CHECK(cli.drift().code == kExitOk);
+  cli.check_secret_never_shown();
+}
+
+TEST_CASE("org: apply --output json prints only the JSON report on stdout, also when nothing changes") {
+  CliOrg cli("cli-json-report", flowlink::testing::kChatManifest);
+  const std::string plan_path = cli.work_file("plan.json");
+  REQUIRE(cli.plan({"--out", plan_path}).code == kExitOk);
+  const plan::Plan planned = read_plan(plan_path);
+  const int to_change = flows_with_edits(planned);
+  REQUIRE(to_change > 0);
+
+  const Run applied = cli.flowlink("apply", {"-f", cli.manifest, "--auto-approve", "--output", "json", "--work-dir",
+                                             cli.work_dir()});
+  INFO("apply: " << applied.out << "\n---\n" << applied.err);
+  CHECK(applied.code == kExitOk);
+  const auto report = nlohmann::json::parse(applied.out, nullptr, false);
+  REQUIRE_FALSE(report.is_discarded());
+  CHECK(report.at("ok") == true);
+  CHECK(report.at("summary").at("applied") == to_change);
+  CHECK(report.at("flows").size() == planned.flows.size());
+  CHECK(applied.err.find("Chat_Support_Web") != std::string::npos);  // the plan and progress, for people
+
+  const Run again = cli.flowlink("apply", {"-f", cli.manifest, "--auto-approve", "--output", "json", "--work-dir",
+                                           cli.work_dir()});
+  INFO("again: " << again.out << "\n---\n" << again.err);
+  CHECK(again.code == kExitOk);
+  const auto unchanged = nlohmann::json::parse(again.out, nullptr, false);
+  REQUIRE_FALSE(unchanged.is_discarded());
+  CHECK(unchanged.at("ok") == true);
+  CHECK(unchanged.at("summary").at("applied") == 0);
+  CHECK(unchanged.at("summary").at("unchanged") == planned.flows.size());
+  CHECK(again.err.find("No changes to apply") != std::string::npos);
+  cli.check_secret_never_shown();
+}
+
+TEST_CASE("org: a wrong client secret fails cleanly and is never shown") {
+  CliOrg cli("cli-wrong-secret", flowlink::testing::kChatManifest);
+  const std::string wrong = "wrong-secret-5b8e1d2f-do-not-print";
+  ScopedEnv env{{kClientSecretVar, wrong.c_str()}};
+  for (const char* command : {"plan", "drift"}) {
+    const Run run = cli.flowlink(command, {"-f", cli.manifest});
+    INFO(command << ": " << run.err);
+    CHECK(run.code == kExitError);
+    CHECK(run.err.find("flowlink: error: ") != std::string::npos);
+    CHECK(run.both().find(wrong) == std::string::npos);
+  }
+  const Run apply = cli.apply_auto();
+  CHECK(apply.code == kExitError);
+  CHECK(apply.both().find(wrong) == std::string::npos);
+  cli.check_secret_never_shown(/*expect_files=*/false);
+}
+
+TEST_CASE("org commands: no credentials, an unknown region or plain http to a remote host exit 1 with a message") {
+  TempDir dir;
+  const std::string manifest = dir.write("chat.yaml", flowlink::testing::kChatManifest);
+  const std::string secret = "env-secret-3c1a-never-shown";
+  const std::vector<std::vector<std::string>> commands = {
+      {"plan", "-f", manifest},
+      {"drift", "-f", manifest},
+      {"apply", "-f", manifest, "--auto-approve", "--work-dir", dir.path.string()},
+  };
+  auto with = [](std::vector<std::string> args, std::initializer_list<std::string> more) {
+    args.insert(args.end(), more);
+    return args;
+  };
+
+  SUBCASE("no credentials in the environment") {
+    ScopedEnv env{{kClientIdVar, nullptr}, {kClientSecretVar, nullptr}, {kRegionVar, nullptr}};
+    for (const auto& command : commands) {
+      const Run run = run_flowlink(with(command, {"--api-url", "http://127.0.0.1:9"}));
+      INFO(command[0] << ": " << run.err);
+      CHECK(run.code == kExitError);
+      CHECK(run.err.find("flowlink: error: ") != std::string::npos);
+      CHECK(run.err.find("GENESYSCLOUD_OAUTHCLIENT_ID") != std::string::npos);
+    }
+  }
+  SUBCASE("an unknown region lists the known ones") {
+    ScopedEnv env{{kClientIdVar, "someone"}, {kClientSecretVar, secret.c_str()}, {kRegionVar, nullptr}};
+    for (const auto& command : commands) {
+      const Run run = run_flowlink(with(command, {"--region", "moon.example"}));
+      INFO(command[0] << ": " << run.err);
+      CHECK(run.code == kExitError);
+      CHECK(run.err.find("moon.example") != std::string::npos);
+      CHECK(run.err.find("known regions") != std::string::npos);
+      CHECK(run.err.find("mypurecloud.com") != std::string::npos);
+      CHECK(run.both().find(secret) == std::string::npos);
+    }
+  }
+  SUBCASE("no region and no --api-url") {
+    ScopedEnv env{{kClientIdVar, "someone"}, {kClientSecretVar, secret.c_str()}, {kRegionVar, nullptr}};
+    for (const auto& command : commands) {
+      const Run run = run_flowlink(command);
+      INFO(command[0] << ": " << run.err);
+      CHECK(run.code == kExitError);
+      CHECK(run.err.find("--region") != std::string::npos);
+    }
+  }
+  SUBCASE("plain http to a host that is not loopback") {
+    ScopedEnv env{{kClientIdVar, "someone"}, {kClientSecretVar, secret.c_str()}, {kRegionVar, nullptr}};
+    for (const auto& command : commands) {
+      const Run run = run_flowlink(with(command, {"--api-url", "http://api.example.com"}));
+      INFO(command[0] << ": " << run.err);
+      CHECK(run.code == kExitError);
+      CHECK(run.err.find("https://") != std::string::npos);
+      CHECK(run.both().find(secret) == std::string::npos);
+    }
+  }
+  SUBCASE("credentials in --api-url are refused without being shown") {
+    ScopedEnv env{{kClientIdVar, "someone"}, {kClientSecretVar, secret.c_str()}, {kRegionVar, nullptr}};
+    for (const auto& command : commands) {
+      const Run run = run_flowlink(with(command, {"--api-url", "http://admin:url-password-77@127.0.0.1:9/"}));
+      INFO(command[0] << ": " << run.err);
+      CHECK(run.code == kExitError);
+      CHECK(run.err.find("must not carry credentials") != std::string::npos);
+      CHECK(run.both().find("url-password-77") == std::string::npos);
+    }
+  }
+  // Nothing was written: no plan, no journal.
+  CHECK_FALSE(fs::exists(dir.path / ".flowlink"));
+}
+
+TEST_CASE("drift --help and apply --help print their usage") {
+  const Run drift = run_flowlink({"drift", "--help"});
+  CHECK(drift.code == kExitOk);
+  CHECK(drift.err.empty());
+  CHECK(drift.out.find("Usage") != std::string::npos);
+  CHECK(drift.out.find("--api-url") != std::string::npos);
+  CHECK(drift.out.find("2 drift") != std::string::npos);
+
+  const Run apply = run_flowlink({"apply", "--help"});
+  CHECK(apply.code == kExitOk);
+  CHECK(apply.err.empty());
+  CHECK(apply.out.find("Usage") != std::string::npos);
+  CHECK(apply.out.find("--auto-approve") != std::string::npos);
+  CHECK(apply.out.find("--force-unlock") != std::string::npos);
+  CHECK(apply.out.find("--work-dir") != std::string::npos);
+}

@@ -26,6 +26,9 @@ OutputFormat parse_output_format(const std::string& name) {
 ObservedSource read_observed(const PlanCommandOptions& options, const manifest::DesiredState& desired) {
   ObservedSource source;
   source.plan_options.flowlink_version = FLOWLINK_VERSION;
+  if (!options.export_dir.empty() && (!options.org.api_url.empty() || !options.org.region.empty())) {
+    throw std::runtime_error("give either --export-dir or an org (--region / --api-url), not both");
+  }
   if (options.export_dir.empty()) {
     source.api = connect_to_org(options.org);
     source.flows = source::read_org(*source.api, desired, options.org.parallelism).flows;

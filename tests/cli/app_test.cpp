@@ -81,4 +81,8 @@ TEST_CASE("commands run through the app with their exit codes") {
   run = cli({"plan", "-f", kManifests, "--export-dir", "/nonexistent/org"});
   CHECK(run.code == kExitError);
   CHECK(run.err.find("/nonexistent/org") != std::string::npos);
+  // An export and an org at once is ambiguous: refused rather than one silently ignored.
+  run = cli({"plan", "-f", kManifests, "--export-dir", kExampleOrg, "--api-url", "http://127.0.0.1:9"});
+  CHECK(run.code == kExitError);
+  CHECK(run.err.find("either --export-dir or an org") != std::string::npos);
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "apply/applier.hpp"
 #include "cli/apply_command.hpp"
@@ -99,6 +100,14 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     }
     auto desired = load_manifests_or_report(manifests, err);
     if (!desired) return kExitError;
+    // The applier verifies each flow by re-planning it with these manifests:
+    // they must be the ones the saved plan was made from.
+    if (!options.plan_file.empty() && !plan.manifest_fingerprint.empty() &&
+        plan.manifest_fingerprint != desired->fingerprint) {
+      throw std::runtime_error(fmt::format(
+          "the manifests ({}) changed since plan file '{}' was made; plan again", fmt::join(manifests, ", "),
+          options.plan_file));
+    }
 
     std::shared_ptr<genesys::FlowApi> api = connect_to_org(options.org);
     plan::PlanOptions plan_options;

@@ -90,6 +90,9 @@ struct DesiredState {
   std::map<std::string, ModuleRef> modules;  // by key
   std::vector<Rule> rules;                 // in file order, files in name order
   std::vector<std::string> files;          // what was read
+  // SHA-256 over the files' contents in load order: a saved plan records it
+  // so that apply can refuse a plan whose manifests changed since.
+  std::string fingerprint;
 };
 
 }  // namespace flowlink::manifest

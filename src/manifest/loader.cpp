@@ -16,6 +16,7 @@
 #include "manifest/rule_reader.hpp"
 #include "manifest/suggestions.hpp"
 #include "manifest/yaml_reader.hpp"
+#include "util/encoding.hpp"
 
 namespace flowlink::manifest {
 
@@ -215,6 +216,7 @@ LoadResult parse_manifest(const std::string& text, const std::string& file) {
   result.state.files.push_back(file);
   std::vector<FileContent> contents;
   contents.push_back(read_file_text(text, file, result.errors));
+  result.state.fingerprint = util::sha256_hex(text + '\0');
   merge(contents, result);
   result.state.api_version = kApiVersion;
   sort_errors(result);
@@ -266,6 +268,7 @@ LoadResult load_manifest(const std::vector<std::string>& paths) {
   }
 
   std::vector<FileContent> contents;
+  std::string fingerprinted;  // every file's content, NUL-separated
   for (const auto& file : files) {
     std::ifstream in(file, std::ios::binary);
     if (!in) {
@@ -279,8 +282,11 @@ LoadResult load_manifest(const std::vector<std::string>& paths) {
       continue;
     }
     result.state.files.push_back(file);
+    fingerprinted += text.str();
+    fingerprinted.push_back('\0');
     contents.push_back(read_file_text(text.str(), file, result.errors));
   }
+  result.state.fingerprint = util::sha256_hex(fingerprinted);
   merge(contents, result);
   result.state.api_version = kApiVersion;
   sort_errors(result);

@@ -79,6 +79,7 @@ struct Plan {
   int format_version = kFormatVersion;
   std::string flowlink_version;
   std::vector<std::string> manifest_files;
+  std::string manifest_fingerprint;  // manifest::DesiredState::fingerprint when planned
   std::string source;  // "export-dir examples/org" or "https://api.mypurecloud.com"
   std::vector<FlowPlan> flows;        // sorted by type, then name, then id
   std::vector<std::string> errors;    // plan-wide (e.g. a module that does not exist)

@@ -451,6 +451,7 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
   plan.flowlink_version = options.flowlink_version;
   plan.source = options.source;
   plan.manifest_files = desired.files;
+  plan.manifest_fingerprint = desired.fingerprint;
   auto modules = detail::resolve_modules(desired, flows, options);
   plan.errors = detail::plan_wide_errors(desired, modules);
 

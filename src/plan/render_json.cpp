@@ -318,6 +318,7 @@ Json to_json(const Plan& plan) {
   out["flowlink_version"] = plan.flowlink_version;
   out["source"] = plan.source;
   out["manifest_files"] = plan.manifest_files;
+  out["manifest_fingerprint"] = plan.manifest_fingerprint;
   PlanSummary s = plan.summary();
   out["summary"] = Json{{"flows_matched", s.flows_matched}, {"to_change", s.to_change}, {"unchanged", s.unchanged},
                         {"drift_only", s.drift_only},       {"errors", s.errors},       {"add", s.add},
@@ -343,6 +344,7 @@ Plan plan_from_json(const Json& json) {
   plan.flowlink_version = get_string(json, "", "flowlink_version");
   plan.source = get_string(json, "", "source");
   plan.manifest_files = get_strings(json, "", "manifest_files");
+  if (json.contains("manifest_fingerprint")) plan.manifest_fingerprint = get_string(json, "", "manifest_fingerprint");
   if (!member(json, "", "summary").is_object()) fail("summary", "expected an object");
   plan.errors = get_strings(json, "", "errors");
   const Json& flows = get_array(json, "", "flows");

@@ -223,6 +223,29 @@ TEST_CASE("org: apply refuses a plan made from an export directory or against an
   cli.check_secret_never_shown();
 }
 
+TEST_CASE("org: apply refuses a saved plan whose manifests changed since it was made") {
+  CliOrg cli("cli-manifest-changed", flowlink::testing::kChatManifest);
+  const std::string plan_path = cli.work_file("plan.json");
+  REQUIRE(cli.plan({"--detailed-exitcode", "--out", plan_path}).code == kExitChanges);
+  CHECK(read_plan(plan_path).manifest_fingerprint.size() == 64);
+
+  // Even a comment changes the manifests the verification would re-plan with.
+  std::ofstream(cli.manifest, std::ios::app) << "# edited after planning\n";
+  cli.org.control->clear_requests();
+  const Run refused = cli.apply_plan_file(plan_path);
+  INFO(refused.err);
+  CHECK(refused.code == kExitError);
+  CHECK(refused.err.find("changed since plan file '" + plan_path + "' was made; plan again") != std::string::npos);
+  CHECK(cli.org.control->requests().at("total") == 0);  // refused before talking to the org
+
+  // Planned again with the edited manifest, the plan applies.
+  REQUIRE(cli.plan({"--out", plan_path}).code == kExitOk);
+  const Run applied = cli.apply_plan_file(plan_path);
+  INFO(applied.out << applied.err);
+  CHECK(applied.code == kExitOk);
+  cli.check_secret_never_shown();
+}
+
 TEST_CASE("org: apply -f asks for confirmation; without a terminal it refuses, 'no' cancels, 'yes' applies") {
   CliOrg cli("cli-confirm", flowlink::testing::kChatManifest);
   ApplyCommandOptions options;

@@ -317,3 +317,14 @@ rules:
   CHECK(flows.matches("inboundcall", "Plain?"));
   CHECK_FALSE(flows.matches("inboundcall", "Plain!"));
 }
+
+TEST_CASE("the desired state's fingerprint follows the manifests' content") {
+  const std::string text = "apiVersion: flowlink/v1\nmodules:\n  v: { name: Common_Validation_Module }\n";
+  const auto a = flowlink::manifest::parse_manifest(text, "a.yaml");
+  const auto b = flowlink::manifest::parse_manifest(text, "b.yaml");
+  const auto c = flowlink::manifest::parse_manifest(text + "# a comment\n", "a.yaml");
+  REQUIRE(a.ok());
+  CHECK(a.state.fingerprint.size() == 64);
+  CHECK(a.state.fingerprint == b.state.fingerprint);  // the content counts, not the path
+  CHECK(a.state.fingerprint != c.state.fingerprint);
+}

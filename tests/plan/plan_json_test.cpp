@@ -48,8 +48,8 @@ TEST_CASE("to_json: keys in a fixed order, kinds by name") {
   Json json = to_json(sample_plan());
   std::vector<std::string> keys;
   for (const auto& [key, value] : json.items()) keys.push_back(key);
-  CHECK(keys == std::vector<std::string>{"format_version", "flowlink_version", "source", "manifest_files", "summary",
-                                         "errors", "flows"});
+  CHECK(keys == std::vector<std::string>{"format_version", "flowlink_version", "source", "manifest_files",
+                                         "manifest_fingerprint", "summary", "errors", "flows"});
   CHECK(json["format_version"] == 1);
   CHECK(json["summary"]["add"] == 2);
   const Json& support = json["flows"][1];

@@ -113,14 +113,15 @@ struct Row {
 };
 
 void print_table(const std::vector<Row>& rows, double floor_rps, double health_rps) {
-  std::printf("\n%-48s %10s %9s %6s %10s %9s %9s %10s %8s\n", "endpoint", "req/s", "MB/s", "cpu", "req/s/core",
-              "vs floor", "vs health", "vs target", "non-200");
+  std::printf("\n%-48s %10s %9s %9s %6s %10s %9s %9s %10s %8s\n", "endpoint", "req/s", "MB/s", "KB/answer", "cpu",
+              "req/s/core", "vs floor", "vs health", "vs target", "non-200");
   for (const auto& r : rows) {
     double rps = r.result.per_second();
     std::string cpu = r.server_cpu < 0 ? "-" : std::to_string(r.server_cpu).substr(0, 4);
     std::string per_core = r.server_cpu > 0 ? std::to_string(static_cast<long>(rps / r.server_cpu)) : "-";
-    std::printf("%-48s %10.0f %9.1f %6s %10s %9.3f %9.3f %10.2f %8llu\n", r.name.c_str(), rps,
-                r.result.megabytes_per_second(), cpu.c_str(), per_core.c_str(), rps / floor_rps,
+    const double kb = r.result.requests > 0 ? r.result.body_bytes / 1024.0 / r.result.requests : 0;
+    std::printf("%-48s %10.0f %9.1f %9.1f %6s %10s %9.3f %9.3f %10.2f %8llu\n", r.name.c_str(), rps,
+                r.result.megabytes_per_second(), kb, cpu.c_str(), per_core.c_str(), rps / floor_rps,
                 health_rps > 0 ? rps / health_rps : 0,
                 rps / kTargetRequestsPerSecond, static_cast<unsigned long long>(r.result.non_ok()));
   }
@@ -140,6 +141,8 @@ int main(int argc, char** argv) {
   app.add_option("--doc-kb", doc_kb, "size of each configuration document, KB");
   app.add_option("--seconds", seconds, "duration of each measurement");
   app.add_option("--connections", connections, "keep-alive connections (one thread each)");
+  std::string only;
+  app.add_option("--only", only, "measure only the endpoints whose name contains this (baselines always run)");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -217,39 +220,50 @@ int main(int argc, char** argv) {
     std::printf("load: %d keep-alive connections, %.0f s per endpoint, %u cores, rate limit off\n", connections, seconds,
                 std::thread::hardware_concurrency());
 
+    std::vector<Row> rows;
     auto measure = [&](const std::string& name, int target_port, const PathPicker& pick,
                        const std::vector<std::string>& headers, bool is_emulator) {
+      const bool baseline = rows.size() < 2;
+      if (!baseline && name.find(only) == std::string::npos) return;
       double cpu0 = is_emulator ? cpu_seconds(child.pid) : 0;
       Row row{name, run_load(target_port, pick, headers, connections, seconds)};
       if (is_emulator) row.server_cpu = (cpu_seconds(child.pid) - cpu0) / row.result.seconds;
       std::printf("  measured %-46s %9.0f req/s\n", name.c_str(), row.result.per_second());
       std::fflush(stdout);
-      return row;
+      rows.push_back(std::move(row));
     };
 
-    std::vector<Row> rows;
     {
       FloorServer floor;
-      rows.push_back(measure("raw-socket floor (in this program)", floor.port(),
-                             [](std::mt19937_64&) { return std::string("/floor"); }, {}, false));
+      measure("raw-socket floor (in this program)", floor.port(),
+              [](std::mt19937_64&) { return std::string("/floor"); }, {}, false);
     }
-    rows.push_back(measure("GET /_emulator/health", port, [](std::mt19937_64&) { return std::string("/_emulator/health"); },
-                           {}, true));
-    const size_t pages = (org.flow_ids.size() + 499) / 500;
-    rows.push_back(measure("GET /api/v2/flows?pageSize=500&pageNumber=rnd", port,
-                           [pages](std::mt19937_64& rng) {
-                             return "/api/v2/flows?pageSize=500&pageNumber=" + std::to_string(1 + rng() % pages);
-                           },
-                           auth, true));
+    measure("GET /_emulator/health", port, [](std::mt19937_64&) { return std::string("/_emulator/health"); }, {},
+            true);
+    // The listing at the API's default page size (what a Genesys client gets
+    // without asking) and at the largest (what flowlink asks for); then the
+    // largest again with a parameter that differs on every request, so that
+    // each answer is built from the org (a first read after a write).
+    auto list_pages = [&](int size, bool fresh) -> PathPicker {
+      const size_t pages = (org.flow_ids.size() + size - 1) / size;
+      return [size, pages, fresh](std::mt19937_64& rng) {
+        std::string path = "/api/v2/flows?pageSize=" + std::to_string(size) + "&pageNumber=" +
+                           std::to_string(1 + rng() % pages);
+        if (fresh) path += "&bench=" + std::to_string(rng());
+        return path;
+      };
+    };
+    measure("GET /api/v2/flows?pageSize=25&pageNumber=rnd", port, list_pages(25, false), auth, true);
+    measure("GET /api/v2/flows?pageSize=500&pageNumber=rnd", port, list_pages(500, false), auth, true);
+    measure("GET /api/v2/flows?pageSize=500, uncached", port, list_pages(500, true), auth, true);
     const auto& ids = org.flow_ids;
-    rows.push_back(measure("GET /api/v2/flows/{rnd}/latestconfiguration", port,
-                           [&ids](std::mt19937_64& rng) {
-                             return "/api/v2/flows/" + ids[rng() % ids.size()] + "/latestconfiguration";
-                           },
-                           auth, true));
-    rows.push_back(measure("GET /api/v2/flows/{rnd}", port,
-                           [&ids](std::mt19937_64& rng) { return "/api/v2/flows/" + ids[rng() % ids.size()]; },
-                           auth, true));
+    measure("GET /api/v2/flows/{rnd}/latestconfiguration", port,
+            [&ids](std::mt19937_64& rng) {
+              return "/api/v2/flows/" + ids[rng() % ids.size()] + "/latestconfiguration";
+            },
+            auth, true);
+    measure("GET /api/v2/flows/{rnd}", port,
+            [&ids](std::mt19937_64& rng) { return "/api/v2/flows/" + ids[rng() % ids.size()]; }, auth, true);
 
     const long hwm = proc_status_kb(child.pid, "VmHWM");
     print_table(rows, rows[0].result.per_second(), rows[1].result.per_second());
@@ -258,6 +272,13 @@ int main(int argc, char** argv) {
                 "'cpu': cores the emulator used during the run (the load generator shares the machine);\n"
                 "'req/s/core': req/s divided by those cores, what one dedicated core would serve.\n",
                 kTargetRequestsPerSecond);
+    for (const auto& r : rows) {  // what a missed target would take, in bytes
+      if (r.server_cpu < 0 || r.result.requests == 0 || r.result.per_second() >= kTargetRequestsPerSecond) continue;
+      const double bytes = static_cast<double>(r.result.body_bytes) / static_cast<double>(r.result.requests);
+      std::printf("below target: %s: %.0f req/s x %.0f KB = %.0f MB/s of answers needed; measured %.0f MB/s (%.2f)\n",
+                  r.name.c_str(), kTargetRequestsPerSecond, bytes / 1024, kTargetRequestsPerSecond * bytes / 1e6,
+                  r.result.megabytes_per_second(), r.result.megabytes_per_second() / (kTargetRequestsPerSecond * bytes / 1e6));
+    }
     std::printf("\nemulator memory: %.0f MB resident after seeding, peak %.0f MB (VmHWM); org on disk %.0f MB\n",
                 rss_after_seed / 1024.0, hwm / 1024.0, org.total_bytes / 1e6);
     child.stop();

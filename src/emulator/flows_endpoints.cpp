@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "emulator/endpoint_support.hpp"
+#include "emulator/listing_cache.hpp"
 #include "emulator/paging.hpp"
 
 namespace flowlink::emulator {
@@ -81,6 +82,48 @@ struct FlowFilter {
   }
 };
 
+constexpr std::string_view kListPath = "/api/v2/flows";
+
+// The flows matching the query's filters, in the order it asks for, at the
+// store generation *generation (in: the one the caller saw; out: the one the
+// answer was computed at).
+std::shared_ptr<const OrderedListing> ordered_matches(Service& service, const Query& q, const std::string& sort_by,
+                                                      bool descending, std::uint64_t* generation) {
+  auto& cache = service.listing_cache().orderings();
+  const std::string key = ordering_key(kListPath, q);
+  if (auto hit = cache.find(key, *generation)) return hit;
+
+  const FlowFilter filter(q);
+  std::vector<std::shared_ptr<const FlowState>> hits;
+  for (auto& flow : service.store().all(generation))
+    if (filter.accepts(*flow)) hits.push_back(std::move(flow));
+
+  if (sort_by != "id") {  // the store already yields id order
+    auto key_of = [&](const FlowState& f) -> std::string {
+      if (sort_by == "name") return to_lower(f.name);
+      if (sort_by == "type") return f.type;
+      if (sort_by == "description") return to_lower(f.description);
+      return fmt::format("{:020}", f.date_modified);
+    };
+    // Keys computed once per flow, not once per comparison; stable on the id order.
+    std::vector<std::pair<std::string, std::size_t>> keyed;
+    keyed.reserve(hits.size());
+    for (std::size_t i = 0; i < hits.size(); ++i) keyed.emplace_back(key_of(*hits[i]), i);
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::shared_ptr<const FlowState>> sorted;
+    sorted.reserve(hits.size());
+    for (const auto& [k, i] : keyed) sorted.push_back(std::move(hits[i]));
+    hits = std::move(sorted);
+  }
+  if (descending) std::reverse(hits.begin(), hits.end());
+
+  auto ordered = std::make_shared<OrderedListing>();
+  ordered->wires.reserve(hits.size());
+  for (const auto& flow : hits) ordered->wires.push_back(flow->wire);
+  cache.put(key, *generation, ordered, ordered->wires.size() * sizeof(ordered->wires[0]));
+  return ordered;
+}
+
 Response list_flows(Service& service, Request& request) {
   const auto& q = request.query;
   const PageRequest page = page_request(q);
@@ -93,26 +136,21 @@ Response list_flows(Service& service, Request& request) {
     throw errors::bad_request("sortOrder", fmt::format("'{}' is neither asc nor desc", sort_order));
   const bool descending = sort_order[0] == 'd';
 
-  const FlowFilter filter(q);
-  std::vector<std::shared_ptr<const FlowState>> hits;
-  for (auto& flow : service.store().all())
-    if (filter.accepts(*flow)) hits.push_back(std::move(flow));
+  // The whole answer is a function of the query and the org: served from the
+  // cache while no write has moved the store generation.
+  auto& pages = service.listing_cache().pages();
+  std::uint64_t generation = service.store().generation();
+  const std::string key = page_key(kListPath, q, page.size, page.number);
+  if (auto body = pages.find(key, generation)) return Response::shared(200, std::move(body));
 
-  if (sort_by != "id") {  // the store already yields id order
-    auto key = [&](const FlowState& f) -> std::string {
-      if (sort_by == "name") return to_lower(f.name);
-      if (sort_by == "type") return f.type;
-      if (sort_by == "description") return to_lower(f.description);
-      return fmt::format("{:020}", f.date_modified);
-    };
-    std::stable_sort(hits.begin(), hits.end(), [&](const auto& a, const auto& b) { return key(*a) < key(*b); });
-  }
-  if (descending) std::reverse(hits.begin(), hits.end());
-
+  const auto ordered = ordered_matches(service, q, sort_by, descending, &generation);
+  const auto& wires = ordered->wires;
   std::vector<std::string_view> entities;
-  const auto slice = page_slice(hits, page);
-  for (const auto& flow : slice) entities.push_back(*flow->wire);
-  return Response::text(200, listing_json("/api/v2/flows", q, page, hits.size(), entities));
+  for (std::size_t i = page.first(); i < wires.size() && entities.size() < static_cast<std::size_t>(page.size); ++i)
+    entities.push_back(*wires[i]);
+  auto body = std::make_shared<const std::string>(listing_json(kListPath, q, page, wires.size(), entities));
+  pages.put(key, generation, body, body->size());
+  return Response::shared(200, std::move(body));
 }
 
 Response get_flow(Service& service, Request& request) {

@@ -1,10 +1,12 @@
 // flowlink-emulator: the Genesys Cloud Architect API emulator as a program.
 // Runs until SIGINT/SIGTERM; prints "listening on http://HOST:PORT" when ready.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -69,6 +71,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--fault-seed", options.fault_seed, "seed for reproducible faults")->capture_default_str();
   app.add_option("--operation-delay-ms", options.operation_delay_ms, "check-in/publish complete after this")
+      ->capture_default_str();
+  options.io_threads = static_cast<int>(std::max(4u, 2 * std::thread::hardware_concurrency()));
+  app.add_option("--io-threads", options.io_threads, "threads serving connections (default: 2 per core, at least 4)")
+      ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 

@@ -148,6 +148,7 @@ void OrgStore::load() {
     loaded[i] = std::move(state);
   });
   std::unique_lock lock(mutex_);
+  ++generation_;
   flows_.clear();
   for (auto& state : loaded) {
     if (!state) continue;
@@ -183,6 +184,7 @@ void OrgStore::install_seed(std::vector<SeedFlow> flows, int threads) {
   fs::remove_all(staging);
 
   std::unique_lock lock(mutex_);
+  ++generation_;
   flows_.clear();
   for (auto& seed : flows) {
     auto state = std::make_shared<FlowState>(std::move(seed.state));
@@ -208,11 +210,22 @@ std::shared_ptr<const FlowState> OrgStore::get(std::string_view id) const {
 }
 
 std::vector<std::shared_ptr<const FlowState>> OrgStore::all() const {
+  std::uint64_t ignored = 0;
+  return all(&ignored);
+}
+
+std::vector<std::shared_ptr<const FlowState>> OrgStore::all(std::uint64_t* generation) const {
   std::shared_lock lock(mutex_);
   std::vector<std::shared_ptr<const FlowState>> out;
   out.reserve(flows_.size());
   for (const auto& [id, s] : flows_) out.push_back(s->state);
+  *generation = generation_;
   return out;
+}
+
+std::uint64_t OrgStore::generation() const {
+  std::shared_lock lock(mutex_);
+  return generation_;
 }
 
 std::size_t OrgStore::size() const {
@@ -241,6 +254,7 @@ std::shared_ptr<const FlowState> OrgStore::update(std::string_view id, const Edi
   {
     std::unique_lock lock(mutex_);
     s->state = next;
+    ++generation_;
   }
   return next;
 }
@@ -255,6 +269,7 @@ std::shared_ptr<const FlowState> OrgStore::insert(FlowState state) {
   s->state = std::make_shared<const FlowState>(std::move(state));
   std::unique_lock lock(mutex_);
   flows_[s->state->id] = s;
+  ++generation_;
   return s->state;
 }
 

@@ -15,6 +15,7 @@
 // pointer under a short exclusive lock; readers only copy pointers under a
 // shared lock, so list and latestconfiguration never wait for disk.
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -56,7 +57,15 @@ class OrgStore {
 
   std::shared_ptr<const FlowState> get(std::string_view id) const;
   std::vector<std::shared_ptr<const FlowState>> all() const;  // ascending id
+  // The same, with the generation it was taken at (one lock: the flows are
+  // exactly those of that generation).
+  std::vector<std::shared_ptr<const FlowState>> all(std::uint64_t* generation) const;
   std::size_t size() const;
+
+  // Bumped by every change to any flow (update, insert, load, seeding), under
+  // the same lock as the change itself: answers derived from the flows (the
+  // listing cache) are valid exactly while it has not moved.
+  std::uint64_t generation() const;
 
   // Copies the flow, runs `edit` (which may throw ApiFailure: nothing changes),
   // persists and publishes the result. Throws errors::flow_not_found.
@@ -81,6 +90,7 @@ class OrgStore {
   std::filesystem::path state_dir_;
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<Slot>, std::less<>> flows_;
+  std::uint64_t generation_ = 1;  // guarded by mutex_
 };
 
 }  // namespace flowlink::emulator

@@ -19,6 +19,7 @@
 #include "emulator/access.hpp"
 #include "emulator/emulator.hpp"
 #include "emulator/http_types.hpp"
+#include "emulator/listing_cache.hpp"
 #include "emulator/org_store.hpp"
 
 namespace flowlink::emulator {
@@ -95,6 +96,8 @@ class Service {
   OrgStore& store() { return store_; }
   Scheduler& scheduler() { return scheduler_; }
   AccessControl& access() { return access_; }
+  // Answers of the flow listing, valid while the store generation holds.
+  ListingCache& listing_cache() { return listing_cache_; }
   const EmulatorOptions& options() const { return options_; }
 
   // Request statistics (/_emulator/requests).
@@ -107,6 +110,7 @@ class Service {
 
   EmulatorOptions options_;
   OrgStore store_;
+  ListingCache listing_cache_;
   Scheduler scheduler_;
   AccessControl access_;
   std::vector<Route> routes_;

@@ -145,6 +145,7 @@ Emulator::~Emulator() {
 
 void Emulator::start() {
   auto& impl = *impl_;
+  if (impl.listener) throw std::runtime_error("emulator already started");
   if (impl.options.io_threads > 0) {
     try {
       crossplat::threadpool::initialize_with_threads(static_cast<size_t>(impl.options.io_threads));
@@ -152,7 +153,6 @@ void Emulator::start() {
       // This process already uses cpprest (another emulator, an http_client): the pool keeps its size.
     }
   }
-  if (impl.listener) throw std::runtime_error("emulator already started");
   auto [host, requested_port] = parse_listen(impl.options.listen);
   impl.host = host;
   if (impl.options.state_dir.empty()) {

@@ -33,22 +33,18 @@ std::vector<std::string> drifted_flows(const plan::Plan& plan) {
 
 int run_drift(const PlanCommandOptions& options, std::ostream& out, std::ostream& err) {
   return run_guarded(err, [&] {
-    auto desired = load_manifests_or_report(options.manifests, err);
-    if (!desired) return kExitError;
-    const auto observed = read_observed(options, *desired);
-    const auto plan = plan::make_plan(*desired, observed.flows, observed.plan_options);
-    if (!options.out_path.empty()) write_file_atomically(options.out_path, plan::render_json(plan));
-    out << render_plan(plan, options.output, options.color);
-    const int code = drift_exit_code(plan);
+    const auto plan = plan_and_render(options, out, err);
+    if (!plan) return kExitError;
+    const int code = drift_exit_code(*plan);
     // One line on stderr that a scheduler's log shows whatever --output is.
-    const auto drifted = drifted_flows(plan);
+    const auto drifted = drifted_flows(*plan);
     if (code == kExitError) {
       print_error(err, "drift check incomplete: some flows could not be planned (see above)");
     } else if (!drifted.empty()) {
       err << fmt::format("drift: {} flow{} differ{} from the manifest: {}\n", drifted.size(),
                          drifted.size() == 1 ? "" : "s", drifted.size() == 1 ? "s" : "", fmt::join(drifted, ", "));
     } else {
-      err << fmt::format("drift: none ({} flows match the manifest)\n", plan.flows.size());
+      err << fmt::format("drift: none ({} flows match the manifest)\n", plan->flows.size());
     }
     return code;
   });

@@ -69,17 +69,22 @@ void report_plan_errors(const plan::Plan& plan, std::ostream& err) {
 
 }  // namespace
 
+std::optional<plan::Plan> plan_and_render(const PlanCommandOptions& options, std::ostream& out, std::ostream& err) {
+  auto desired = load_manifests_or_report(options.manifests, err);
+  if (!desired) return std::nullopt;
+  const auto observed = read_observed(options, *desired);
+  auto plan = plan::make_plan(*desired, observed.flows, observed.plan_options);
+  if (!options.out_path.empty()) write_file_atomically(options.out_path, plan::render_json(plan));
+  out << render_plan(plan, options.output, options.color);
+  out.flush();
+  if (plan_has_errors(plan)) report_plan_errors(plan, err);
+  return plan;
+}
+
 int run_plan(const PlanCommandOptions& options, std::ostream& out, std::ostream& err) {
   return run_guarded(err, [&] {
-    auto desired = load_manifests_or_report(options.manifests, err);
-    if (!desired) return kExitError;
-    const auto observed = read_observed(options, *desired);
-    const auto plan = plan::make_plan(*desired, observed.flows, observed.plan_options);
-    if (!options.out_path.empty()) write_file_atomically(options.out_path, plan::render_json(plan));
-    out << render_plan(plan, options.output, options.color);
-    out.flush();
-    if (plan_has_errors(plan)) report_plan_errors(plan, err);
-    return plan_exit_code(plan, options.detailed_exitcode);
+    const auto plan = plan_and_render(options, out, err);
+    return plan ? plan_exit_code(*plan, options.detailed_exitcode) : kExitError;
   });
 }
 

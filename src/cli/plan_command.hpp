@@ -2,6 +2,7 @@
 // `flowlink plan`: manifests + observed flows -> a rendered plan and an exit code.
 
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -52,6 +53,11 @@ using ReadCommandRunner = int (*)(const PlanCommandOptions&, std::ostream& out, 
 CLI::App* add_read_command(CLI::App& app, CliContext& context, const std::string& name,
                            const std::string& description, std::shared_ptr<PlanCommandOptions> options,
                            ReadCommandRunner run);
+
+// Loads the manifests, reads the observed flows, plans, writes --out, renders
+// to `out` and reports errors to `err`; nothing when the manifests are broken
+// (their errors printed). What plan and drift share.
+std::optional<plan::Plan> plan_and_render(const PlanCommandOptions& options, std::ostream& out, std::ostream& err);
 
 // Loads the manifests, reads the observed flows, plans, writes --out, renders
 // to `out`. Exit code per output.hpp: 0 no changes, 2 changes (only with

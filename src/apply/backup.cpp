@@ -3,12 +3,12 @@
 
 #include <cstdio>
 #include <fstream>
-#include <random>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "apply/journal.hpp"
+#include "util/atomic_file.hpp"
 
 namespace flowlink::apply {
 
@@ -26,32 +26,6 @@ std::string safe_file_component(std::string_view text) {
   return out;
 }
 
-void write_file_atomic(const fs::path& path, std::string_view text) {
-  std::error_code ec;
-  if (path.has_parent_path()) {
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", path.parent_path().string(), ec.message()));
-  }
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  fs::path temp = path;
-  temp += fmt::format(".tmp-{:016x}", random());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.flush();
-    if (!out) {
-      fs::remove(temp, ec);
-      throw std::runtime_error(fmt::format("cannot write {}", temp.string()));
-    }
-  }
-  fs::rename(temp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    throw std::runtime_error(fmt::format("cannot move {} to {}: {}", temp.string(), path.string(), ec.message()));
-  }
-}
-
 fs::path write_backup(const fs::path& flowlink_dir, const std::string& flow_id, const std::string& version,
                       std::chrono::system_clock::time_point time, std::string_view document_text) {
   const fs::path dir = flowlink_dir / "backups" / safe_file_component(flow_id);
@@ -59,7 +33,10 @@ fs::path write_backup(const fs::path& flowlink_dir, const std::string& flow_id, 
       fmt::format("{}-{}", safe_file_component(version.empty() ? "unknown" : version), compact_utc(time));
   fs::path path = dir / (stem + ".json");
   for (int n = 2; fs::exists(path); ++n) path = dir / fmt::format("{}-{}.json", stem, n);
-  write_file_atomic(path, document_text);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  util::write_file_atomically(path, document_text);
   return path;
 }
 

@@ -8,11 +8,6 @@
 
 namespace flowlink::apply {
 
-// Writes `text` to `path` atomically: a temporary file beside it, flushed,
-// then renamed over it. Creates the directory. Throws std::runtime_error
-// naming the path on failure.
-void write_file_atomic(const std::filesystem::path& path, std::string_view text);
-
 // Keeps the original document of a flow, exactly as the server sent it, at
 // <flowlink_dir>/backups/<flowId>/<version>-<UTC timestamp>.json (a "-2", "-3"
 // suffix when that name exists). `version` "" becomes "unknown". Returns the

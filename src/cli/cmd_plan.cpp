@@ -13,6 +13,7 @@
 #include "plan/render.hpp"
 #include "source/export_dir.hpp"
 #include "source/org_source.hpp"
+#include "util/atomic_file.hpp"
 
 namespace flowlink::cli {
 
@@ -74,7 +75,7 @@ std::optional<plan::Plan> plan_and_render(const PlanCommandOptions& options, std
   if (!desired) return std::nullopt;
   const auto observed = read_observed(options, *desired);
   auto plan = plan::make_plan(*desired, observed.flows, observed.plan_options);
-  if (!options.out_path.empty()) write_file_atomically(options.out_path, plan::render_json(plan));
+  if (!options.out_path.empty()) util::write_file_atomically(options.out_path, plan::render_json(plan));
   out << render_plan(plan, options.output, options.color);
   out.flush();
   if (plan_has_errors(plan)) report_plan_errors(plan, err);

@@ -1,15 +1,11 @@
-// Exit codes, colour, error lines, atomic writes (see output.hpp).
+// Exit codes, colour, error lines (see output.hpp).
 #include "cli/output.hpp"
 
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <exception>
-#include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -41,30 +37,6 @@ bool color_enabled(bool no_color_flag) {
 
 void print_error(std::ostream& err, std::string_view message) {
   err << "flowlink: error: " << message << "\n";
-}
-
-void write_file_atomically(const std::string& path, const std::string& content) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path temp = target.parent_path() / fmt::format(".{}.tmp.{}", target.filename().string(), ::getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-    out << content;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(temp, ignored);
-      throw std::runtime_error(fmt::format("{}: write failed", path));
-    }
-  }
-  std::error_code ec;
-  fs::rename(temp, target, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    throw std::runtime_error(fmt::format("{}: cannot write: {}", path, ec.message()));
-  }
 }
 
 int run_guarded(std::ostream& err, const std::function<int()>& body) {

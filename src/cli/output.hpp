@@ -1,6 +1,6 @@
 #pragma once
 // What every command shares: exit codes, the colour decision, error lines,
-// atomic file writes, and the exception boundary.
+// and the exception boundary.
 
 #include <functional>
 #include <ostream>
@@ -37,11 +37,6 @@ bool color_enabled(bool no_color_flag, bool stdout_is_tty, const char* no_color_
 
 // "flowlink: error: <message>" on its own line.
 void print_error(std::ostream& err, std::string_view message);
-
-// Writes `content` to `path` through a temporary file in the same directory
-// and a rename, so a reader never sees half a file. Throws std::runtime_error
-// naming the path.
-void write_file_atomically(const std::string& path, const std::string& content);
 
 // Runs a command body; any exception becomes "flowlink: error: ..." and exit 1.
 int run_guarded(std::ostream& err, const std::function<int()>& body);

@@ -10,6 +10,7 @@
 #include "emulator/errors.hpp"
 #include "emulator/model.hpp"
 #include "emulator/org_store.hpp"
+#include "util/atomic_file.hpp"
 
 namespace flowlink::emulator {
 
@@ -59,7 +60,7 @@ void AccessControl::open_key(const std::filesystem::path& state_dir) {
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) throw std::runtime_error("RAND_bytes failed");
   key_ = to_hex(bytes.data(), bytes.size());
   std::filesystem::create_directories(state_dir);
-  atomic_write_file(path, key_);
+  util::write_file_atomically(path, key_);
 }
 
 const ClientCredentials* AccessControl::authenticate_client(std::string_view id, std::string_view secret) const {

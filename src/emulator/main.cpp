@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/emulator.hpp"
+#include "util/atomic_file.hpp"
+#include "util/atomic_file.hpp"
 
 namespace {
 
@@ -36,13 +38,7 @@ std::vector<flowlink::emulator::ClientCredentials> read_clients(const std::strin
 
 void write_port_file(const std::string& path, int port) {
   // Written whole then renamed, so a script polling for it never reads half a number.
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    out << port << "\n";
-    if (!out) throw std::runtime_error("cannot write port file '" + path + "'");
-  }
-  std::filesystem::rename(temp, path);
+  flowlink::util::write_file_atomically(path, std::to_string(port) + "\n", false);
 }
 
 }  // namespace

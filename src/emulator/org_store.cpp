@@ -13,18 +13,13 @@
 #include <fmt/format.h>
 
 #include "emulator/errors.hpp"
+#include "util/atomic_file.hpp"
 
 namespace flowlink::emulator {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr std::string_view kTempMarker = ".tmp.";
-
-[[noreturn]] void fail_errno(std::string_view what, const fs::path& path) {
-  throw std::runtime_error(fmt::format("{} '{}': {}", what, path.string(), std::strerror(errno)));
-}
 
 void fsync_dir(const fs::path& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
@@ -33,9 +28,7 @@ void fsync_dir(const fs::path& dir) {
   ::close(fd);
 }
 
-bool is_temp_name(const std::string& name) {
-  return name.size() > 1 && name[0] == '.' && name.find(kTempMarker) != std::string::npos;
-}
+bool is_temp_name(const std::string& name) { return util::is_atomic_temp_name(name); }
 
 std::string config_name(int number) { return fmt::format("v{}.json", number); }
 
@@ -65,38 +58,6 @@ void parallel_for(std::size_t count, int threads, const Fn& fn) {
 }
 
 }  // namespace
-
-void atomic_write_file(const fs::path& path, std::string_view data, bool sync) {
-  const fs::path temp = path.parent_path() / fmt::format(".{}{}{}", path.filename().string(), kTempMarker,
-                                                          new_uuid().substr(0, 8));
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) fail_errno("cannot create", temp);
-  const char* p = data.data();
-  std::size_t left = data.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int saved = errno;
-      ::close(fd);
-      ::unlink(temp.c_str());
-      errno = saved;
-      fail_errno("cannot write", temp);
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  if (sync && ::fsync(fd) != 0) {
-    ::close(fd);
-    ::unlink(temp.c_str());
-    fail_errno("cannot fsync", temp);
-  }
-  ::close(fd);
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    ::unlink(temp.c_str());
-    fail_errno("cannot rename into", path);
-  }
-}
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -170,8 +131,8 @@ void OrgStore::install_seed(std::vector<SeedFlow> flows, int threads) {
     const fs::path dir = staging / "flows" / seed.state.id;
     fs::create_directory(dir);
     for (const auto& version : seed.state.versions)
-      atomic_write_file(dir / config_name(version.number), seed.config_text, false);
-    atomic_write_file(dir / "flow.json", flow_to_disk(seed.state).dump(), false);
+      util::write_file_atomically(dir / config_name(version.number), seed.config_text, false);
+    util::write_file_atomically(dir / "flow.json", flow_to_disk(seed.state).dump(), false);
   });
   // One flush for the whole org instead of two fsyncs per flow.
   int fd = ::open(staging.c_str(), O_RDONLY | O_DIRECTORY);
@@ -234,7 +195,7 @@ std::size_t OrgStore::size() const {
 }
 
 void OrgStore::persist(const FlowState& state) {
-  atomic_write_file(flow_dir(state.id) / "flow.json", flow_to_disk(state).dump());
+  util::write_file_atomically(flow_dir(state.id) / "flow.json", flow_to_disk(state).dump());
 }
 
 std::shared_ptr<const FlowState> OrgStore::update(std::string_view id, const Edit& edit) {
@@ -274,7 +235,7 @@ std::shared_ptr<const FlowState> OrgStore::insert(FlowState state) {
 }
 
 void OrgStore::write_config(std::string_view flow_id, int number, std::string_view text) {
-  atomic_write_file(flow_dir(flow_id) / config_name(number), text);
+  util::write_file_atomically(flow_dir(flow_id) / config_name(number), text);
 }
 
 std::shared_ptr<const std::string> OrgStore::read_config(const FlowState& flow, int number) const {

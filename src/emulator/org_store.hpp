@@ -30,9 +30,6 @@
 
 namespace flowlink::emulator {
 
-// Writes `data` to `path` atomically (temp file in the same dir, optional
-// fsync, rename). Throws std::runtime_error naming the path.
-void atomic_write_file(const std::filesystem::path& path, std::string_view data, bool sync = true);
 std::string read_file(const std::filesystem::path& path);
 
 struct SeedFlow {

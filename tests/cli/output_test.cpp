@@ -49,23 +49,6 @@ TEST_CASE("colour only on a terminal, without NO_COLOR, without --no-color") {
   CHECK_FALSE(color_enabled(true, true, nullptr));
 }
 
-TEST_CASE("write_file_atomically writes, replaces, leaves no temporary file, and names the path on failure") {
-  TempDir dir;
-  const auto path = dir.file("plan.json");
-  write_file_atomically(path, "first");
-  CHECK(read_text(path) == "first");
-  write_file_atomically(path, "second");
-  CHECK(read_text(path) == "second");
-  int entries = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path)) {
-    (void)entry;
-    ++entries;
-  }
-  CHECK(entries == 1);
-  CHECK_THROWS_WITH_AS(write_file_atomically(dir.file("no/such/dir/plan.json"), "x"),
-                       doctest::Contains("no/such/dir/plan.json"), std::runtime_error);
-}
-
 TEST_CASE("run_guarded turns an exception into a flowlink error and exit 1") {
   std::ostringstream err;
   CHECK(run_guarded(err, [] () -> int { throw std::runtime_error("boom in flow 'X'"); }) == kExitError);

@@ -1,0 +1,62 @@
+#include "util/atomic_file.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace flowlink::util {
+
+namespace {
+
+constexpr std::string_view kTempMarker = ".tmp.";
+
+[[noreturn]] void fail(const std::filesystem::path& path, std::string_view step, int error) {
+  throw std::runtime_error(fmt::format("cannot write '{}': {}: {}", path.string(), step, std::strerror(error)));
+}
+
+std::filesystem::path temp_path_for(const std::filesystem::path& path) {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return path.parent_path() / fmt::format(".{}{}{:016x}", path.filename().string(), kTempMarker, random());
+}
+
+}  // namespace
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view data, bool fsync) {
+  const std::filesystem::path temp = temp_path_for(path);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) fail(path, "cannot create a temporary file", errno);
+  auto abandon = [&](std::string_view step) {
+    const int error = errno;
+    ::close(fd);
+    ::unlink(temp.c_str());
+    fail(path, step, error);
+  };
+  for (std::size_t written = 0; written < data.size();) {
+    const ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      abandon("write failed");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (fsync && ::fsync(fd) != 0) abandon("fsync failed");
+  ::close(fd);
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temp.c_str());
+    fail(path, "rename failed", error);
+  }
+}
+
+bool is_atomic_temp_name(std::string_view filename) {
+  return filename.size() > 1 && filename.front() == '.' && filename.find(kTempMarker) != std::string_view::npos;
+}
+
+}  // namespace flowlink::util

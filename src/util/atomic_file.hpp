@@ -1,0 +1,21 @@
+#pragma once
+// Whole-file writes that a reader (or a crash) never sees half done: the data
+// goes to a temporary file in the same directory, optionally fsynced, then is
+// renamed over the target. Used for plans (--out), backups, the emulator's
+// org on disk and its port file.
+
+#include <filesystem>
+#include <string_view>
+
+namespace flowlink::util {
+
+// Writes `data` to `path` atomically. With `fsync`, the data is on disk before
+// the rename (what survives a power cut, not just a crash of this process).
+// The directory must exist. Throws std::runtime_error naming `path`.
+void write_file_atomically(const std::filesystem::path& path, std::string_view data, bool fsync = true);
+
+// True for the temporary names write_file_atomically uses (".<name>.tmp.<random>"),
+// so that a process can clean up what a crash left behind.
+bool is_atomic_temp_name(std::string_view filename);
+
+}  // namespace flowlink::util

@@ -1,0 +1,49 @@
+// util/atomic_file: the one whole-file writer (plans, backups, the emulator's org).
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <unistd.h>
+
+#include "util/atomic_file.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+}  // namespace
+
+TEST_CASE("write_file_atomically writes, replaces, leaves no temporary file, and names the path on failure") {
+  const fs::path dir = fs::temp_directory_path() / ("flowlink-atomic-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path path = dir / "plan.json";
+  flowlink::util::write_file_atomically(path, "first");
+  CHECK(read_text(path) == "first");
+  flowlink::util::write_file_atomically(path, "second", false);
+  CHECK(read_text(path) == "second");
+  int entries = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    CHECK_FALSE(flowlink::util::is_atomic_temp_name(entry.path().filename().string()));
+    ++entries;
+  }
+  CHECK(entries == 1);
+  CHECK_THROWS_WITH_AS(flowlink::util::write_file_atomically(dir / "no/such/dir/plan.json", "x"),
+                       doctest::Contains("no/such/dir/plan.json"), std::runtime_error);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("is_atomic_temp_name recognises only the writer's temporary names") {
+  CHECK(flowlink::util::is_atomic_temp_name(".flow.json.tmp.0123456789abcdef"));
+  CHECK_FALSE(flowlink::util::is_atomic_temp_name("flow.json"));
+  CHECK_FALSE(flowlink::util::is_atomic_temp_name(".hidden"));
+  CHECK_FALSE(flowlink::util::is_atomic_temp_name("v1.tmp.json"));
+}

@@ -14,6 +14,7 @@
 
 #include "emulator/errors.hpp"
 #include "util/atomic_file.hpp"
+#include "util/parallel_for.hpp"
 
 namespace flowlink::emulator {
 
@@ -31,31 +32,6 @@ void fsync_dir(const fs::path& dir) {
 bool is_temp_name(const std::string& name) { return util::is_atomic_temp_name(name); }
 
 std::string config_name(int number) { return fmt::format("v{}.json", number); }
-
-// Runs fn(i) for i in [0, count) on `threads` threads; rethrows the first error.
-template <typename Fn>
-void parallel_for(std::size_t count, int threads, const Fn& fn) {
-  threads = std::max(1, std::min<int>(threads, static_cast<int>(count)));
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto work = [&] {
-    for (std::size_t i = next++; i < count; i = next++) {
-      try {
-        fn(i);
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        if (!error) error = std::current_exception();
-        next = count;
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
-}
 
 }  // namespace
 
@@ -96,7 +72,7 @@ void OrgStore::load() {
     if (entry.is_directory()) dirs.push_back(entry.path());
 
   std::vector<std::shared_ptr<const FlowState>> loaded(dirs.size());
-  parallel_for(dirs.size(), static_cast<int>(std::max(2u, std::thread::hardware_concurrency())), [&](std::size_t i) {
+  util::parallel_for(dirs.size(), static_cast<int>(std::max(2u, std::thread::hardware_concurrency())), [&](std::size_t i) {
     const fs::path meta = dirs[i] / "flow.json";
     if (!fs::exists(meta)) return;  // a creation that never completed
     Json disk = Json::parse(read_file(meta), nullptr, false);
@@ -126,7 +102,7 @@ void OrgStore::install_seed(std::vector<SeedFlow> flows, int threads) {
   }
   const fs::path staging = state_dir_ / (".seeding-" + new_uuid().substr(0, 8));
   fs::create_directories(staging / "flows");
-  parallel_for(flows.size(), threads, [&](std::size_t i) {
+  util::parallel_for(flows.size(), threads, [&](std::size_t i) {
     auto& seed = flows[i];
     const fs::path dir = staging / "flows" / seed.state.id;
     fs::create_directory(dir);

@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/parallel_for.hpp"
+
 namespace flowlink::genesys {
 
 using Json = nlohmann::json;
@@ -144,8 +146,7 @@ void check_api_url(const std::string& url);
 
 std::unique_ptr<FlowApi> make_http_flow_api(const ClientOptions& options);
 
-// Runs `work(i)` for i in [0, count) on at most `parallelism` threads; the
-// first exception is rethrown after all work stops.
-void parallel_for(std::size_t count, int parallelism, const std::function<void(std::size_t)>& work);
+// The fork-join the client's callers use for concurrent requests.
+using util::parallel_for;
 
 }  // namespace flowlink::genesys

@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "genesys/flow_api.hpp"
+#include "util/parallel_for.hpp"
 
-namespace flowlink::genesys {
+namespace flowlink::util {
 
 void parallel_for(std::size_t count, int parallelism, const std::function<void(std::size_t)>& work) {
   if (count == 0) return;
@@ -54,4 +54,4 @@ void parallel_for(std::size_t count, int parallelism, const std::function<void(s
   if (first_error) std::rethrow_exception(first_error);
 }
 
-}  // namespace flowlink::genesys
+}  // namespace flowlink::util

@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "apply/emulator_control.hpp"
+#include "support/emulator_control.hpp"
 #include "emulator/emulator.hpp"
 #include "genesys/flow_api.hpp"
 #include "manifest/loader.hpp"

@@ -1,12 +1,8 @@
 #pragma once
 // Test support for the genesys layer: a temporary org seeded from a few
-// configuration documents, served by the real emulator on loopback, and a
-// plain-socket HTTP call for the emulator's /_emulator controls (tests do
-// not include cpprest).
+// configuration documents, served by the real emulator on loopback, and its
+// /_emulator controls (through tests/support/emulator_control.hpp).
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -19,6 +15,7 @@
 
 #include "emulator/emulator.hpp"
 #include "genesys/flow_api.hpp"
+#include "support/emulator_control.hpp"
 
 namespace flowlink::genesys::testing {
 
@@ -72,70 +69,9 @@ inline std::string tiny_document(const std::string& name, const std::string& typ
   return Json{{"name", name}, {"type", type}, {"defaultLanguage", "en-us"}, {"supportedLanguages", {"en-us"}}}.dump();
 }
 
-struct HttpAnswer {
-  int status = 0;
-  std::string body;
-};
-
-// One HTTP/1.1 exchange over a fresh socket to 127.0.0.1:port.
-inline HttpAnswer http_call(int port, const std::string& method, const std::string& path,
-                            const std::string& body = "") {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    ::close(fd);
-    throw std::runtime_error("cannot connect to the emulator");
-  }
-  std::string request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
-  if (!body.empty()) request += "Content-Type: application/json\r\n";
-  request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  for (std::size_t sent = 0; sent < request.size();) {
-    ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, 0);
-    if (n <= 0) {
-      ::close(fd);
-      throw std::runtime_error("send failed");
-    }
-    sent += static_cast<std::size_t>(n);
-  }
-  std::string raw;
-  char buffer[8192];
-  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) raw.append(buffer, static_cast<std::size_t>(n));
-  ::close(fd);
-  HttpAnswer answer;
-  auto space = raw.find(' ');
-  if (space == std::string::npos) throw std::runtime_error("no HTTP answer");
-  answer.status = std::stoi(raw.substr(space + 1, 3));
-  auto head_end = raw.find("\r\n\r\n");
-  std::string head = raw.substr(0, head_end);
-  std::string payload = head_end == std::string::npos ? "" : raw.substr(head_end + 4);
-  std::string lowered = head;
-  for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lowered.find("transfer-encoding: chunked") != std::string::npos) {
-    std::string decoded;
-    std::size_t at = 0;
-    for (;;) {
-      auto line_end = payload.find("\r\n", at);
-      if (line_end == std::string::npos) break;
-      std::size_t size = std::stoul(payload.substr(at, line_end - at), nullptr, 16);
-      if (size == 0) break;
-      decoded += payload.substr(line_end + 2, size);
-      at = line_end + 2 + size + 2;
-    }
-    payload = decoded;
-  }
-  answer.body = payload;
-  return answer;
-}
-
+// The emulator's /_emulator controls; throws unless the call succeeded.
 inline Json control(int port, const std::string& method, const std::string& path, const Json& body = nullptr) {
-  HttpAnswer answer = http_call(port, method, path, body.is_null() ? "" : body.dump());
-  if (answer.status != 200)
-    throw std::runtime_error(method + " " + path + ": " + std::to_string(answer.status) + " " + answer.body);
-  return Json::parse(answer.body);
+  return flowlink::testing::EmulatorControl(port).call(method, path, body.is_null() ? "" : body.dump()).json();
 }
 
 // How many requests the emulator saw for one endpoint ("POST /oauth/token").

@@ -2,7 +2,7 @@
 // flowlink-emulator as a library: a real HTTP server on loopback that behaves
 // like the Architect part of the Genesys Cloud Platform API v2. Tests embed it
 // (and talk to it over sockets); src/emulator/main.cpp wraps it as a program.
-// No cpprest type appears here, so tests and the CLI can include it cheaply.
+// No Asio or cpprest type appears here, so tests and the CLI include it cheaply.
 
 #include <chrono>
 #include <cstdint>
@@ -30,11 +30,9 @@ struct EmulatorOptions {
   double fault_rate = 0.0;             // share of API requests answered 5xx or dropped
   std::uint64_t fault_seed = 1;
   int operation_delay_ms = 50;         // check-in / publish complete after this
-  // Threads of cpprest's process-wide pool, which serves every connection.
-  // cpprest sizes it once per process, at first use: 0 keeps its default (40),
-  // and an embedding process that already used cpprest keeps what it has.
-  // The program sets about two per core: fewer idle threads means fewer
-  // thread wake-ups per answer (a 0.9 MB listing leaves in ~220 writes).
+  // Threads serving connections (0: one per core, at least 2). A handler
+  // may block on disk (a saved version is written before the answer), so
+  // the program runs about two per core.
   int io_threads = 0;
 };
 

@@ -1,6 +1,6 @@
 #pragma once
-// The emulator's own view of an HTTP exchange, free of cpprest types so that
-// endpoint code stays small and server.cpp is the only place that converts.
+// The emulator's own view of an HTTP exchange, free of socket and wire
+// details: http_server.cpp fills a Request and sends a Response.
 
 #include <map>
 #include <memory>

@@ -1,7 +1,7 @@
 #pragma once
 // Everything the endpoints share: the org, runtime knobs, access control,
-// the timer thread, the router and request statistics. No cpprest here:
-// server.cpp adapts cpprest's listener to Service::handle.
+// the timer thread, the router and request statistics. No sockets here:
+// server.cpp puts the HTTP server (http_server.hpp) in front of Service::handle.
 
 #include <chrono>
 #include <condition_variable>

@@ -1,0 +1,289 @@
+#include "emulator/http_server.hpp"
+
+#include <array>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <fmt/format.h>
+
+#include "emulator/errors.hpp"
+#include "emulator/http_wire.hpp"
+#include "emulator/model.hpp"
+
+namespace flowlink::emulator {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+
+Request to_request(wire::RequestHead head, std::string body) {
+  Request request;
+  request.method = std::move(head.method);
+  request.path = wire::decode_path(head.path());
+  request.query = Query(head.query());
+  for (auto& [name, value] : head.headers) {
+    auto [it, fresh] = request.headers.emplace(name, value);
+    if (!fresh) it->second += ", " + value;  // repeated fields read as one list
+  }
+  request.body = std::move(body);
+  return request;
+}
+
+class Connection;
+
+// The open connections, so that stop() can close them once no thread runs.
+struct Registry {
+  std::mutex mutex;
+  std::unordered_set<Connection*> open;
+};
+
+// One connection: read a request, answer it, repeat while the client keeps
+// the connection. Bytes of pipelined requests stay in `pending_`.
+class Connection {
+ public:
+  Connection(tcp::socket socket, const HttpServer::Handler& handler, Registry& registry)
+      : socket_(std::move(socket)), handler_(handler), registry_(registry) {
+    std::lock_guard lock(registry_.mutex);
+    registry_.open.insert(this);
+  }
+  ~Connection() {
+    std::lock_guard lock(registry_.mutex);
+    registry_.open.erase(this);
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Only while no server thread runs (stop()).
+  void close() {
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+  }
+
+  asio::awaitable<void> serve() {
+    std::optional<wire::WireError> refused;
+    try {
+      for (;;) {
+        std::string_view head_text;
+        if (!co_await read_head(head_text)) co_return;  // the client closed between requests
+        std::optional<Reply> reply;
+        bool keep_alive = false;
+        bool head_only = false;
+        try {
+          auto head = wire::parse_request_head(head_text);
+          consume(head_text.size() + 4);
+          const auto framing = wire::framing_of(head);
+          keep_alive = framing.keep_alive;
+          head_only = head.method == "HEAD";
+          std::string body;
+          if (framing.body != wire::Framing::Body::None && framing.expect_continue && pending_.empty())
+            co_await asio::async_write(socket_, asio::buffer(std::string_view("HTTP/1.1 100 Continue\r\n\r\n")),
+                                       asio::use_awaitable);
+          if (framing.body == wire::Framing::Body::Length) body = co_await read_exactly(framing.length);
+          if (framing.body == wire::Framing::Body::Chunked) body = co_await read_chunked();
+          Request request = to_request(std::move(head), std::move(body));
+          reply = handler_(request);
+        } catch (const wire::WireError& e) {
+          refused = e;
+        }
+        if (refused) break;
+        if (reply->delay.count() > 0) {
+          asio::steady_timer timer(socket_.get_executor(), reply->delay);
+          co_await timer.async_wait(asio::use_awaitable);
+        }
+        if (!co_await answer(reply->response, keep_alive, head_only) || !keep_alive) co_return;
+      }
+    } catch (const boost::system::system_error&) {
+      co_return;  // the peer went away mid-request or mid-answer
+    }
+    // A request that cannot be framed: answer it, then close (what follows
+    // on the stream cannot be trusted).
+    const std::string context_id = new_uuid();
+    Response response = Response::json(
+        refused->status,
+        errors::error_body(refused->status, refused->status == 413 ? "request.entity.too.large" : "bad.request",
+                           refused->what(), context_id));
+    response.headers.emplace_back("ININ-Correlation-Id", context_id);
+    try {
+      co_await answer(response, false, false);
+    } catch (const boost::system::system_error&) {
+    }
+  }
+
+ private:
+  // Reads until the blank line that ends a head; false on a clean EOF before
+  // any byte of a new request. Throws WireError(431) past the head limit.
+  asio::awaitable<bool> read_head(std::string_view& head) {
+    std::size_t searched = 0;
+    for (;;) {
+      const auto end = pending_.find("\r\n\r\n", searched);
+      if (end != std::string::npos) {
+        if (end > wire::kMaxHeadBytes)
+          throw wire::WireError(431, fmt::format("request head over {} bytes", wire::kMaxHeadBytes));
+        head = std::string_view(pending_).substr(0, end);
+        co_return true;
+      }
+      if (pending_.size() > wire::kMaxHeadBytes)
+        throw wire::WireError(431, fmt::format("request head over {} bytes", wire::kMaxHeadBytes));
+      searched = pending_.size() < 3 ? 0 : pending_.size() - 3;
+      boost::system::error_code ec;
+      const auto n = co_await socket_.async_read_some(asio::buffer(chunk_),
+                                                      asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == asio::error::eof && pending_.empty()) co_return false;
+      if (ec) throw boost::system::system_error(ec);
+      pending_.append(chunk_.data(), n);
+    }
+  }
+
+  asio::awaitable<std::string> read_exactly(std::size_t length) {
+    std::string body;
+    body.reserve(length);
+    const auto from_pending = std::min(length, pending_.size());
+    body.append(pending_, 0, from_pending);
+    consume(from_pending);
+    if (body.size() < length) {
+      // Straight into the body: a 1 MB document is not staged in pending_.
+      const auto had = body.size();
+      body.resize(length);
+      co_await asio::async_read(socket_, asio::buffer(body.data() + had, length - had), asio::use_awaitable);
+    }
+    co_return body;
+  }
+
+  asio::awaitable<std::string> read_chunked() {
+    wire::ChunkedDecoder decoder;
+    consume(decoder.feed(pending_));
+    while (!decoder.done()) {
+      const auto n = co_await socket_.async_read_some(asio::buffer(chunk_), asio::use_awaitable);
+      const std::string_view got(chunk_.data(), n);
+      const auto used = decoder.feed(got);
+      pending_.append(got.substr(used));  // the start of a pipelined request
+    }
+    co_return std::move(decoder.body());
+  }
+
+  // Writes one answer: head and body in one gathered write. False when the
+  // answer is a dropped connection (fault injection).
+  asio::awaitable<bool> answer(const Response& response, bool keep_alive, bool head_only) {
+    if (response.drop_connection) {
+      // Promise a body and close before sending it: the client sees the
+      // connection drop mid-answer.
+      const auto head = wire::response_head(response.status, response.headers, 4096, response.content_type, false);
+      co_await asio::async_write(socket_, asio::buffer(head), asio::use_awaitable);
+      boost::system::error_code ignored;
+      socket_.shutdown(tcp::socket::shutdown_both, ignored);
+      socket_.close(ignored);
+      co_return false;
+    }
+    const std::string& body = response.shared_body ? *response.shared_body : response.body;
+    const auto head = wire::response_head(response.status, response.headers, body.size(), response.content_type,
+                                          !keep_alive);
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
+                                                    head_only ? asio::const_buffer() : asio::buffer(body)};
+    co_await asio::async_write(socket_, buffers, asio::use_awaitable);
+    if (!keep_alive) {
+      boost::system::error_code ignored;
+      socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    }
+    co_return true;
+  }
+
+  void consume(std::size_t n) { pending_.erase(0, n); }
+
+  tcp::socket socket_;
+  const HttpServer::Handler& handler_;
+  Registry& registry_;
+  std::string pending_;  // received bytes not yet consumed
+  std::array<char, kReadChunk> chunk_{};
+};
+
+asio::awaitable<void> serve_connection(std::shared_ptr<Connection> connection) { co_await connection->serve(); }
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Handler handler;
+  int thread_count = 1;
+  Registry registry;
+  // Pointers so that stop() can destroy them, acceptor first: destroying the
+  // io_context destroys the suspended connection coroutines.
+  std::unique_ptr<asio::io_context> io = std::make_unique<asio::io_context>();
+  std::unique_ptr<tcp::acceptor> acceptor = std::make_unique<tcp::acceptor>(*io);
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopped{false};
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      boost::system::error_code ec;
+      tcp::socket socket = co_await acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
+      if (ec) {
+        // Out of descriptors and the like: back off a little, keep serving.
+        asio::steady_timer pause(*io, std::chrono::milliseconds(50));
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      asio::co_spawn(*io, serve_connection(std::make_shared<Connection>(std::move(socket), handler, registry)),
+                     asio::detached);
+    }
+  }
+};
+
+HttpServer::HttpServer(Handler handler, int threads) : impl_(std::make_unique<Impl>()) {
+  impl_->handler = std::move(handler);
+  impl_->thread_count = std::max(1, threads);
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+int HttpServer::listen(const std::string& host, int port) {
+  auto& impl = *impl_;
+  if (impl.stopped || !impl.threads.empty()) throw std::runtime_error("the HTTP server was already started");
+  try {
+    tcp::resolver resolver(*impl.io);
+    const tcp::endpoint endpoint =
+        *resolver.resolve(host, std::to_string(port), tcp::resolver::numeric_service).begin();
+    impl.acceptor->open(endpoint.protocol());
+    impl.acceptor->set_option(tcp::acceptor::reuse_address(true));
+    impl.acceptor->bind(endpoint);
+    impl.acceptor->listen(asio::socket_base::max_listen_connections);
+  } catch (const boost::system::system_error& e) {
+    boost::system::error_code ignored;
+    impl.acceptor->close(ignored);
+    throw std::runtime_error(fmt::format("cannot listen on {}:{}: {}", host, port, e.code().message()));
+  }
+  const int bound = impl.acceptor->local_endpoint().port();
+  asio::co_spawn(*impl.io, impl.accept_loop(), asio::detached);
+  for (int i = 0; i < impl.thread_count; ++i) impl.threads.emplace_back([&impl] { impl.io->run(); });
+  return bound;
+}
+
+void HttpServer::stop() {
+  auto& impl = *impl_;
+  if (impl.stopped.exchange(true)) return;
+  // run() returns once the handlers now running finish; then no thread
+  // touches a socket and they can be closed from here.
+  impl.io->stop();
+  for (auto& thread : impl.threads) thread.join();
+  impl.threads.clear();
+  boost::system::error_code ignored;
+  impl.acceptor->close(ignored);
+  {
+    std::lock_guard lock(impl.registry.mutex);
+    for (Connection* connection : impl.registry.open) connection->close();
+  }
+  impl.acceptor.reset();
+  impl.io.reset();
+}
+
+}  // namespace flowlink::emulator

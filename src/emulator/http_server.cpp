@@ -2,6 +2,7 @@
 
 #include <array>
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -49,7 +50,7 @@ struct Registry {
 
 // One connection: read a request, answer it, repeat while the client keeps
 // the connection. Bytes of pipelined requests stay in `pending_`.
-class Connection {
+class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, const HttpServer::Handler& handler, Registry& registry)
       : socket_(std::move(socket)), handler_(handler), registry_(registry) {
@@ -73,12 +74,12 @@ class Connection {
     std::optional<wire::WireError> refused;
     try {
       for (;;) {
-        std::string_view head_text;
-        if (!co_await read_head(head_text)) co_return;  // the client closed between requests
         std::optional<Reply> reply;
         bool keep_alive = false;
         bool head_only = false;
         try {
+          std::string_view head_text;
+          if (!co_await read_head(head_text)) co_return;  // the client closed between requests
           auto head = wire::parse_request_head(head_text);
           consume(head_text.size() + 4);
           const auto framing = wire::framing_of(head);
@@ -115,6 +116,7 @@ class Connection {
     response.headers.emplace_back("ININ-Correlation-Id", context_id);
     try {
       co_await answer(response, false, false);
+      co_await drain();
     } catch (const boost::system::system_error&) {
     }
   }
@@ -142,6 +144,21 @@ class Connection {
       if (ec) throw boost::system::system_error(ec);
       pending_.append(chunk_.data(), n);
     }
+  }
+
+  // Lingering close after a refused request: closing a socket with unread
+  // bytes makes the kernel send a reset, which can destroy the error answer
+  // before the client reads it. So read and drop what the client still
+  // sends, for up to two seconds, then close.
+  asio::awaitable<void> drain() {
+    asio::steady_timer deadline(co_await asio::this_coro::executor, std::chrono::seconds(2));
+    deadline.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      boost::system::error_code ignored;
+      if (!ec) self->socket_.cancel(ignored);
+    });
+    boost::system::error_code ec;
+    while (!ec) co_await socket_.async_read_some(asio::buffer(chunk_), asio::redirect_error(asio::use_awaitable, ec));
+    deadline.cancel();
   }
 
   asio::awaitable<std::string> read_exactly(std::size_t length) {
@@ -233,7 +250,10 @@ struct HttpServer::Impl {
         continue;
       }
       socket.set_option(tcp::no_delay(true), ec);
-      asio::co_spawn(*io, serve_connection(std::make_shared<Connection>(std::move(socket), handler, registry)),
+      // One strand per connection: its coroutine and its timers never run
+      // at the same time on two threads.
+      asio::co_spawn(asio::make_strand(*io),
+                     serve_connection(std::make_shared<Connection>(std::move(socket), handler, registry)),
                      asio::detached);
     }
   }

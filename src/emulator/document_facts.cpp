@@ -116,7 +116,9 @@ class FactsCollector : public nlohmann::json_sax<Json> {
     return true;
   }
   bool start_object(std::size_t) override {
-    frames_.push_back(Frame{true});
+    Frame frame;
+    frame.object = true;
+    frames_.push_back(std::move(frame));
     return true;
   }
   bool key(string_t& value) override {
@@ -131,7 +133,8 @@ class FactsCollector : public nlohmann::json_sax<Json> {
     return true;
   }
   bool start_array(std::size_t) override {
-    Frame frame{false};
+    Frame frame;
+    frame.object = false;
     frame.languages = depth() == 1 && frames_.back().key == "supportedLanguages";
     frames_.push_back(std::move(frame));
     return true;

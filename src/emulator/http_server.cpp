@@ -98,7 +98,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         }
         if (refused) break;
         if (reply->delay.count() > 0) {
-          asio::steady_timer timer(socket_.get_executor(), reply->delay);
+          asio::steady_timer timer(co_await asio::this_coro::executor, reply->delay);
           co_await timer.async_wait(asio::use_awaitable);
         }
         if (!co_await answer(reply->response, keep_alive, head_only) || !keep_alive) co_return;

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -110,6 +111,7 @@ class FlowRun {
         throw std::runtime_error(ctx_.modules_error);
       }
       genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
+      if (flow.current_operation) last_operation_id_ = flow.current_operation->id;
       bool already_ours = locked_by_us(flow, ctx_.client_id);
       if (auto holder = other_lock_holder(flow, ctx_.client_id)) {
         if (!ctx_.options.force_unlock) throw Skip{FlowOutcome::Status::SkippedLocked, step, "locked by " + *holder, "locked"};
@@ -152,21 +154,22 @@ class FlowRun {
       record(step, "ok", "", fmt::format("{} edit(s)", plan_.edits.size()));
 
       step = "save";
-      genesys::FlowVersionInfo saved = ctx_.api.save_version(plan_.flow_id, document.serialize());
+      genesys::FlowVersionInfo saved = save(document.serialize());
       guard->mark_saved();
       out_.saved_version = saved.id;
       record(step, "ok", saved.id, "");
 
       step = "checkin";
-      genesys::Operation checkin = ctx_.api.checkin(plan_.flow_id);
+      genesys::Operation checkin = start_operation("checkin", "CHECKIN");
       finish_operation(ctx_, plan_.flow_id, checkin, "check-in");
+      last_operation_id_ = checkin.id;
       guard->dismiss();  // a successful check-in unlocks the flow
       checked_in = true;
       record(step, "ok", saved.id, "");
 
       if (plan_.publish) {
         step = "publish";
-        genesys::Operation publish = ctx_.api.publish(plan_.flow_id);
+        genesys::Operation publish = start_operation("publish", "PUBLISH");
         finish_operation(ctx_, plan_.flow_id, publish, "publish");
         out_.published = true;
         record(step, "ok", "", "");
@@ -197,6 +200,50 @@ class FlowRun {
   }
 
  private:
+  // Saves, or finds out whether a save whose answer was lost landed: while we
+  // hold the lock nobody else can save, so the latest configuration is ours
+  // exactly when it is the document we sent. Never saves twice.
+  genesys::FlowVersionInfo save(const std::string& text) {
+    const std::string sent = flowdoc::Document::parse(text, "the edited document").fingerprint();
+    for (int attempt = 1;; ++attempt) {
+      try {
+        return ctx_.api.save_version(plan_.flow_id, text);
+      } catch (const genesys::ApiError& e) {
+        if (!e.outcome_unknown() || attempt >= kUnknownOutcomeAttempts) throw;
+        record("save", "unknown", "", e.what());
+        const std::string latest = ctx_.api.latest_configuration(plan_.flow_id);
+        if (flowdoc::Document::parse(latest, "the latest configuration").fingerprint() == sent) {
+          genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
+          record("save", "reconciled", "", "the latest configuration is the document sent: the save landed");
+          return flow.saved_version.value_or(genesys::FlowVersionInfo{});
+        }
+        record("save", "reconciled", "", "the save did not land; saving again");
+      }
+    }
+  }
+
+  // Starts a check-in or publish, or finds out whether one whose answer was
+  // lost started: the flow's currentOperation is then a new operation of
+  // that kind (not the one seen before it). Never starts it twice.
+  genesys::Operation start_operation(const char* step, const char* action_name) {
+    for (int attempt = 1;; ++attempt) {
+      try {
+        return std::string_view(action_name) == "CHECKIN" ? ctx_.api.checkin(plan_.flow_id)
+                                                          : ctx_.api.publish(plan_.flow_id);
+      } catch (const genesys::ApiError& e) {
+        if (!e.outcome_unknown() || attempt >= kUnknownOutcomeAttempts) throw;
+        record(step, "unknown", "", e.what());
+        genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
+        const auto& op = flow.current_operation;
+        if (op && op->action_name == action_name && op->id != last_operation_id_) {
+          record(step, "reconciled", "", fmt::format("operation {} is under way: the request landed", op->id));
+          return *op;
+        }
+        record(step, "reconciled", "", "no new operation: the request did not land; sending it again");
+      }
+    }
+  }
+
   // Re-reads the flow and re-plans it: the applied change must leave nothing to do.
   void verify() {
     const std::string text = ctx_.api.latest_configuration(plan_.flow_id);
@@ -245,6 +292,10 @@ class FlowRun {
     ctx_.progress(line);
   }
 
+  // A state-changing call whose answer is lost is reconciled, then sent
+  // again if it did not land, at most this many times in all
+  static constexpr int kUnknownOutcomeAttempts = 7;  // as many tries as the client gives a lost GET
+  std::string last_operation_id_;  // the flow's currentOperation before ours
   Context& ctx_;
   const plan::FlowPlan& plan_;
   FlowOutcome& out_;

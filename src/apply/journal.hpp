@@ -17,7 +17,8 @@ struct JournalEntry {
   std::string flow_id;    // "" for run-wide lines
   std::string flow_name;
   std::string step;       // "run-start", "checkout", "save", "checkin", ...
-  std::string outcome;    // "ok", "failed", "skipped", "stale", "locked"
+  std::string outcome;    // "ok", "failed", "skipped", "stale", "locked"; "unknown" (the answer to a
+                          // save / check-in / publish was lost) then "reconciled" (what a re-read showed)
   std::string version;    // the version the step concerns, if any
   std::string message;    // details or the error
 };

@@ -93,7 +93,8 @@ Json config_json(const RuntimeConfig& c) {
               {"fault_rate", c.fault_rate},
               {"fault_seed", c.fault_seed},
               {"operation_delay_ms", c.operation_delay_ms},
-              {"fail_publish", c.fail_publish}};
+              {"fail_publish", c.fail_publish},
+              {"drop_after", c.drop_after}};
 }
 
 Response get_config(Service& service, Request&) { return Response::json(200, config_json(service.config())); }
@@ -119,6 +120,19 @@ Response post_config(Service& service, Request& request) {
     if (!body["fail_publish"].is_array()) throw errors::bad_request("fail_publish", "must be an array of flow ids");
     c.fail_publish.clear();
     for (const auto& id : body["fail_publish"]) c.fail_publish.insert(id.get<std::string>());
+  }
+  if (body.contains("drop_after")) {
+    const Json& drops = body["drop_after"];
+    if (!drops.is_object())
+      throw errors::bad_request("drop_after", R"(expected {"METHOD /route/{pattern}": count, ...})");
+    c.drop_after.clear();
+    for (const auto& [route, count] : drops.items()) {
+      if (!count.is_number_integer() || count.get<int>() < 0)
+        throw errors::bad_request("drop_after." + route, "must be a count (an integer, 0 or more)");
+      if (!service.has_route(route))
+        throw errors::bad_request("drop_after." + route, "names no API route (e.g. 'POST /api/v2/flows/{id}/versions')");
+      if (count.get<int>() > 0) c.drop_after[route] = count.get<int>();
+    }
   }
   // Setting fault_seed (even to the same value) restarts the fault sequence.
   service.set_config(c, body.contains("fault_seed"));

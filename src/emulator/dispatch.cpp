@@ -224,11 +224,25 @@ const Route* Service::match(Request& request, bool* path_known) const {
   return nullptr;
 }
 
+bool Service::has_route(const std::string& route_pattern) const {
+  for (const auto& route : routes_)
+    if (route.pattern == route_pattern && route.kind == RouteKind::Api) return true;
+  return false;
+}
+
+bool Service::take_drop_after(const std::string& route_pattern) {
+  std::lock_guard lock(config_mutex_);
+  auto it = config_.drop_after.find(route_pattern);
+  if (it == config_.drop_after.end() || it->second <= 0) return false;
+  if (--it->second == 0) config_.drop_after.erase(it);
+  return true;
+}
+
 bool Service::draw_fault(double rate, int* status, bool* drop) {
   std::lock_guard lock(config_mutex_);
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   if (rate <= 0.0 || uniform(fault_rng_) >= rate) return false;
-  // A quarter of the faults drop the connection, the rest answer 500/502/503/504.
+  // A fifth of the faults drop the connection, the rest answer 500/502/503/504.
   static constexpr int kStatuses[] = {500, 502, 503, 504};
   const auto pick = fault_rng_() % 5;
   *drop = pick == 4;
@@ -294,6 +308,14 @@ Response Service::handle(Request& request, int* latency_ms) {
       if (!rate.allowed) throw errors::too_many_requests(rate.limit, rate.reset_seconds);
     }
     response = route->handler(*this, request);
+    if (route->kind == RouteKind::Api && take_drop_after(route->pattern)) {
+      // Carried out, then the answer is lost.
+      Response dropped;
+      dropped.status = response.status;
+      dropped.drop_connection = true;
+      dropped.headers.emplace_back("ININ-Correlation-Id", request.correlation_id);
+      return dropped;
+    }
   } catch (const ApiFailure& failure) {
     response = Response::json(failure.status, errors::error_body(failure.status, failure.code, failure.what(),
                                                                  request.correlation_id, failure.details,

@@ -33,6 +33,11 @@ struct RuntimeConfig {
   std::uint64_t fault_seed = 1;
   int operation_delay_ms = 50;
   std::set<std::string> fail_publish;  // flow ids whose publish operations fail
+  // Route ("POST /api/v2/flows/{id}/versions") -> how many of its next
+  // requests are carried out and then answered by a dropped connection: the
+  // answer lost after the change was made, which a client cannot tell from
+  // a request that never arrived.
+  std::map<std::string, int> drop_after;
 };
 
 // One timer thread: delayed answers (latency) and operation completions.
@@ -91,6 +96,10 @@ class Service {
   void add_route(std::string method, std::string pattern, RouteKind kind, Handler handler);
 
   RuntimeConfig config() const;
+  // True (and counts one down) when this route's answer is to be dropped
+  // after the request was carried out (RuntimeConfig::drop_after).
+  bool take_drop_after(const std::string& route_pattern);
+  bool has_route(const std::string& route_pattern) const;  // "METHOD /path/{param}"
   void set_config(const RuntimeConfig& config, bool restart_fault_sequence = false);
 
   OrgStore& store() { return store_; }

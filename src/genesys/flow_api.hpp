@@ -33,11 +33,16 @@ class ApiError : public std::runtime_error {
   const std::string& code() const { return code_; }      // ErrorBody.code
   const std::string& api_message() const { return message_; }
   const std::string& context_id() const { return context_id_; }
+  // A state-changing call that got no answer (or 500/502/504): it may or may
+  // not have been carried out. Set by the client; callers reconcile by reading.
+  bool outcome_unknown() const { return outcome_unknown_; }
+  void mark_outcome_unknown() { outcome_unknown_ = true; }
 
  private:
   std::string call_, flow_;
   int status_;
   std::string code_, message_, context_id_;
+  bool outcome_unknown_ = false;
 };
 
 struct EntityRef {

@@ -109,18 +109,18 @@ class HttpFlowApi final : public FlowApi {
   }
 
   FlowVersionInfo save_version(const std::string& flow_id, const std::string& document) override {
-    return version_from_json(get_json(ApiRequest{"POST", flow_path(flow_id) + "/versions", "", document, flow_id}));
+    return version_from_json(get_json(ApiRequest{"POST", flow_path(flow_id) + "/versions", "", document, flow_id, false}));
   }
 
   Operation checkin(const std::string& flow_id) override {
     return operation_from_json(
-        get_json(ApiRequest{"POST", flows_path + "/actions/checkin", flow_query(flow_id), "", flow_id}));
+        get_json(ApiRequest{"POST", flows_path + "/actions/checkin", flow_query(flow_id), "", flow_id, false}));
   }
 
   Operation publish(const std::string& flow_id, const std::string& version) override {
     std::string query = flow_query(flow_id);
     if (!version.empty()) query += "&version=" + util::url_encode(version);
-    return operation_from_json(get_json(ApiRequest{"POST", flows_path + "/actions/publish", query, "", flow_id}));
+    return operation_from_json(get_json(ApiRequest{"POST", flows_path + "/actions/publish", query, "", flow_id, false}));
   }
 
   Flow revert(const std::string& flow_id) override {

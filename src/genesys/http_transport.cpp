@@ -55,11 +55,16 @@ std::string HttpTransport::send(const ApiRequest& request) {
   if (!request.body.empty()) wire.content_type = "application/json";
 
   std::string call = request.method + " " + request.path;
-  RetriedAnswer result = send_with_retries(impl_->policy, impl_->stats, [&] { return impl_->attempt(wire); });
+  RetriedAnswer result =
+      send_with_retries(impl_->policy, impl_->stats, [&] { return impl_->attempt(wire); },
+                        request.repeatable ? &RetryPolicy::retryable : &RetryPolicy::retryable_unapplied);
   if (result.answer.ok()) return std::move(result.answer.body);
-  std::string note = result.give_up_note();
+  const bool unknown = !request.repeatable && RetryPolicy::outcome_unknown(result.answer.status);
+  std::string note = unknown ? "it may have taken effect, so it was not repeated" : result.give_up_note();
   auto redactor = [this](std::string text) { return impl_->tokens.redact(std::move(text)); };
-  throw api_error_from_answer(call, request.flow, result.answer, redactor, note);
+  ApiError error = api_error_from_answer(call, request.flow, result.answer, redactor, note);
+  if (unknown) error.mark_outcome_unknown();
+  throw error;
 }
 
 RequestStats HttpTransport::stats() const { return impl_->stats.snapshot(); }

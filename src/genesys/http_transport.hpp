@@ -16,6 +16,10 @@ struct ApiRequest {
   std::string query;   // "flow=abc" (encoded), may be ""
   std::string body;    // sent as application/json when not empty
   std::string flow;    // the flow the call is about, for errors; may be ""
+  // false for calls that change state (save a version, check in, publish):
+  // after no answer (or 500/502/504) they are not repeated but fail with
+  // ApiError::outcome_unknown(), and the caller finds out by reading.
+  bool repeatable = true;
 };
 
 class HttpTransport {

@@ -22,6 +22,10 @@ RetryPolicy::RetryPolicy(int max_retries, milliseconds base, milliseconds budget
 
 bool RetryPolicy::retryable(int status) { return status == 0 || status == 429 || (status >= 500 && status <= 599); }
 
+bool RetryPolicy::retryable_unapplied(int status) { return status == 429 || status == 503; }
+
+bool RetryPolicy::outcome_unknown(int status) { return status == 0 || status == 500 || status == 502 || status == 504; }
+
 std::optional<milliseconds> RetryPolicy::parse_retry_after(const std::string& header) {
   if (header.empty()) return std::nullopt;
   try {
@@ -60,13 +64,13 @@ std::string RetriedAnswer::give_up_note() const {
 }
 
 RetriedAnswer send_with_retries(RetryPolicy& policy, StatsCounters& stats,
-                                const std::function<WireResponse()>& attempt) {
+                                const std::function<WireResponse()>& attempt, bool (*retryable)(int status)) {
   RetriedAnswer result;
   milliseconds waited{0};
   for (;;) {
     result.answer = attempt();
     ++result.attempts;
-    if (result.answer.ok() || !RetryPolicy::retryable(result.answer.status)) return result;
+    if (result.answer.ok() || !retryable(result.answer.status)) return result;
     auto delay = policy.next_delay(result.attempts - 1, result.answer.status,
                                    RetryPolicy::parse_retry_after(result.answer.retry_after), waited);
     if (!delay) {

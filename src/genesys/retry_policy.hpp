@@ -22,6 +22,11 @@ class RetryPolicy {
               std::chrono::milliseconds cap = std::chrono::seconds(30), std::uint64_t seed = std::random_device{}());
 
   static bool retryable(int status);  // 0, 429, 5xx
+  // For a request that changes state (save, check in, publish): only the
+  // answers that say it was not carried out (429, 503). After no answer, 500,
+  // 502 or 504 it may have been: repeating it blindly could do it twice.
+  static bool retryable_unapplied(int status);
+  static bool outcome_unknown(int status);  // 0, 500, 502, 504
   // "3" or "1.5" seconds; nullopt for anything else (HTTP dates are not used by Genesys).
   static std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& header);
 
@@ -50,9 +55,10 @@ struct RetriedAnswer {
   std::string why;  // why it gave up
 };
 
-// Runs `attempt` until it answers 2xx or a non-retryable status, or the
+// Runs `attempt` until it answers 2xx or a status `retryable` refuses, or the
 // policy gives up. Sleeps between attempts; counts retries in `stats`.
 RetriedAnswer send_with_retries(RetryPolicy& policy, StatsCounters& stats,
-                                const std::function<WireResponse()>& attempt);
+                                const std::function<WireResponse()>& attempt,
+                                bool (*retryable)(int status) = &RetryPolicy::retryable);
 
 }  // namespace flowlink::genesys

@@ -28,7 +28,57 @@ TEST_CASE("injected 5xx and dropped connections are retried and apply still conv
                                        [](const plan::FlowPlan& f) { return !f.edits.empty(); })));
   CHECK(locked_flow_ids(org).empty());
 
+  // Saves, check-ins and publishes that met 500/502/504 or a dropped
+  // connection were reconciled by reading, not repeated blindly.
+  int unknown = 0;
+  for (const auto& line : journal_lines(org)) unknown += line.value("outcome", "") == "unknown";
+  CHECK(unknown > 0);
+
   org.control->configure({{"fault_rate", 0.0}});
+  CHECK_FALSE(plan_live(org).has_changes());
+}
+
+TEST_CASE("a save, check-in or publish whose answer is lost is found landed by a re-read and never sent twice") {
+  OrgFixture org("apply-lost-answers");
+  plan::Plan plan = plan_live(org);
+  REQUIRE(plan.has_changes());
+  int changing = 0, publishing = 0;
+  for (const auto& flow : plan.flows) {
+    if (flow.edits.empty()) continue;
+    ++changing;
+    publishing += flow.publish;
+  }
+  org.control->clear_requests();
+  // Each carried out, then answered by a dropped connection.
+  org.control->configure({{"drop_after",
+                           {{"POST /api/v2/flows/{id}/versions", 2},
+                            {"POST /api/v2/flows/actions/checkin", 2},
+                            {"POST /api/v2/flows/actions/publish", 2}}}});
+
+  apply::ApplyReport report = apply::apply_plan(*org.api, plan, org.desired, apply_options(org));
+  INFO(apply::render_apply_text(report));
+  CHECK(report.ok());
+  CHECK(report.count(apply::FlowOutcome::Status::Applied) == changing);
+  CHECK(locked_flow_ids(org).empty());
+
+  // Not one save, check-in or publish twice: one each per changed flow.
+  const auto counts = org.control->requests()["by_endpoint"];
+  CHECK(counts.value("POST /api/v2/flows/{id}/versions", 0) == changing);
+  CHECK(counts.value("POST /api/v2/flows/actions/checkin", 0) == changing);
+  CHECK(counts.value("POST /api/v2/flows/actions/publish", 0) == publishing);
+  CHECK(org.control->call("GET", "/_emulator/config").json()["drop_after"].empty());  // all six drops happened
+
+  // The journal says what happened: 6 lost answers, each reconciled as landed.
+  int unknown = 0, landed = 0;
+  for (const auto& line : journal_lines(org)) {
+    const std::string outcome = line.value("outcome", "");
+    const std::string message = line.value("message", "");
+    unknown += outcome == "unknown";
+    landed += outcome == "reconciled" && (message.find("the save landed") != std::string::npos ||
+                                          message.find("the request landed") != std::string::npos);
+  }
+  CHECK(unknown == 6);
+  CHECK(landed == 6);
   CHECK_FALSE(plan_live(org).has_changes());
 }
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "genesys/emulated_org.hpp"
+#include "genesys/retry_policy.hpp"
 
 using namespace flowlink::genesys;
 using namespace flowlink::genesys::testing;
@@ -140,6 +141,38 @@ TEST_CASE("5xx answers and dropped connections are retried transparently") {
   CHECK(stats.server_errors > 0);
   CHECK(stats.retries >= stats.server_errors);
   CHECK(stats.requests >= 40 + stats.retries);
+}
+
+TEST_CASE("a state-changing call whose answer is lost is not repeated: ApiError::outcome_unknown") {
+  EmulatedOrg org;
+  auto api = make_http_flow_api(org.client_options());
+  Flow flow = flow_named(*api, "Greeting");
+  const std::string document = api->latest_configuration(flow.id);
+  api->checkout(flow.id);
+  // The emulator saves the version, then drops the connection instead of answering.
+  control(org.port(), "POST", "/_emulator/config",
+          Json{{"drop_after", {{"POST /api/v2/flows/{id}/versions", 1}, {"GET /api/v2/flows/{id}", 1}}}});
+  try {
+    api->save_version(flow.id, document);
+    FAIL("expected ApiError");
+  } catch (const ApiError& e) {
+    CHECK(e.outcome_unknown());
+    CHECK(e.status() == 0);
+    CHECK(std::string(e.what()).find("it may have taken effect, so it was not repeated") != std::string::npos);
+    check_no_secret(e.what());
+  }
+  CHECK(endpoint_count(org.port(), "POST /api/v2/flows/{id}/versions") == 1);  // sent once, carried out once
+  // A read whose answer is lost is simply asked again; it shows the save landed.
+  Flow after = api->get_flow(flow.id);
+  CHECK(endpoint_count(org.port(), "GET /api/v2/flows/{id}") == 2);
+  REQUIRE(after.saved_version.has_value());
+  // 429 and 503 say "not carried out": those a state-changing call still retries.
+  CHECK(RetryPolicy::retryable_unapplied(429));
+  CHECK(RetryPolicy::retryable_unapplied(503));
+  CHECK_FALSE(RetryPolicy::retryable_unapplied(0));
+  CHECK_FALSE(RetryPolicy::retryable_unapplied(502));
+  CHECK(RetryPolicy::outcome_unknown(504));
+  CHECK_FALSE(RetryPolicy::outcome_unknown(429));
 }
 
 TEST_CASE("an exhausted retry count is a clear ApiError") {

@@ -8,7 +8,8 @@
 //                                                    remove a module's calls, save and check in as that user
 //   GET|DELETE /_emulator/requests                   request statistics / reset
 //   GET /_emulator/locks                             [{flowId, flowName, lockedBy}]
-//   GET|POST /_emulator/config                       runtime knobs
+//   GET|POST /_emulator/config                       runtime knobs: rate limit, latency, faults,
+//                                                    fail_publish, drop_after (carry out, then drop)
 //   GET /_emulator/health                            {"status":"ok"}
 #include <fmt/format.h>
 

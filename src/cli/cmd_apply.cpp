@@ -99,7 +99,13 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
       throw std::runtime_error("apply needs a plan file (from 'flowlink plan --out') or -f MANIFEST");
     }
     auto desired = load_manifests_or_report(manifests, err);
-    if (!desired) return kExitError;
+    if (!desired) {
+      if (options.manifests.empty() && !options.plan_file.empty())
+        print_error(err, fmt::format("these are the manifest paths plan file '{}' recorded, as given to 'flowlink "
+                                     "plan': run apply from the directory plan ran in, or pass them with -f",
+                                     options.plan_file));
+      return kExitError;
+    }
     // The applier verifies each flow by re-planning it with these manifests:
     // they must be the ones the saved plan was made from.
     if (!options.plan_file.empty() && !plan.manifest_fingerprint.empty() &&

@@ -308,7 +308,7 @@ Response Service::handle(Request& request, int* latency_ms) {
       if (!rate.allowed) throw errors::too_many_requests(rate.limit, rate.reset_seconds);
     }
     response = route->handler(*this, request);
-    if (route->kind == RouteKind::Api && take_drop_after(route->pattern)) {
+    if (route->kind == RouteKind::Api && config.drop_after.count(route->pattern) && take_drop_after(route->pattern)) {
       // Carried out, then the answer is lost.
       Response dropped;
       dropped.status = response.status;

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -244,6 +246,26 @@ TEST_CASE("org: apply refuses a saved plan whose manifests changed since it was 
   INFO(applied.out << applied.err);
   CHECK(applied.code == kExitOk);
   cli.check_secret_never_shown();
+}
+
+TEST_CASE("org: a saved plan whose manifest paths do not resolve here says how to go on, and writes nothing") {
+  CliOrg cli("cli-manifest-elsewhere", flowlink::testing::kChatManifest);
+  const std::string plan_path = cli.work_file("plan.json");
+  REQUIRE(cli.plan({"--out", plan_path}).code == kExitOk);
+  // As if planned in another directory: the recorded path is relative to it.
+  auto json = nlohmann::json::parse(std::ifstream(plan_path));
+  json["manifest_files"] = {"team-repo/manifests/chat.yaml"};
+  std::ofstream(plan_path) << json.dump(2);
+  const std::filesystem::path missing = std::filesystem::current_path() / "team-repo/manifests/chat.yaml";
+  REQUIRE_FALSE(std::filesystem::exists(missing));
+
+  cli.org.control->clear_requests();
+  const Run refused = cli.apply_plan_file(plan_path);
+  INFO(refused.err);
+  CHECK(refused.code == kExitError);
+  CHECK(refused.err.find("team-repo/manifests/chat.yaml") != std::string::npos);
+  CHECK(refused.err.find("run apply from the directory plan ran in, or pass them with -f") != std::string::npos);
+  CHECK(cli.org.control->requests().at("total") == 0);
 }
 
 TEST_CASE("org: apply -f asks for confirmation; without a terminal it refuses, 'no' cancels, 'yes' applies") {

@@ -11,6 +11,7 @@
 #include "emulator/model.hpp"
 #include "emulator/org_store.hpp"
 #include "util/atomic_file.hpp"
+#include "util/ascii.hpp"
 
 namespace flowlink::emulator {
 
@@ -88,8 +89,7 @@ std::string AccessControl::issue_token(const ClientCredentials& client) const {
 Actor AccessControl::verify_bearer(std::string_view header) const {
   constexpr std::string_view kBearer = "bearer ";
   if (header.empty()) throw errors::authentication_required();
-  if (header.size() <= kBearer.size() ||
-      !std::equal(kBearer.begin(), kBearer.end(), header.begin(), [](char a, char b) { return a == std::tolower(b); }))
+  if (header.size() <= kBearer.size() || !util::ascii_iequals(header.substr(0, kBearer.size()), kBearer))
     throw errors::bad_token("the Authorization header is not a bearer token");
   std::string_view token = header.substr(kBearer.size());
   const auto dot = token.find('.');

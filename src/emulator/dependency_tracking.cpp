@@ -12,6 +12,7 @@
 
 #include "emulator/endpoint_support.hpp"
 #include "emulator/paging.hpp"
+#include "util/ascii.hpp"
 
 namespace flowlink::emulator {
 
@@ -30,7 +31,7 @@ bool calls(const VersionRecord& version, const std::string& module_id) {
 
 std::vector<std::string> upper_values(const Query& query, const char* key) {
   std::vector<std::string> out;
-  for (auto& v : query.values(key)) out.push_back(to_upper(v));
+  for (auto& v : query.values(key)) out.push_back(util::ascii_upper(v));
   return out;
 }
 
@@ -44,9 +45,9 @@ Response paged(const Request& request, const std::string& path, const std::vecto
 
 Response consuming_resources(Service& service, Request& request) {
   const std::string id = required_param(request, "id");
-  const std::string object_type = to_upper(required_param(request, "objectType"));
+  const std::string object_type = util::ascii_upper(required_param(request, "objectType"));
   const auto resource_types = upper_values(request.query, "resourceType");
-  const std::string flow_filter = to_lower(request.query.get_or("flowFilter", ""));
+  const std::string flow_filter = util::ascii_lower(request.query.get_or("flowFilter", ""));
   if (!flow_filter.empty() && flow_filter != "checkedin" && flow_filter != "published")
     throw errors::bad_request("flowFilter", fmt::format("'{}' is neither checkedIn nor published", flow_filter));
   const auto wanted_version = request.query.get("version");
@@ -88,7 +89,7 @@ Response consuming_resources(Service& service, Request& request) {
 Response consumed_resources(Service& service, Request& request) {
   const std::string id = required_param(request, "id");
   const std::string version_id = required_param(request, "version");
-  const std::string object_type = to_upper(required_param(request, "objectType"));
+  const std::string object_type = util::ascii_upper(required_param(request, "objectType"));
   const auto resource_types = upper_values(request.query, "resourceType");
   auto flow = require_flow(service, id, true);
   if (object_type_of(flow->type) != object_type)

@@ -8,15 +8,11 @@
 
 #include "emulator/errors.hpp"
 #include "flowdoc/document.hpp"
+#include "util/ascii.hpp"
 
 namespace flowlink::emulator {
 
 namespace {
-
-std::string upper(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
-  return text;
-}
 
 // Calls can sit in any action list (tasks, states, menus, nested actions):
 // walk the whole tree rather than guess where they live.
@@ -66,7 +62,7 @@ Json parse_document(std::string_view text, std::string_view flow_id) {
 DocumentFacts facts_of(const Json& document) {
   DocumentFacts facts;
   facts.name = string_at(document, "name");
-  facts.type = upper(string_at(document, "type"));
+  facts.type = util::ascii_upper(string_at(document, "type"));
   if (auto it = document.find("isSecure"); it != document.end() && it->is_boolean()) facts.secure = *it;
   if (auto it = document.find("supportedLanguages"); it != document.end() && it->is_array()) {
     for (const auto& language : *it)
@@ -108,7 +104,7 @@ class FactsCollector : public nlohmann::json_sax<Json> {
     }
     if (depth() == 1) {
       if (top.key == "name") facts_.name = value;
-      if (top.key == "type") facts_.type = upper_ascii(value);
+      if (top.key == "type") facts_.type = util::ascii_upper(value);
     }
     if (top.key == "__type" && value == "CallCommonModuleAction") top.call = true;
     if (top.key == "flowId") top.flow_id = value;
@@ -154,7 +150,6 @@ class FactsCollector : public nlohmann::json_sax<Json> {
     std::string flow_id, flow_name;
   };
   std::size_t depth() const { return frames_.size(); }
-  static std::string upper_ascii(std::string text) { return upper(std::move(text)); }
 
   DocumentFacts& facts_;
   std::vector<Frame> frames_;

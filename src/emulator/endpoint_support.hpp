@@ -9,18 +9,9 @@
 #include "emulator/errors.hpp"
 #include "emulator/model.hpp"
 #include "emulator/service.hpp"
+#include "util/ascii.hpp"
 
 namespace flowlink::emulator {
-
-inline std::string to_upper(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
-  return text;
-}
-
-inline std::string to_lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
 
 // The flow, or 404. Deleted flows count as missing unless asked for.
 inline std::shared_ptr<const FlowState> require_flow(Service& service, const std::string& id,

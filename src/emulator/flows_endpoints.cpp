@@ -11,6 +11,7 @@
 #include "emulator/endpoint_support.hpp"
 #include "emulator/listing_cache.hpp"
 #include "emulator/paging.hpp"
+#include "util/ascii.hpp"
 
 namespace flowlink::emulator {
 
@@ -38,7 +39,7 @@ bool wildcard_match(std::string_view pattern, std::string_view text) {
 }
 
 bool text_matches(const std::string& filter_lower, const std::string& text) {
-  const std::string lower = to_lower(text);
+  const std::string lower = util::ascii_lower(text);
   if (filter_lower.find('*') != std::string::npos) return wildcard_match(filter_lower, lower);
   return lower.find(filter_lower) != std::string::npos;
 }
@@ -53,14 +54,14 @@ struct FlowFilter {
 
   explicit FlowFilter(const Query& q) {
     ids = q.values("id");
-    for (auto& t : q.values("type")) types.push_back(to_upper(t));
-    if (auto v = q.get("name"); v && !v->empty()) name = to_lower(*v);
-    if (auto v = q.get("description"); v && !v->empty()) description = to_lower(*v);
-    if (auto v = q.get("nameOrDescription"); v && !v->empty()) name_or_description = to_lower(*v);
+    for (auto& t : q.values("type")) types.push_back(util::ascii_upper(t));
+    if (auto v = q.get("name"); v && !v->empty()) name = util::ascii_lower(*v);
+    if (auto v = q.get("description"); v && !v->empty()) description = util::ascii_lower(*v);
+    if (auto v = q.get("nameOrDescription"); v && !v->empty()) name_or_description = util::ascii_lower(*v);
     divisions = q.values("divisionId");
     if (auto v = q.get("lockedBy"); v && !v->empty()) locked_by = *v;
     if (auto v = q.get("lockedByClientId"); v && !v->empty()) locked_by_client = *v;
-    include_deleted = to_lower(q.get_or("deleted", "false")) == "true";
+    include_deleted = util::ascii_lower(q.get_or("deleted", "false")) == "true";
   }
 
   bool accepts(const FlowState& f) const {
@@ -100,9 +101,9 @@ std::shared_ptr<const OrderedListing> ordered_matches(Service& service, const Qu
 
   if (sort_by != "id") {  // the store already yields id order
     auto key_of = [&](const FlowState& f) -> std::string {
-      if (sort_by == "name") return to_lower(f.name);
+      if (sort_by == "name") return util::ascii_lower(f.name);
       if (sort_by == "type") return f.type;
-      if (sort_by == "description") return to_lower(f.description);
+      if (sort_by == "description") return util::ascii_lower(f.description);
       return fmt::format("{:020}", f.date_modified);
     };
     // Keys computed once per flow, not once per comparison; stable on the id order.
@@ -128,7 +129,7 @@ Response list_flows(Service& service, Request& request) {
   const auto& q = request.query;
   const PageRequest page = page_request(q);
   const std::string sort_by = q.get_or("sortBy", "id");
-  const std::string sort_order = to_lower(q.get_or("sortOrder", "asc"));
+  const std::string sort_order = util::ascii_lower(q.get_or("sortOrder", "asc"));
   static const std::vector<std::string> kSortable = {"id", "name", "type", "description", "dateModified"};
   if (std::find(kSortable.begin(), kSortable.end(), sort_by) == kSortable.end())
     throw errors::bad_request("sortBy", fmt::format("cannot sort by '{}' (id, name, type, description)", sort_by));
@@ -154,7 +155,7 @@ Response list_flows(Service& service, Request& request) {
 }
 
 Response get_flow(Service& service, Request& request) {
-  const bool deleted = to_lower(request.query.get_or("deleted", "false")) == "true";
+  const bool deleted = util::ascii_lower(request.query.get_or("deleted", "false")) == "true";
   auto flow = require_flow(service, request.params[0], deleted);
   return Response::shared(200, flow->wire);
 }
@@ -176,7 +177,7 @@ void require_unique_name(Service& service, const std::string& type, const std::s
                          const std::string& except_id) {
   for (const auto& other : service.store().all()) {
     if (other->deleted || other->id == except_id || other->type != type) continue;
-    if (to_lower(other->name) == to_lower(name))
+    if (util::ascii_lower(other->name) == util::ascii_lower(name))
       throw errors::bad_request("name", fmt::format("a {} flow named '{}' already exists ({})", type, name, other->id));
   }
 }
@@ -187,7 +188,7 @@ Response create_flow(Service& service, Request& request) {
   flow.id = new_uuid();
   flow.name = string_field(body, "name");
   flow.description = string_field(body, "description");
-  flow.type = to_upper(string_field(body, "type"));
+  flow.type = util::ascii_upper(string_field(body, "type"));
   if (flow.name.empty()) throw errors::bad_request("name", "a flow needs a name");
   if (flow.type.empty()) throw errors::bad_request("type", "a flow needs a type");
   if (!is_known_flow_type(flow.type)) throw errors::bad_request("type", fmt::format("unknown flow type '{}'", flow.type));
@@ -225,7 +226,7 @@ Response delete_flow(Service& service, Request& request) {
 }
 
 Response latest_configuration(Service& service, Request& request) {
-  const bool deleted = to_lower(request.query.get_or("deleted", "false")) == "true";
+  const bool deleted = util::ascii_lower(request.query.get_or("deleted", "false")) == "true";
   auto flow = require_flow(service, request.params[0], deleted);
   if (!flow->latest_config)
     throw ApiFailure(404, "not.found", fmt::format("Flow '{}' ({}) has no configuration yet.", flow->name, flow->id),

@@ -6,21 +6,11 @@
 
 #include <fmt/format.h>
 
+#include "util/ascii.hpp"
+
 namespace flowlink::emulator::wire {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -44,7 +34,7 @@ std::vector<std::string> list_elements(std::string_view value) {
     auto end = value.find(',', start);
     if (end == std::string_view::npos) end = value.size();
     auto element = trim(value.substr(start, end - start));
-    if (!element.empty()) out.push_back(lower(element));
+    if (!element.empty()) out.push_back(util::ascii_lower(element));
     start = end + 1;
   }
   return out;
@@ -94,7 +84,7 @@ RequestHead parse_request_head(std::string_view head) {
                     fmt::format("unsupported protocol version '{}'", version.substr(0, 20)));
   // absolute-form (RFC 9112 3.2.2): keep the path and query only.
   for (std::string_view scheme : {"http://", "https://"}) {
-    if (target.size() > scheme.size() && iequals(target.substr(0, scheme.size()), scheme)) {
+    if (target.size() > scheme.size() && util::ascii_iequals(target.substr(0, scheme.size()), scheme)) {
       auto slash = target.find('/', scheme.size());
       target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
     }
@@ -118,7 +108,7 @@ RequestHead parse_request_head(std::string_view head) {
     if (field.front() == ' ' || field.front() == '\t' || colon == std::string_view::npos ||
         !is_token(field.substr(0, colon)))
       throw WireError(400, fmt::format("malformed header field '{}'", field.substr(0, 200)));
-    out.headers.emplace_back(lower(field.substr(0, colon)), std::string(trim(field.substr(colon + 1))));
+    out.headers.emplace_back(util::ascii_lower(field.substr(0, colon)), std::string(trim(field.substr(colon + 1))));
   }
   return out;
 }
@@ -132,7 +122,7 @@ Framing framing_of(const RequestHead& head) {
       if (option == "keep-alive") framing.keep_alive = true;
     }
   }
-  if (auto expect = head.header("expect")) framing.expect_continue = iequals(trim(*expect), "100-continue");
+  if (auto expect = head.header("expect")) framing.expect_continue = util::ascii_iequals(trim(*expect), "100-continue");
 
   const auto transfer_encoding = head.header("transfer-encoding");
   std::optional<std::size_t> length;
@@ -284,19 +274,20 @@ std::string response_head(int status, const std::vector<std::pair<std::string, s
   if (!content_type.empty()) fields.emplace_back("Content-Type", std::string(content_type));
   if (close) fields.emplace_back("Connection", "close");
   for (const auto& field : headers) {
-    if (iequals(field.first, "content-length") || iequals(field.first, "content-type") ||
-        iequals(field.first, "connection"))
+    if (util::ascii_iequals(field.first, "content-length") || util::ascii_iequals(field.first, "content-type") ||
+        util::ascii_iequals(field.first, "connection"))
       continue;  // the server frames the answer itself
     fields.push_back(field);
   }
-  std::stable_sort(fields.begin(), fields.end(), [](const auto& a, const auto& b) { return lower(a.first) < lower(b.first); });
+  std::stable_sort(fields.begin(), fields.end(),
+                   [](const auto& a, const auto& b) { return util::ascii_lower(a.first) < util::ascii_lower(b.first); });
   std::string out = fmt::format("HTTP/1.1 {} {}\r\n", status, reason_phrase(status));
   for (std::size_t i = 0; i < fields.size(); ++i) {
     out += fields[i].first;
     out += ": ";
     out += fields[i].second;
     // Repeated names leave as one field, values joined (as cpprest's header map did).
-    while (i + 1 < fields.size() && iequals(fields[i + 1].first, fields[i].first)) out += ", " + fields[++i].second;
+    while (i + 1 < fields.size() && util::ascii_iequals(fields[i + 1].first, fields[i].first)) out += ", " + fields[++i].second;
     out += "\r\n";
   }
   out += "\r\n";

@@ -31,6 +31,7 @@
 #include "emulator/service.hpp"
 #include "flowdoc/document.hpp"
 #include "util/encoding.hpp"
+#include "util/ascii.hpp"
 
 namespace flowlink::emulator {
 
@@ -52,11 +53,6 @@ struct SeedFile {
   bool published = true;
 };
 
-std::string upper(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
-  return text;
-}
-
 std::string derived_id(const std::string& type, const std::string& name) {
   std::string h = util::sha256_hex(type + "/" + name);
   h[12] = '5';                                      // name-based UUID
@@ -77,7 +73,7 @@ std::map<std::string, OrgEntry> read_org_json(const fs::path& dir) {
     const std::string file = item.value("file", "");
     entry.id = item.value("id", "");
     entry.name = item.value("name", "");
-    entry.type = upper(item.value("type", ""));
+    entry.type = util::ascii_upper(item.value("type", ""));
     entry.published = item.value("published", true);
     if (file.empty()) throw std::runtime_error(fmt::format("{}: an entry has no \"file\"", path.string()));
     entries[file] = entry;

@@ -9,6 +9,7 @@
 #include "genesys/http_transport.hpp"
 #include "genesys/model_json.hpp"
 #include "util/encoding.hpp"
+#include "util/ascii.hpp"
 
 namespace flowlink::genesys {
 namespace {
@@ -49,7 +50,7 @@ class HttpFlowApi final : public FlowApi {
     auto page_query = [&](int page_number) {
       std::string text = "pageSize=" + std::to_string(page_size) + "&pageNumber=" + std::to_string(page_number) +
                          "&sortBy=id&sortOrder=asc";
-      for (const auto& type : query.types) text += "&type=" + util::url_encode(lowercase(type));
+      for (const auto& type : query.types) text += "&type=" + util::url_encode(util::ascii_lower(type));
       if (!query.name.empty()) text += "&name=" + util::url_encode(query.name);
       return text;
     };

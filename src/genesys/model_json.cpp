@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/ascii.hpp"
+
 namespace flowlink::genesys {
 namespace {
 
@@ -43,11 +45,6 @@ std::optional<FlowVersionInfo> version_at(const Json& json, const char* key) {
 
 }  // namespace
 
-std::string lowercase(std::string value) {
-  std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return std::tolower(c); });
-  return value;
-}
-
 FlowVersionInfo version_from_json(const Json& json) {
   return FlowVersionInfo{text(json, "id"), text(json, "name"), text(json, "type")};
 }
@@ -68,7 +65,7 @@ Flow flow_from_json(const Json& json) {
   if (!json.is_object()) return flow;
   flow.id = text(json, "id");
   flow.name = text(json, "name");
-  flow.type = lowercase(text(json, "type"));
+  flow.type = util::ascii_lower(text(json, "type"));
   flow.locked_user = ref_at(json, "lockedUser");
   flow.locked_client = ref_at(json, "lockedClient");
   flow.published_version = version_at(json, "publishedVersion");

@@ -8,8 +8,6 @@
 
 namespace flowlink::genesys {
 
-std::string lowercase(std::string text);
-
 FlowVersionInfo version_from_json(const Json& json);
 Operation operation_from_json(const Json& json);
 Flow flow_from_json(const Json& json);

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "genesys/flow_api.hpp"
+#include "util/ascii.hpp"
 
 namespace flowlink::genesys {
 namespace {
@@ -20,11 +21,6 @@ constexpr std::array<std::string_view, 17> known_regions = {
     "usw2.pure.cloud",  "cac1.pure.cloud", "euw2.pure.cloud", "aps1.pure.cloud", "apne2.pure.cloud",
     "apne3.pure.cloud", "sae1.pure.cloud", "mec1.pure.cloud", "euc2.pure.cloud", "mxc1.pure.cloud",
     "apse1.pure.cloud", "use2.us-gov-pure.cloud"};
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
@@ -59,7 +55,7 @@ std::string shown(const std::string& url) {
 }  // namespace
 
 std::pair<std::string, std::string> region_urls(const std::string& region_text) {
-  std::string region = lower(region_text);
+  std::string region = util::ascii_lower(region_text);
   while (!region.empty() && (region.back() == '/' || region.back() == '.')) region.pop_back();
   if (starts_with(region, "https://")) region = region.substr(8);
   if (starts_with(region, "api.")) region = region.substr(4);
@@ -76,7 +72,7 @@ std::pair<std::string, std::string> region_urls(const std::string& region_text) 
 }
 
 void check_api_url(const std::string& url) {
-  std::string lowered = lower(url);
+  std::string lowered = util::ascii_lower(url);
   if (starts_with(lowered, "https://")) {
     if (lowered.size() == 8) throw std::invalid_argument("API URL \"" + shown(url) + "\" has no host");
     return;

@@ -4,6 +4,7 @@
 
 #include "manifest/desired_state.hpp"
 #include "manifest/loader.hpp"
+#include "util/ascii.hpp"
 
 namespace flowlink::manifest {
 
@@ -23,12 +24,6 @@ std::string describe_anchor(const flowdoc::ActionSelector& anchor) {
   return out;
 }
 
-bool equals_ascii_nocase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-           return lower(x) == lower(y);
-         });
-}
 
 }  // namespace
 
@@ -58,7 +53,7 @@ std::string Placement::describe() const {
 // and queries say "inboundcall".
 bool FlowSelector::matches(std::string_view type, std::string_view name) const {
   bool type_ok = std::any_of(types.begin(), types.end(),
-                             [&](const std::string& t) { return equals_ascii_nocase(t, type); });
+                             [&](const std::string& t) { return util::ascii_iequals(t, type); });
   if (!type_ok) return false;
   bool included = std::any_of(include.begin(), include.end(), [&](const NamePattern& p) { return p.matches(name); });
   if (!included) return false;

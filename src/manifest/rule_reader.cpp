@@ -4,6 +4,7 @@
 
 #include "manifest/name_pattern.hpp"
 #include "manifest/suggestions.hpp"
+#include "util/ascii.hpp"
 
 namespace flowlink::manifest::detail {
 
@@ -15,12 +16,6 @@ const std::vector<std::string> kEnsureKeys = {"module", "at", "inputs", "outputs
 const std::vector<std::string> kAtKeys = {"task", "after", "before"};
 const std::vector<std::string> kAnchorKeys = {"name", "trackingId", "type"};
 
-std::string lowercase(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
 std::vector<std::string> read_types(YamlReader& reader, const MapEntry& entry) {
   std::vector<std::string> types;
   auto items = reader.sequence(entry, "a non-empty list of flow types, e.g. [inboundcall]");
@@ -30,7 +25,7 @@ std::vector<std::string> read_types(YamlReader& reader, const MapEntry& entry) {
   for (const auto& item : *items) {
     auto written = reader.string(item.node, item.location, item.path, "a flow type such as 'inboundcall'");
     if (!written) continue;
-    std::string type = lowercase(*written);
+    std::string type = util::ascii_lower(*written);
     const auto& known = target_flow_types();
     if (type == kCommonModuleType) {
       reader.error(item.location, item.path,

@@ -7,18 +7,13 @@
 #include <fmt/format.h>
 
 #include "plan/planner_internal.hpp"
+#include "util/ascii.hpp"
 
 namespace flowlink::plan::detail {
 
 namespace {
 
 constexpr const char* kModuleType = "commonmodule";
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -104,13 +99,13 @@ std::string unknown_bindings(const manifest::Rule& rule, const manifest::EnsureE
 }  // namespace
 
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
-  const std::string target = lower(word);
+  const std::string target = util::ascii_lower(word);
   // About one typo per five characters, at most three: a guess beyond that misleads.
   const std::size_t threshold = std::clamp<std::size_t>(target.size() / 5, 1, 3);
   std::string best;
   std::size_t best_distance = threshold + 1;
   for (const auto& candidate : candidates) {
-    std::size_t d = edit_distance(target, lower(candidate));
+    std::size_t d = edit_distance(target, util::ascii_lower(candidate));
     if (d > threshold) continue;
     if (d < best_distance || (d == best_distance && candidate < best)) {
       best_distance = d;

@@ -10,17 +10,13 @@
 
 #include <fmt/format.h>
 
+#include "util/ascii.hpp"
+
 namespace flowlink::source {
 
 namespace {
 
 constexpr const char* kModuleType = "commonmodule";
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 bool selected_by_rules(const manifest::DesiredState& desired, const genesys::Flow& flow) {
   return std::any_of(desired.rules.begin(), desired.rules.end(),
@@ -31,10 +27,10 @@ bool selected_by_rules(const manifest::DesiredState& desired, const genesys::Flo
 // that a module the manifest misspells only in case is read and the planner's
 // exact comparison can explain the mismatch with the real document at hand.
 bool named_by_manifest(const manifest::DesiredState& desired, const genesys::Flow& flow) {
-  const std::string name = lower(flow.name);
+  const std::string name = util::ascii_lower(flow.name);
   for (const auto& [key, ref] : desired.modules) {
     if (ref.id && *ref.id == flow.id) return true;
-    if (lower(ref.name) == name) return true;
+    if (util::ascii_lower(ref.name) == name) return true;
   }
   return false;
 }
@@ -43,7 +39,7 @@ plan::ObservedFlow observed_from_listing(const genesys::Flow& flow) {
   plan::ObservedFlow observed;
   observed.id = flow.id;
   observed.name = flow.name;
-  observed.type = lower(flow.type);
+  observed.type = util::ascii_lower(flow.type);
   observed.version = observed_version_of(flow);
   observed.published = flow.published_version.has_value();
   return observed;
@@ -69,7 +65,7 @@ std::vector<std::string> listed_types(const manifest::DesiredState& desired, boo
   std::set<std::string> types = {kModuleType};
   if (!modules_only)
     for (const auto& rule : desired.rules)
-      for (const auto& type : rule.flows.types) types.insert(lower(type));
+      for (const auto& type : rule.flows.types) types.insert(util::ascii_lower(type));
   return {types.begin(), types.end()};
 }
 

@@ -17,6 +17,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "util/ascii.hpp"
+
 namespace flowlink::bench {
 namespace {
 
@@ -51,12 +53,6 @@ bool send_all(int fd, std::string_view data) {
   return true;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Reads HTTP/1.1 answers from one connection; keeps bytes that belong to the
 // next answer in its buffer.
 class Reader {
@@ -84,13 +80,13 @@ class Reader {
       if (colon != std::string_view::npos) {
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-        out.headers[lower(line.substr(0, colon))] = std::string(value);
+        out.headers[flowlink::util::ascii_lower(line.substr(0, colon))] = std::string(value);
       }
       pos = end + 2;
     }
     start_ = header_end + 4;
     body_bytes_ = 0;
-    if (auto te = out.headers.find("transfer-encoding"); te != out.headers.end() && lower(te->second) == "chunked") {
+    if (auto te = out.headers.find("transfer-encoding"); te != out.headers.end() && flowlink::util::ascii_lower(te->second) == "chunked") {
       for (;;) {
         size_t eol;
         while ((eol = buffer_.find("\r\n", start_)) == std::string::npos)
@@ -236,7 +232,7 @@ LoadResult run_load(int port, const PathPicker& pick, const std::vector<std::str
           mine.body_bytes += reader->body_bytes();
           ++mine.statuses[answer.status];
           auto conn = answer.headers.find("connection");
-          if (conn != answer.headers.end() && lower(conn->second) == "close") {
+          if (conn != answer.headers.end() && flowlink::util::ascii_lower(conn->second) == "close") {
             ::close(fd);
             fd = connect_loopback(port);
             reader = std::make_unique<Reader>(fd);

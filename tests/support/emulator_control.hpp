@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/ascii.hpp"
+
 namespace flowlink::testing {
 
 struct HttpAnswer {
@@ -25,11 +27,6 @@ struct HttpAnswer {
 };
 
 namespace detail {
-
-inline std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 inline std::string decode_chunked(const std::string& body) {
   std::string out;
@@ -81,7 +78,7 @@ inline HttpAnswer http_call(int port, const std::string& method, const std::stri
     // Stop once a Content-Length body is complete (servers may keep the socket open).
     std::size_t head_end = raw.find("\r\n\r\n");
     if (head_end == std::string::npos) continue;
-    std::string head = detail::lower(raw.substr(0, head_end));
+    std::string head = util::ascii_lower(raw.substr(0, head_end));
     std::size_t cl = head.find("content-length:");
     if (cl != std::string::npos && raw.size() >= head_end + 4 + std::stoul(head.substr(cl + 15))) break;
   }
@@ -90,7 +87,7 @@ inline HttpAnswer http_call(int port, const std::string& method, const std::stri
   if (head_end == std::string::npos || raw.size() < 12) throw std::runtime_error("bad HTTP answer from the emulator");
   HttpAnswer answer;
   answer.status = std::stoi(raw.substr(9, 3));
-  std::string head = detail::lower(raw.substr(0, head_end));
+  std::string head = util::ascii_lower(raw.substr(0, head_end));
   answer.body = raw.substr(head_end + 4);
   std::size_t cl = head.find("content-length:");
   if (cl != std::string::npos) answer.body.resize(std::min(answer.body.size(), std::stoul(head.substr(cl + 15))));

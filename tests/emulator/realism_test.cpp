@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
 
 #include "support.hpp"
 
@@ -91,6 +92,33 @@ TEST_CASE("faults are 5xx answers and dropped connections, reproducible with a s
   for (int i = 0; i < 5; ++i) CHECK(client.control("GET", "/_emulator/health").status == 200);
   REQUIRE(client.control("POST", "/_emulator/config", R"({"fault_rate":0})").status == 200);
   CHECK(client.api("GET", "/api/v2/flows").status == 200);
+}
+
+TEST_CASE("drop_after carries a request out, then drops the connection instead of answering") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path / "seed");
+  write_text(dir.path / "seed" / "module.json", module_doc("Validate").dump());
+  auto options = options_for(dir.path / "state");
+  options.seed_dirs = {(dir.path / "seed").string()};
+  Emulator emulator(options);
+  emulator.start();
+  Client client(emulator.base_url());
+  client.login();
+  const std::string id = client.api("GET", "/api/v2/flows").json()["entities"][0]["id"];
+  REQUIRE(client.control("POST", "/_emulator/config",
+                         R"({"drop_after":{"POST /api/v2/flows/actions/checkout":1}})").status == 200);
+  CHECK(client.api("POST", "/api/v2/flows/actions/checkout?flow=" + id).status == 0);  // no answer...
+  Json locks = client.control("GET", "/_emulator/locks").json();
+  REQUIRE(locks.size() == 1);  // ...but the flow is checked out
+  CHECK(locks[0]["flowId"] == id);
+  CHECK(client.control("GET", "/_emulator/config").json()["drop_after"].empty());  // used up
+  CHECK(client.api("POST", "/api/v2/flows/actions/unlock?flow=" + id).status == 200);  // answered again
+
+  Reply unknown_route = client.control("POST", "/_emulator/config", R"({"drop_after":{"POST /api/v2/nope":1}})");
+  CHECK(unknown_route.status == 400);
+  CHECK(unknown_route.body.find("drop_after.POST /api/v2/nope") != std::string::npos);
+  CHECK(client.control("POST", "/_emulator/config", R"({"drop_after":{"GET /api/v2/flows":-1}})").status == 400);
+  CHECK(client.control("POST", "/_emulator/config", R"({"drop_after":[1]})").status == 400);
 }
 
 TEST_CASE("latency delays API answers, not the controls") {

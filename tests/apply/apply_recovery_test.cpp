@@ -66,7 +66,9 @@ TEST_CASE("a check-in that does not finish in time fails the flow and leaves no 
   OrgFixture org("apply-checkin-timeout", kChatManifest);
   plan::Plan plan = plan_live(org);
   const plan::FlowPlan& target = flow_with_edits(plan);
-  org.control->configure({{"operation_delay_ms", 1500}});
+  // The check-in runs far longer than the applier waits (100 ms), by a margin
+  // a loaded machine cannot eat: the revert must meet it still running.
+  org.control->configure({{"operation_delay_ms", 10000}});
   apply::ApplyOptions options = apply_options(org);
   options.operation_timeout = std::chrono::milliseconds(100);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -154,13 +155,14 @@ class FlowRun {
       record(step, "ok", "", fmt::format("{} edit(s)", plan_.edits.size()));
 
       step = "save";
-      genesys::FlowVersionInfo saved = save(document.serialize());
+      genesys::FlowVersionInfo saved = save(document);
       guard->mark_saved();
       out_.saved_version = saved.id;
       record(step, "ok", saved.id, "");
 
       step = "checkin";
-      genesys::Operation checkin = start_operation("checkin", "CHECKIN");
+      genesys::Operation checkin =
+          start_operation("checkin", "CHECKIN", [this] { return ctx_.api.checkin(plan_.flow_id); });
       finish_operation(ctx_, plan_.flow_id, checkin, "check-in");
       last_operation_id_ = checkin.id;
       guard->dismiss();  // a successful check-in unlocks the flow
@@ -169,7 +171,8 @@ class FlowRun {
 
       if (plan_.publish) {
         step = "publish";
-        genesys::Operation publish = start_operation("publish", "PUBLISH");
+        genesys::Operation publish =
+            start_operation("publish", "PUBLISH", [this] { return ctx_.api.publish(plan_.flow_id); });
         finish_operation(ctx_, plan_.flow_id, publish, "publish");
         out_.published = true;
         record(step, "ok", "", "");
@@ -203,8 +206,9 @@ class FlowRun {
   // Saves, or finds out whether a save whose answer was lost landed: while we
   // hold the lock nobody else can save, so the latest configuration is ours
   // exactly when it is the document we sent. Never saves twice.
-  genesys::FlowVersionInfo save(const std::string& text) {
-    const std::string sent = flowdoc::Document::parse(text, "the edited document").fingerprint();
+  genesys::FlowVersionInfo save(const flowdoc::Document& document) {
+    const std::string text = document.serialize();
+    const std::string sent = document.fingerprint();
     for (int attempt = 1;; ++attempt) {
       try {
         return ctx_.api.save_version(plan_.flow_id, text);
@@ -222,14 +226,14 @@ class FlowRun {
     }
   }
 
-  // Starts a check-in or publish, or finds out whether one whose answer was
-  // lost started: the flow's currentOperation is then a new operation of
-  // that kind (not the one seen before it). Never starts it twice.
-  genesys::Operation start_operation(const char* step, const char* action_name) {
+  // Starts a check-in or publish (`start` sends it), or finds out whether
+  // one whose answer was lost started: the flow's currentOperation is then a
+  // new operation of that kind (not the one seen before it). Never starts it twice.
+  genesys::Operation start_operation(const char* step, std::string_view action_name,
+                                     const std::function<genesys::Operation()>& start) {
     for (int attempt = 1;; ++attempt) {
       try {
-        return std::string_view(action_name) == "CHECKIN" ? ctx_.api.checkin(plan_.flow_id)
-                                                          : ctx_.api.publish(plan_.flow_id);
+        return start();
       } catch (const genesys::ApiError& e) {
         if (!e.outcome_unknown() || attempt >= kUnknownOutcomeAttempts) throw;
         record(step, "unknown", "", e.what());

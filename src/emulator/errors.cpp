@@ -43,6 +43,10 @@ ApiFailure bad_request(std::string_view field, std::string_view message) {
   return ApiFailure(400, "bad.request", fmt::format("{}: {}", field, message), field_detail("bad.request", field));
 }
 
+ApiFailure unframeable_request(int status, std::string_view message) {
+  return ApiFailure(status, status == 413 ? "request.entity.too.large" : "bad.request", std::string(message));
+}
+
 ApiFailure flow_not_found(std::string_view flow_id) {
   return ApiFailure(404, "not.found", fmt::format("Flow '{}' was not found.", flow_id), Json::array(),
                     std::string(flow_id));

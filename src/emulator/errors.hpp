@@ -31,6 +31,9 @@ ApiFailure not_checked_in(std::string_view flow_id, std::string_view flow_name);
 ApiFailure flow_deleted(std::string_view flow_id, std::string_view flow_name);
 ApiFailure invalid_configuration(std::string_view flow_id, std::string_view where, std::string_view problem);
 
+// A request the HTTP server cannot frame (400, 413, 431, 501, 505).
+ApiFailure unframeable_request(int status, std::string_view message);
+
 // Authentication: 401 for a missing, bad or expired bearer token.
 ApiFailure authentication_required();
 ApiFailure bad_token(std::string_view why);

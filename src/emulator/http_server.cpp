@@ -32,10 +32,7 @@ Request to_request(wire::RequestHead head, std::string body) {
   request.method = std::move(head.method);
   request.path = wire::decode_path(head.path());
   request.query = Query(head.query());
-  for (auto& [name, value] : head.headers) {
-    auto [it, fresh] = request.headers.emplace(name, value);
-    if (!fresh) it->second += ", " + value;  // repeated fields read as one list
-  }
+  request.headers = std::move(head.headers);
   request.body = std::move(body);
   return request;
 }
@@ -109,10 +106,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // A request that cannot be framed: answer it, then close (what follows
     // on the stream cannot be trusted).
     const std::string context_id = new_uuid();
-    Response response = Response::json(
-        refused->status,
-        errors::error_body(refused->status, refused->status == 413 ? "request.entity.too.large" : "bad.request",
-                           refused->what(), context_id));
+    const ApiFailure failure = errors::unframeable_request(refused->status, refused->what());
+    Response response =
+        Response::json(failure.status, errors::error_body(failure.status, failure.code, failure.what(), context_id));
     response.headers.emplace_back("ININ-Correlation-Id", context_id);
     try {
       co_await answer(response, false, false);

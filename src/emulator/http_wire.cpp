@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "util/ascii.hpp"
+#include "util/encoding.hpp"
 
 namespace flowlink::emulator::wire {
 
@@ -43,13 +44,8 @@ std::vector<std::string> list_elements(std::string_view value) {
 }  // namespace
 
 std::optional<std::string> RequestHead::header(std::string_view lowercase_name) const {
-  std::optional<std::string> value;
-  for (const auto& [name, v] : headers) {
-    if (name != lowercase_name) continue;
-    if (value) *value += ", " + v;
-    else value = v;
-  }
-  return value;
+  auto it = headers.find(std::string(lowercase_name));
+  return it == headers.end() ? std::nullopt : std::optional<std::string>(it->second);
 }
 
 std::string_view RequestHead::path() const {
@@ -108,7 +104,9 @@ RequestHead parse_request_head(std::string_view head) {
     if (field.front() == ' ' || field.front() == '\t' || colon == std::string_view::npos ||
         !is_token(field.substr(0, colon)))
       throw WireError(400, fmt::format("malformed header field '{}'", field.substr(0, 200)));
-    out.headers.emplace_back(util::ascii_lower(field.substr(0, colon)), std::string(trim(field.substr(colon + 1))));
+    const std::string value(trim(field.substr(colon + 1)));
+    auto [it, fresh] = out.headers.emplace(util::ascii_lower(field.substr(0, colon)), value);
+    if (!fresh) it->second += ", " + value;
   }
   return out;
 }
@@ -126,14 +124,13 @@ Framing framing_of(const RequestHead& head) {
 
   const auto transfer_encoding = head.header("transfer-encoding");
   std::optional<std::size_t> length;
-  for (const auto& [name, value] : head.headers) {
-    if (name != "content-length") continue;
-    // A list ("5, 5") is allowed when every element agrees (RFC 9112 6.3).
-    for (const auto& element : list_elements(value)) {
+  if (auto value = head.header("content-length")) {
+    // A list ("5, 5", or the field twice) is allowed when every element agrees (RFC 9112 6.3).
+    for (const auto& element : list_elements(*value)) {
       std::size_t n = 0;
       auto [end, error] = std::from_chars(element.data(), element.data() + element.size(), n);
       if (error != std::errc() || end != element.data() + element.size())
-        throw WireError(400, fmt::format("malformed Content-Length '{}'", value.substr(0, 50)));
+        throw WireError(400, fmt::format("malformed Content-Length '{}'", value->substr(0, 50)));
       if (length && *length != n) throw WireError(400, "conflicting Content-Length fields");
       length = n;
     }
@@ -216,26 +213,11 @@ std::size_t ChunkedDecoder::feed(std::string_view bytes) {
 }
 
 std::string decode_path(std::string_view path) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(path.size());
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    if (path[i] != '%') {
-      out.push_back(path[i]);
-      continue;
-    }
-    const int hi = i + 1 < path.size() ? hex(path[i + 1]) : -1;
-    const int lo = i + 2 < path.size() ? hex(path[i + 2]) : -1;
-    if (hi < 0 || lo < 0) throw WireError(400, fmt::format("malformed %-escape in the path '{}'", path.substr(0, 200)));
-    out.push_back(static_cast<char>(hi << 4 | lo));
-    i += 2;
+  try {
+    return util::percent_decode(path);
+  } catch (const std::invalid_argument&) {
+    throw WireError(400, fmt::format("malformed %-escape in the path '{}'", path.substr(0, 200)));
   }
-  return out;
 }
 
 std::string_view reason_phrase(int status) {
@@ -280,7 +262,7 @@ std::string response_head(int status, const std::vector<std::pair<std::string, s
     fields.push_back(field);
   }
   std::stable_sort(fields.begin(), fields.end(),
-                   [](const auto& a, const auto& b) { return util::ascii_lower(a.first) < util::ascii_lower(b.first); });
+                   [](const auto& a, const auto& b) { return util::ascii_iless(a.first, b.first); });
   std::string out = fmt::format("HTTP/1.1 {} {}\r\n", status, reason_phrase(status));
   for (std::size_t i = 0; i < fields.size(); ++i) {
     out += fields[i].first;

@@ -5,6 +5,7 @@
 // unit-tested byte for byte (tests/emulator/http_wire_test.cpp).
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -31,9 +32,10 @@ struct RequestHead {
   std::string method;   // as sent ("GET"); methods are case-sensitive
   std::string target;   // origin-form "/path?query" (absolute-form is reduced to it)
   int minor_version = 1;  // HTTP/1.<minor>
-  std::vector<std::pair<std::string, std::string>> headers;  // names lowercased, values trimmed
+  // Names lowercased, values trimmed; a repeated field's values joined with
+  // ", " (RFC 9110 5.3), so "Content-Length: 3" twice reads "3, 3".
+  std::map<std::string, std::string> headers;  // the type Request::headers has
 
-  // The value of a header; repeated fields are joined with ", ".
   std::optional<std::string> header(std::string_view lowercase_name) const;
   std::string_view path() const;   // target before '?', still percent-encoded
   std::string_view query() const;  // target after '?', still percent-encoded

@@ -30,4 +30,10 @@ inline bool ascii_iequals(std::string_view a, std::string_view b) {
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
+// Case-insensitive ordering, without building lowercased copies.
+inline bool ascii_iless(std::string_view a, std::string_view b) {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                      [](char x, char y) { return ascii_lower(x) < ascii_lower(y); });
+}
+
 }  // namespace flowlink::util

@@ -83,12 +83,13 @@ std::string base64_decode(std::string_view text) {
   return out;
 }
 
-std::string url_decode(std::string_view text) {
+namespace {
+std::string decode_escapes(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out.push_back(' ');
     } else if (c == '%') {
       int hi = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
@@ -102,6 +103,11 @@ std::string url_decode(std::string_view text) {
   }
   return out;
 }
+}  // namespace
+
+std::string url_decode(std::string_view text) { return decode_escapes(text, true); }
+
+std::string percent_decode(std::string_view text) { return decode_escapes(text, false); }
 
 std::string url_encode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";

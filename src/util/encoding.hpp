@@ -14,9 +14,11 @@ std::string base64_encode(std::string_view data);
 // Whitespace is ignored.
 std::string base64_decode(std::string_view text);
 
-// application/x-www-form-urlencoded style: '+' decodes to space.
+// application/x-www-form-urlencoded style (query strings): '+' decodes to space.
 // Throws std::invalid_argument on a bad %-escape.
 std::string url_decode(std::string_view text);
+// %XX escapes only, '+' stays '+' (URL paths). Throws like url_decode.
+std::string percent_decode(std::string_view text);
 // Encodes every byte outside [A-Za-z0-9-_.~] as %XX.
 std::string url_encode(std::string_view text);
 

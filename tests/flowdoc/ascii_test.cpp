@@ -12,4 +12,8 @@ TEST_CASE("ASCII case mapping leaves everything but letters alone") {
   CHECK(ascii_iequals("Content-Length", "content-LENGTH"));
   CHECK_FALSE(ascii_iequals("Content-Length", "Content-Lengt"));
   CHECK_FALSE(ascii_iequals("a@", "a`"));  // '@' and '`' sit beside 'A' and 'a', and are not letters
+  CHECK(ascii_iless("content-Length", "Content-Type"));
+  CHECK(ascii_iless("ININ-x", "inin-y"));
+  CHECK_FALSE(ascii_iless("Retry-After", "retry-after"));
+  CHECK(ascii_iless("X", "x-a"));
 }

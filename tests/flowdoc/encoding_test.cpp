@@ -39,6 +39,8 @@ TEST_CASE("url_decode: %XX escapes, '+' as space, bad escapes rejected") {
   CHECK_THROWS_AS(url_decode("%4"), std::invalid_argument);
   CHECK_THROWS_AS(url_decode("%zz"), std::invalid_argument);
   CHECK_THROWS_AS(url_decode("abc%"), std::invalid_argument);
+  CHECK(percent_decode("a%20b+c%2Bd") == "a b+c+d");  // paths: '+' is a plus
+  CHECK_THROWS_AS(percent_decode("x%2"), std::invalid_argument);
 }
 
 TEST_CASE("url_encode keeps only unreserved characters and round-trips every byte") {

@@ -170,6 +170,7 @@ Service::Service(EmulatorOptions options)
   config_.fault_seed = options_.fault_seed;
   config_.operation_delay_ms = options_.operation_delay_ms;
   register_oauth_routes(*this);
+  register_organization_routes(*this);
   register_flow_routes(*this);
   register_version_routes(*this);
   register_action_routes(*this);

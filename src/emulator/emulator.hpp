@@ -21,6 +21,9 @@ struct ClientCredentials {
 struct EmulatorOptions {
   std::string listen = "127.0.0.1:0";  // port 0: pick a free one
   std::string state_dir;               // the org on disk; empty: a fresh temp dir
+  // GET /api/v2/organizations/me's name. The org's id is made once per state
+  // dir and kept there, so a restart on the same state is the same org.
+  std::string org_name = "flowlink emulated org";
   std::vector<std::string> seed_dirs;  // configuration documents and Architect export files
   std::vector<ClientCredentials> clients;  // empty: one client "flowlink-test"/"flowlink-test-secret"
   std::chrono::seconds token_ttl{86400};

@@ -13,7 +13,6 @@
 
 #include "emulator/emulator.hpp"
 #include "util/atomic_file.hpp"
-#include "util/atomic_file.hpp"
 
 namespace {
 
@@ -53,6 +52,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--port-file", port_file, "write the port to this file once listening");
   app.add_option("--state", options.state_dir, "the org on disk (kept across restarts); default: a temp dir");
+  app.add_option("--org-name", options.org_name,
+                 "the org's name (GET /api/v2/organizations/me); its id is kept in the state dir")
+      ->capture_default_str();
   app.add_option("--seed", options.seed_dirs,
                  "seed an empty state from this dir of configuration documents (*.json) and Architect exports (*.i3*)");
   app.add_option("--clients", clients_file, "JSON file [{id, secret, name}] of OAuth clients");

@@ -64,6 +64,7 @@ void Emulator::start() {
   }
   impl.service = std::make_unique<Service>(impl.options);
   impl.service->access().open_key(impl.options.state_dir);
+  impl.service->set_identity(open_org_identity(impl.options.state_dir, impl.options.org_name));
   open_org(*impl.service);
   resume_operations(*impl.service);
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -66,6 +67,18 @@ class Scheduler {
   std::thread thread_;
 };
 
+// Who the org is (GET /api/v2/organizations/me): the id is kept in the
+// state dir, the name comes from EmulatorOptions::org_name.
+struct OrgIdentity {
+  std::string id;
+  std::string name;
+};
+
+// Loads the org's id from state_dir/organization.json, or makes one and
+// writes it there (once per state dir). Throws std::runtime_error when the
+// file exists but holds no id.
+OrgIdentity open_org_identity(const std::filesystem::path& state_dir, const std::string& name);
+
 class Service;
 using Handler = std::function<Response(Service&, Request&)>;
 
@@ -108,6 +121,9 @@ class Service {
   // Answers of the flow listing, valid while the store generation holds.
   ListingCache& listing_cache() { return listing_cache_; }
   const EmulatorOptions& options() const { return options_; }
+  // Set once at start, before the server takes requests.
+  void set_identity(OrgIdentity identity) { identity_ = std::move(identity); }
+  const OrgIdentity& identity() const { return identity_; }
 
   // Request statistics (/_emulator/requests).
   Json request_stats() const;
@@ -118,6 +134,7 @@ class Service {
   bool draw_fault(double rate, int* status, bool* drop);
 
   EmulatorOptions options_;
+  OrgIdentity identity_;
   OrgStore store_;
   ListingCache listing_cache_;
   Scheduler scheduler_;
@@ -135,6 +152,7 @@ class Service {
 
 // Route tables, one per endpoints file.
 void register_oauth_routes(Service& service);
+void register_organization_routes(Service& service);
 void register_flow_routes(Service& service);
 void register_version_routes(Service& service);
 void register_action_routes(Service& service);

@@ -138,58 +138,17 @@ Response checkin(Service& service, Request& request) {
 }
 
 Response publish(Service& service, Request& request) {
-  const std::string id = required_param(request, "flow");
   const auto wanted = request.query.get("version");
-  require_flow(service, id);
-  const int delay = service.config().operation_delay_ms;
-  auto flow = service.store().update(id, [&](FlowState& f) {
-    if (f.deleted) throw errors::flow_not_found(id);
-    if (f.lock && !holds_lock(f, *request.caller)) throw errors::locked_by_another(f.id, f.name, *f.lock);
-    require_no_running_operation(f);
-    int target = 0;
-    if (wanted && !wanted->empty()) {
-      const auto* v = static_cast<const FlowState&>(f).version(std::string_view(*wanted));
-      if (!v) throw errors::version_not_found(f.id, *wanted);
-      if (v->type == "SAVE" && !holds_lock(f, *request.caller)) throw errors::not_checked_in(f.id, f.name);
-      target = v->number;
-    } else if (f.saved && holds_lock(f, *request.caller)) {
-      target = *f.saved;  // publishing one's own draft checks it in too, as Architect does
-    } else if (f.checked_in) {
-      target = *f.checked_in;
-    } else {
-      throw errors::not_checked_in(f.id, f.name);
-    }
-    f.operation = new_operation(*request.caller, "PUBLISH", target);
-  });
-  schedule_completion(service, id, flow->operation->id, delay);
+  auto flow = start_publish(service, required_param(request, "flow"), *request.caller, wanted.value_or(""));
   return Response::json(200, operation_json(*flow->operation));
 }
 
 Response revert(Service& service, Request& request) {
-  const std::string id = required_param(request, "flow");
-  require_flow(service, id);
-  auto flow = service.store().update(id, [&](FlowState& f) {
-    require_lock_holder(f, *request.caller);
-    require_no_running_operation(f);
-    if (f.saved) {
-      const int dropped = *f.saved;
-      f.versions.erase(std::remove_if(f.versions.begin(), f.versions.end(),
-                                      [&](const VersionRecord& v) { return v.number == dropped; }),
-                       f.versions.end());
-      f.saved.reset();
-      f.latest_config.reset();
-      if (auto latest = f.latest_number()) f.latest_config = service.store().read_config(f, *latest);
-    }
-    f.lock.reset();
-  });
-  return Response::shared(200, flow->wire);
+  return Response::shared(200, revert_draft(service, required_param(request, "flow"), *request.caller)->wire);
 }
 
 Response unlock(Service& service, Request& request) {
-  const std::string id = required_param(request, "flow");
-  require_flow(service, id);
-  auto flow = service.store().update(id, [&](FlowState& f) { f.lock.reset(); });
-  return Response::shared(200, flow->wire);
+  return Response::shared(200, break_lock(service, required_param(request, "flow"))->wire);
 }
 
 Response deactivate(Service& service, Request& request) {
@@ -214,6 +173,56 @@ std::shared_ptr<const FlowState> start_checkin(Service& service, const std::stri
   });
   schedule_completion(service, flow_id, flow->operation->id, delay);
   return flow;
+}
+
+std::shared_ptr<const FlowState> start_publish(Service& service, const std::string& flow_id, const Actor& actor,
+                                               const std::string& version) {
+  require_flow(service, flow_id);
+  const int delay = service.config().operation_delay_ms;
+  auto flow = service.store().update(flow_id, [&](FlowState& f) {
+    if (f.deleted) throw errors::flow_not_found(flow_id);
+    if (f.lock && !holds_lock(f, actor)) throw errors::locked_by_another(f.id, f.name, *f.lock);
+    require_no_running_operation(f);
+    int target = 0;
+    if (!version.empty()) {
+      const auto* v = static_cast<const FlowState&>(f).version(std::string_view(version));
+      if (!v) throw errors::version_not_found(f.id, version);
+      if (v->type == "SAVE" && !holds_lock(f, actor)) throw errors::not_checked_in(f.id, f.name);
+      target = v->number;
+    } else if (f.saved && holds_lock(f, actor)) {
+      target = *f.saved;  // publishing one's own draft checks it in too, as Architect does
+    } else if (f.checked_in) {
+      target = *f.checked_in;
+    } else {
+      throw errors::not_checked_in(f.id, f.name);
+    }
+    f.operation = new_operation(actor, "PUBLISH", target);
+  });
+  schedule_completion(service, flow_id, flow->operation->id, delay);
+  return flow;
+}
+
+std::shared_ptr<const FlowState> revert_draft(Service& service, const std::string& flow_id, const Actor& actor) {
+  require_flow(service, flow_id);
+  return service.store().update(flow_id, [&](FlowState& f) {
+    require_lock_holder(f, actor);
+    require_no_running_operation(f);
+    if (f.saved) {
+      const int dropped = *f.saved;
+      f.versions.erase(std::remove_if(f.versions.begin(), f.versions.end(),
+                                      [&](const VersionRecord& v) { return v.number == dropped; }),
+                       f.versions.end());
+      f.saved.reset();
+      f.latest_config.reset();
+      if (auto latest = f.latest_number()) f.latest_config = service.store().read_config(f, *latest);
+    }
+    f.lock.reset();
+  });
+}
+
+std::shared_ptr<const FlowState> break_lock(Service& service, const std::string& flow_id) {
+  require_flow(service, flow_id);
+  return service.store().update(flow_id, [&](FlowState& f) { f.lock.reset(); });
 }
 
 void resume_operations(Service& service) {

@@ -1,11 +1,23 @@
 // /_emulator/...: test controls. No auth, no faults, no latency, not counted;
-// clearly not part of Genesys's API.
-//   POST /_emulator/act-as/{user}/checkout?flow=ID   lock as another user
-//   POST /_emulator/act-as/{user}/save?flow=ID       save a version as that user
-//                                                    (locks an unlocked flow to them)
-//   POST /_emulator/act-as/{user}/checkin?flow=ID    check in as that user
+// clearly not part of Genesys's API. The act-as controls let a test play a
+// colleague working in the Architect UI: {user} is a person's name, made into
+// a stable user id, and each control follows the same rules as the API call
+// it stands for (locks, running operations, versions).
+//   POST /_emulator/act-as/{user}/checkout?flow=ID   lock as that user -> Flow
+//   POST /_emulator/act-as/{user}/save?flow=ID       body: the whole configuration document;
+//                                                    save a version as that user (locks an
+//                                                    unlocked flow to them) -> FlowVersion
+//   POST /_emulator/act-as/{user}/checkin?flow=ID    check in as that user -> Operation (async)
+//   POST /_emulator/act-as/{user}/publish?flow=ID[&version=V]
+//                                                    publish as that user, as POST
+//                                                    /api/v2/flows/actions/publish does -> Operation (async)
+//   POST /_emulator/act-as/{user}/revert?flow=ID     discard that user's draft and unlock -> Flow
+//   POST /_emulator/act-as/{user}/unlock?flow=ID     break whoever's lock (an admin's unlock) -> Flow
 //   POST /_emulator/act-as/{user}/remove-call?flow=ID&module=NAME
 //                                                    remove a module's calls, save and check in as that user
+//   GET /_emulator/flows/{id}                        the Flow as GET /api/v2/flows/{id} shows it (deleted
+//                                                    ones too), without a token and without being counted:
+//                                                    for tests that wait for an operation
 //   GET|DELETE /_emulator/requests                   request statistics / reset
 //   GET /_emulator/locks                             [{flowId, flowName, lockedBy}]
 //   GET|POST /_emulator/config                       runtime knobs: rate limit, latency, faults,
@@ -42,6 +54,25 @@ Response act_as_save(Service& service, Request& request) {
 Response act_as_checkin(Service& service, Request& request) {
   auto flow = start_checkin(service, required_param(request, "flow"), act_as_user(request.params[0]));
   return Response::json(200, operation_json(*flow->operation));
+}
+
+Response act_as_publish(Service& service, Request& request) {
+  const auto version = request.query.get("version");
+  auto flow = start_publish(service, required_param(request, "flow"), act_as_user(request.params[0]),
+                            version.value_or(""));
+  return Response::json(200, operation_json(*flow->operation));
+}
+
+Response act_as_revert(Service& service, Request& request) {
+  return Response::shared(200, revert_draft(service, required_param(request, "flow"), act_as_user(request.params[0]))->wire);
+}
+
+Response act_as_unlock(Service& service, Request& request) {
+  return Response::shared(200, break_lock(service, required_param(request, "flow"))->wire);
+}
+
+Response control_flow(Service& service, Request& request) {
+  return Response::shared(200, require_flow(service, request.params[0], true)->wire);
 }
 
 // The demo's and tests' "someone edits the flow in the Architect UI": removes
@@ -152,6 +183,10 @@ void register_control_routes(Service& service) {
   service.add_route("POST", "/_emulator/act-as/{user}/remove-call", RouteKind::Control, act_as_remove_call);
   service.add_route("POST", "/_emulator/act-as/{user}/save", RouteKind::Control, act_as_save);
   service.add_route("POST", "/_emulator/act-as/{user}/checkin", RouteKind::Control, act_as_checkin);
+  service.add_route("POST", "/_emulator/act-as/{user}/publish", RouteKind::Control, act_as_publish);
+  service.add_route("POST", "/_emulator/act-as/{user}/revert", RouteKind::Control, act_as_revert);
+  service.add_route("POST", "/_emulator/act-as/{user}/unlock", RouteKind::Control, act_as_unlock);
+  service.add_route("GET", "/_emulator/flows/{id}", RouteKind::Control, control_flow);
   service.add_route("GET", "/_emulator/requests", RouteKind::Control, get_requests);
   service.add_route("DELETE", "/_emulator/requests", RouteKind::Control, reset_requests);
   service.add_route("GET", "/_emulator/locks", RouteKind::Control, locks);

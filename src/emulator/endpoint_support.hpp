@@ -51,7 +51,21 @@ Actor act_as_user(const std::string& name);
 std::shared_ptr<const FlowState> save_version(Service& service, const std::string& flow_id, const Actor& actor,
                                               std::string document_text, bool lock_if_unlocked);
 
-// Starts a check-in or publish Operation and schedules its completion.
+// Starts a check-in Operation and schedules its completion.
 std::shared_ptr<const FlowState> start_checkin(Service& service, const std::string& flow_id, const Actor& actor);
+
+// Starts a publish Operation on behalf of `actor` and schedules its
+// completion. `version` ("2.0"; empty: the caller's own draft if they hold
+// the lock, else the checked-in version) is checked now, the module
+// dependencies at completion. Used by POST .../actions/publish and the
+// act-as publish control, so both follow the same rules.
+std::shared_ptr<const FlowState> start_publish(Service& service, const std::string& flow_id, const Actor& actor,
+                                               const std::string& version);
+
+// Drops `actor`'s saved draft (its version number is not reused) and unlocks.
+std::shared_ptr<const FlowState> revert_draft(Service& service, const std::string& flow_id, const Actor& actor);
+
+// Removes whoever's lock (Genesys's admin unlock).
+std::shared_ptr<const FlowState> break_lock(Service& service, const std::string& flow_id);
 
 }  // namespace flowlink::emulator

@@ -4,7 +4,7 @@
 // setGateway on loopback. Every response body is checked against the SDK's own
 // models (index.d.ts), so a field the emulator invents or misspells fails here.
 //
-// Usage: node conformance.js --port PORT --seed DIR --client-id ID --client-secret S
+// Usage: node conformance.js --port PORT --seed DIR --client-id ID --client-secret S --org-name NAME
 // Prints one line per check and ends with "N passed, M failed"; exit status 1
 // when anything failed.
 
@@ -24,6 +24,7 @@ const port = Number(argValue('port'));
 const seedDir = argValue('seed');
 const clientId = argValue('client-id');
 const clientSecret = argValue('client-secret');
+const orgName = argValue('org-name');  // what the emulator was started with (--org-name)
 const base = `http://127.0.0.1:${port}`;
 
 const org = JSON.parse(fs.readFileSync(path.join(seedDir, 'org.json'), 'utf8'));
@@ -55,6 +56,7 @@ client.setGateway({ host: '127.0.0.1', port, protocol: 'http' });
 // wire (axios JSON.parse), so the model check sees the emulator's own keys.
 client.setReturnExtendedResponses(true);
 const architect = new platformClient.ArchitectApi(client);
+const organizations = new platformClient.OrganizationApi(client);
 
 // Resolves both outcomes of an SDK call to {status, headers, body}.
 async function sdk(promise) {
@@ -144,7 +146,7 @@ function editedConsumer(doc) {
 }
 
 require('./conformance_steps.js')({
-  base, clientId, clientSecret, client, architect, models, sdk, control,
+  base, clientId, clientSecret, orgName, client, architect, organizations, models, sdk, control,
   expectStatus, expectErrorBody, checkFlow, checkOperation, settle, editedConsumer,
   MODULE, CONSUMER, CACHE, UNKNOWN_FLOW, ACTION_NAMES,
 });

@@ -8,7 +8,7 @@ const { check, expect, hard, expectConforms, expectEqual, expectSameContent } = 
 
 module.exports = function registerSteps(ctx) {
   const {
-    base, clientId, clientSecret, client, architect, models, sdk, control,
+    base, clientId, clientSecret, orgName, client, architect, organizations, models, sdk, control,
     expectStatus, expectErrorBody, checkFlow, checkOperation, settle, editedConsumer,
     MODULE, CONSUMER, CACHE, UNKNOWN_FLOW,
   } = ctx;
@@ -18,6 +18,38 @@ module.exports = function registerSteps(ctx) {
     const h = res.headers || {};
     expect(typeof h['inin-correlation-id'] === 'string', `${what}: no ININ-Correlation-Id header`);
     expect(/^application\/json/.test(h['content-type'] || ''), `${what}: Content-Type "${h['content-type']}"`);
+  }
+
+  // A FlowVersion conforms and says who made it (exactly one of createdBy, a
+  // person, and createdByClient, an OAuth client) and when: dateCreated and
+  // dateCheckedIn epoch ms, datePublished an ISO-8601 string (the model
+  // checker holds date* strings to ISO-8601 with ms). Returns "user:<name>"
+  // or "client:<id>".
+  function checkVersionWhoWhen(v, what) {
+    expectConforms(models.check(v, 'FlowVersion'), what);
+    const user = v.createdBy !== undefined;
+    const byClient = v.createdByClient !== undefined;
+    expect(user !== byClient, `${what}: createdBy ${JSON.stringify(v.createdBy)} / createdByClient ${JSON.stringify(v.createdByClient)}: want exactly one`);
+    expect(Number.isInteger(v.dateCreated) && v.dateCreated > 0, `${what}: dateCreated ${v.dateCreated}`);
+    if (v.dateCheckedIn !== undefined) {
+      expect(Number.isInteger(v.dateCheckedIn) && v.dateCheckedIn >= v.dateCreated,
+        `${what}: dateCheckedIn ${v.dateCheckedIn} before dateCreated ${v.dateCreated}`);
+    }
+    if (v.datePublished !== undefined) {
+      expect(/\.\d{3}Z$/.test(v.datePublished), `${what}: datePublished "${v.datePublished}" has no milliseconds`);
+      expect(v.dateCheckedIn !== undefined && Date.parse(v.datePublished) >= v.dateCheckedIn,
+        `${what}: datePublished ${v.datePublished} before dateCheckedIn ${v.dateCheckedIn}`);
+    }
+    if (user) {
+      expect(typeof v.createdBy.id === 'string' && v.createdBy.selfUri === `/api/v2/users/${v.createdBy.id}`,
+        `${what}: createdBy ${JSON.stringify(v.createdBy)}`);
+      return `user:${v.createdBy.name}`;
+    }
+    if (byClient) {
+      expect(typeof v.createdByClient.id === 'string', `${what}: createdByClient ${JSON.stringify(v.createdByClient)}`);
+      return `client:${v.createdByClient.id}`;
+    }
+    return 'nobody';
   }
 
   check('the model checker itself rejects invented, misspelt and mistyped fields', async () => {
@@ -74,6 +106,26 @@ module.exports = function registerSteps(ctx) {
     }
     const raw = await fetch(`${base}/api/v2/flows`);
     expect(raw.status === 401, `GET /api/v2/flows without Authorization: HTTP ${raw.status}`);
+  });
+
+  check('organizations/me: Models.Organization naming the org the emulator was started as', async () => {
+    const res = await sdk(organizations.getOrganizationsMe());
+    expectStatus(res, 200, 'GET /api/v2/organizations/me');
+    expectGenesysHeaders(res, 'GET /api/v2/organizations/me');
+    const org = res.body;
+    expectConforms(models.check(org, 'Organization'), 'Organization');
+    expect(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(org.id || ''), `Organization.id "${org.id}"`);
+    expect(org.name === orgName, `Organization.name "${org.name}" != --org-name "${orgName}"`);
+    expect(org.selfUri === `/api/v2/organizations/${org.id}`, `Organization.selfUri "${org.selfUri}"`);
+    expect(org.state === undefined || ['active', 'inactive', 'deleted'].includes(org.state), `Organization.state "${org.state}"`);
+    const again = await sdk(organizations.getOrganizationsMe());
+    expect(again.body && again.body.id === org.id, `a second call names another org: ${again.body && again.body.id} != ${org.id}`);
+    client.setAccessToken('not-a-real-token');
+    try {
+      expectErrorBody(await sdk(organizations.getOrganizationsMe()), 401, 'GET /api/v2/organizations/me with a bad token');
+    } finally {
+      client.setAccessToken(state.token);
+    }
   });
 
   check('list flows: every page conforms to FlowEntityListing and paging covers the org', async () => {
@@ -226,6 +278,30 @@ module.exports = function registerSteps(ctx) {
     expectErrorBody(await sdk(architect.getFlowVersion(CONSUMER.id, '999.0')), 404, 'GET an unknown version');
   });
 
+  check('versions: every version of the consumer, its FlowVersion and its configuration', async () => {
+    const list = await sdk(architect.getFlowVersions(CONSUMER.id, { pageSize: 25 }));
+    expectStatus(list, 200, 'GET /api/v2/flows/{id}/versions');
+    expectConforms(models.check(list.body, 'FlowVersionEntityListing'), 'versions listing');
+    const ids = list.body.entities.map((v) => v.id);
+    // Seeded 1.0, our saved-checked-in-published edit; newest first.
+    expectEqual(ids, [state.published, '1.0'], 'consumer version ids');
+    const expected = { '1.0': CONSUMER.doc, [state.published]: state.edited };
+    for (const listed of list.body.entities) {
+      const who = checkVersionWhoWhen(listed, `versions listing ${listed.id}`);
+      const one = await sdk(architect.getFlowVersion(CONSUMER.id, listed.id));
+      expectStatus(one, 200, `GET versions/${listed.id}`);
+      expectSameContent(one.body, listed, `GET versions/${listed.id} vs the listing`);
+      const conf = await sdk(architect.getFlowVersionConfiguration(CONSUMER.id, listed.id));
+      expectStatus(conf, 200, `GET versions/${listed.id}/configuration`);
+      if (expected[listed.id]) expectSameContent(conf.body, expected[listed.id], `versions/${listed.id}/configuration`);
+      if (listed.id === '1.0') expect(who === 'client:flowlink-emulator-seed', `seeded 1.0 made by ${who}`);
+      else expect(who === `client:${clientId}`, `our ${listed.id} made by ${who}, not client:${clientId}`);
+      expect(listed.datePublished !== undefined, `${listed.id} was published but has no datePublished`);
+    }
+    expectErrorBody(await sdk(architect.getFlowVersionConfiguration(CONSUMER.id, '999.0')), 404,
+      'GET the configuration of an unknown version');
+  });
+
   check('dependency tracking: the build is operational', async () => {
     let res;
     for (let i = 0; i < 50; i++) {
@@ -259,6 +335,65 @@ module.exports = function registerSteps(ctx) {
     expectConforms(models.check(res.body, 'ConsumedResourcesEntityListing'), 'ConsumedResourcesEntityListing');
     const hit = res.body.entities.find((d) => d.id === MODULE.id);
     expect(hit && hit.type === 'COMMONMODULEFLOW', `consumed ${JSON.stringify(res.body.entities)} lack module ${MODULE.id} as COMMONMODULEFLOW`);
+  });
+
+  check('who and when: a colleague saves, checks in and publishes, we draft; alike on the Flow, in the listing and under /versions', async () => {
+    // alice saves 2.0 and checks it in; bob publishes it; we save 3.0 and revert it.
+    const saved = await control('POST', `/_emulator/act-as/alice/save?flow=${MODULE.id}`, MODULE.doc);
+    expectConforms(models.check(saved, 'FlowVersion'), 'act-as save FlowVersion');
+    await control('POST', `/_emulator/act-as/alice/checkin?flow=${MODULE.id}`);
+    let flow = await settle(MODULE.id, 'module after alice checked in');
+    expect(flow.currentOperation && flow.currentOperation.user && flow.currentOperation.user.name === 'alice' &&
+      flow.currentOperation.client === undefined, `check-in currentOperation ${JSON.stringify(flow.currentOperation)} is not alice's`);
+    const published = await control('POST', `/_emulator/act-as/bob/publish?flow=${MODULE.id}`);
+    checkOperation(published, 'PUBLISH', 'act-as publish Operation');
+    flow = await settle(MODULE.id, 'module after bob published');
+    expect(flow.currentOperation.user && flow.currentOperation.user.name === 'bob',
+      `publish currentOperation ${JSON.stringify(flow.currentOperation)} is not bob's`);
+    expect(flow.publishedBy && flow.publishedBy.name === 'bob', `publishedBy ${JSON.stringify(flow.publishedBy)}`);
+    const ours = await sdk(architect.postFlowsActionsCheckout(MODULE.id));
+    expectStatus(ours, 200, 'checkout of the module');
+    const draft = await sdk(architect.postFlowVersions(MODULE.id, MODULE.doc));
+    expectStatus(draft, 200, 'save a draft of the module');
+
+    const got = await sdk(architect.getFlow(MODULE.id));
+    expectStatus(got, 200, 'GET the module');
+    checkFlow(got.body, 'module with a draft');
+    const { publishedVersion: pub, checkedInVersion: chk, savedVersion: sav } = got.body;
+    hard(pub && chk && sav, `publishedVersion/checkedInVersion/savedVersion ${JSON.stringify([pub, chk, sav])}`);
+    expect(pub.id === saved.id && chk.id === saved.id, `published ${pub.id} / checked in ${chk.id}, alice saved ${saved.id}`);
+    expect(sav.id === draft.body.id, `savedVersion ${sav.id}, we saved ${draft.body.id}`);
+    expect(checkVersionWhoWhen(pub, 'publishedVersion') === 'user:alice', 'publishedVersion not made by alice (publishing keeps the author)');
+    expect(checkVersionWhoWhen(chk, 'checkedInVersion') === 'user:alice', 'checkedInVersion not made by alice');
+    expect(checkVersionWhoWhen(sav, 'savedVersion') === `client:${clientId}`, `savedVersion not made by us (${clientId})`);
+    expect(typeof pub.datePublished === 'string' && Number.isInteger(pub.dateCheckedIn), `publishedVersion dates ${pub.dateCheckedIn} / ${pub.datePublished}`);
+    expect(sav.dateCheckedIn === undefined && sav.datePublished === undefined, 'the draft has a check-in or publish date');
+    expect(Date.parse(pub.datePublished) <= sav.dateCreated, `published ${pub.datePublished} after our draft ${sav.dateCreated}`);
+
+    const listed = await sdk(architect.getFlows({ id: [MODULE.id] }));
+    expectStatus(listed, 200, 'GET /api/v2/flows?id=module');
+    expectConforms(models.check(listed.body, 'FlowEntityListing'), 'listing of the module');
+    const entity = listed.body.entities && listed.body.entities[0];
+    hard(entity, 'the listing lacks the module');
+    for (const key of ['publishedVersion', 'checkedInVersion', 'savedVersion', 'publishedBy', 'lockedClient'])
+      expectSameContent(entity[key], got.body[key], `listing ${key} vs GET /flows/{id}`);
+
+    const versions = await sdk(architect.getFlowVersions(MODULE.id));
+    expectStatus(versions, 200, 'GET module versions');
+    expectConforms(models.check(versions.body, 'FlowVersionEntityListing'), 'module versions');
+    const byId = Object.fromEntries((versions.body.entities || []).map((v) => [v.id, v]));
+    expectSameContent(byId[pub.id], pub, `versions/${pub.id} vs publishedVersion`);
+    expectSameContent(byId[sav.id], sav, `versions/${sav.id} vs savedVersion`);
+    const conf = await sdk(architect.getFlowVersionConfiguration(MODULE.id, sav.id));
+    expectStatus(conf, 200, 'GET the draft configuration');
+    expectSameContent(conf.body, MODULE.doc, 'draft configuration');
+
+    const reverted = await sdk(architect.postFlowsActionsRevert(MODULE.id));
+    expectStatus(reverted, 200, 'POST /api/v2/flows/actions/revert');
+    checkFlow(reverted.body, 'revert answer');
+    expect(reverted.body.savedVersion === undefined && reverted.body.lockedClient === undefined,
+      `after revert: savedVersion ${JSON.stringify(reverted.body.savedVersion)}, lockedClient ${JSON.stringify(reverted.body.lockedClient)}`);
+    expectErrorBody(await sdk(architect.getFlowVersionConfiguration(MODULE.id, sav.id)), 404, 'configuration of a reverted draft');
   });
 
   check('a flow locked by another user answers 409 to check out, save and check in', async () => {

@@ -27,9 +27,10 @@ client_secret="conformance-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 printf '[{"id":"%s","secret":"%s","name":"Conformance SDK client"}]\n' \
   "$client_id" "$client_secret" > "$workdir/clients.json"
 
+org_name="Conformance Org (emulated)"
 port_file="$workdir/port"
 "$emulator" --listen 127.0.0.1:0 --port-file "$port_file" --state "$workdir/state" \
-  --seed "$workdir/seed" --clients "$workdir/clients.json" --rate-limit 300 \
+  --org-name "$org_name" --seed "$workdir/seed" --clients "$workdir/clients.json" --rate-limit 300 \
   --operation-delay-ms 30 > "$workdir/emulator.log" 2>&1 &
 emulator_pid=$!
 trap 'kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true' EXIT
@@ -44,7 +45,7 @@ port="$(tr -dc '0-9' < "$port_file")"
 
 status=0
 NODE_PATH="$node_modules" node "$here/conformance.js" --port "$port" --seed "$workdir/seed" \
-  --client-id "$client_id" --client-secret "$client_secret" || status=$?
+  --client-id "$client_id" --client-secret "$client_secret" --org-name "$org_name" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- emulator log (last 40 lines) ---"
   tail -n 40 "$workdir/emulator.log"

@@ -5,6 +5,7 @@
 //   flows/<id>/flow.json   metadata and version records (model.hpp disk format)
 //   flows/<id>/v<N>.json   the configuration document of version N, byte-exact
 //   token.key              the key that signs access tokens (they survive restarts)
+//   organization.json      the org's id, made once (organization_endpoints.cpp)
 // Every file is written atomically: a temp file ".<name>.tmp.<rand>" in the same
 // dir, fsync, rename. A crash mid-write leaves at most a temp file, which the
 // next start deletes. A configuration file is written before the flow.json that

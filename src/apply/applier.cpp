@@ -15,6 +15,7 @@
 #include "apply/backup.hpp"
 #include "apply/journal.hpp"
 #include "apply/lock_guard.hpp"
+#include "apply/run_history.hpp"
 #include "source/org_source.hpp"
 
 namespace flowlink::apply {
@@ -42,6 +43,7 @@ struct Context {
   const std::vector<plan::ObservedFlow>* modules = nullptr;
   std::string modules_error;  // the modules could not be read: nothing can be verified
   std::string client_id;
+  RunHistory history;  // this work dir's runs, as they were when this run started
   std::mutex progress_mutex;
 
   Context(genesys::FlowApi& api_, const manifest::DesiredState& desired_, const ApplyOptions& options_,
@@ -62,21 +64,8 @@ std::string describe_ref(const genesys::EntityRef& ref, const char* kind) {
   return fmt::format("{} ({} {})", ref.name, kind, ref.id);
 }
 
-bool locked_by_us(const genesys::Flow& flow, const std::string& client_id) {
+bool locked_by_client(const genesys::Flow& flow, const std::string& client_id) {
   return flow.locked_client && !client_id.empty() && flow.locked_client->id == client_id;
-}
-
-// Who holds the flow's lock when it is not this client; nullopt otherwise.
-std::optional<std::string> other_lock_holder(const genesys::Flow& flow, const std::string& client_id) {
-  if (locked_by_us(flow, client_id)) return std::nullopt;
-  if (flow.locked_user) return describe_ref(*flow.locked_user, "user");
-  if (flow.locked_client) return describe_ref(*flow.locked_client, "client");
-  return std::nullopt;
-}
-
-std::string version_after(const genesys::Flow& flow) {
-  if (flow.checked_in_version && !flow.checked_in_version->id.empty()) return flow.checked_in_version->id;
-  return source::observed_version_of(flow);
 }
 
 std::string short_fingerprint(const std::string& fingerprint) { return fingerprint.substr(0, 12); }
@@ -85,124 +74,283 @@ std::string describe_edit(const plan::Edit& edit) {
   return fmt::format("{} '{}' ({})", plan::to_string(edit.kind), edit.module_name, edit.reason);
 }
 
-// Waits for an asynchronous operation (check-in, publish) to finish and
-// throws when it failed.
-genesys::Operation finish_operation(Context& ctx, const std::string& flow_id, genesys::Operation op,
-                                    const char* what) {
-  if (!op.complete) op = ctx.api.wait_for_operation(flow_id, op.id, ctx.options.operation_timeout);
-  if (op.action_status == "FAILURE") {
-    std::string message = op.error_message.empty() ? "no message" : op.error_message;
-    if (!op.error_code.empty()) message += fmt::format(" [{}]", op.error_code);
-    throw std::runtime_error(fmt::format("{} failed: {}", what, message));
-  }
-  return op;
-}
+struct Cancelled {};
 
 class FlowRun {
  public:
   FlowRun(Context& ctx, const plan::FlowPlan& plan, FlowOutcome& out) : ctx_(ctx), plan_(plan), out_(out) {}
 
   void run() {
-    std::optional<LockGuard> guard;
-    bool checked_in = false;
     std::string step = "lock-check";
     try {
       if (!ctx_.modules_error.empty()) {
         step = "modules";
         throw std::runtime_error(ctx_.modules_error);
       }
+      // Held until the end of run(), after the lock is given back.
+      claim_.emplace(ctx_.options.work_dir, plan_.flow_id);
+      if (!claim_->held()) {
+        if (claim_->error() != "busy") throw std::runtime_error(claim_->error());
+        throw Skip{FlowOutcome::Status::SkippedLocked, step,
+                   "another flowlink run in this work dir is applying this flow right now; left to it", "locked"};
+      }
       genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
       if (flow.current_operation) last_operation_id_ = flow.current_operation->id;
-      bool already_ours = locked_by_us(flow, ctx_.client_id);
-      if (auto holder = other_lock_holder(flow, ctx_.client_id)) {
-        if (!ctx_.options.force_unlock) throw Skip{FlowOutcome::Status::SkippedLocked, step, "locked by " + *holder, "locked"};
-        step = "force-unlock";
-        ctx_.api.unlock(plan_.flow_id);
-        record(step, "ok", "", "broke the lock of " + *holder);
-      } else {
-        record(step, "ok", source::observed_version_of(flow), already_ours ? "already locked by this client" : "");
+      const bool already_ours = take_lock_decision(flow, step);
+
+      switch (plan_.action) {
+        case plan::FlowAction::Edit: edit(flow, already_ours, step); break;
+        case plan::FlowAction::Resume: resume(flow, already_ours, step); break;
+        case plan::FlowAction::PublishDraft: publish_draft(flow, step); break;
+        default: throw std::logic_error("not an action apply takes");
       }
-
-      step = "checkout";
-      if (!already_ours) ctx_.api.checkout(plan_.flow_id);
-      guard.emplace(ctx_.api, plan_.flow_id,
-                    [this](const std::string& s, bool ok, const std::string& message) {
-                      record(s, ok ? "ok" : "failed", "", message);
-                    },
-                    &out_.cleanup_errors);
-      record(step, "ok", "", already_ours ? "kept this client's existing lock" : "");
-
-      step = "reread";
-      const std::string original = ctx_.api.latest_configuration(plan_.flow_id);
-      flowdoc::Document document = flowdoc::Document::parse(original, source::flow_source_name(plan_.flow_name, plan_.flow_id));
-      const std::string fingerprint = document.fingerprint();
-      if (plan_.fingerprint.empty())
-        throw std::runtime_error("the plan records no fingerprint for this flow; re-run plan");
-      if (fingerprint != plan_.fingerprint)
-        throw Skip{FlowOutcome::Status::SkippedStale, step,
-                   fmt::format("changed since the plan (fingerprint {} planned, {} now); re-run plan",
-                               short_fingerprint(plan_.fingerprint), short_fingerprint(fingerprint)),
-                   "stale"};
-      record(step, "ok", plan_.observed_version, "fingerprint " + short_fingerprint(fingerprint));
-
-      step = "backup";
-      fs::path backup = write_backup(ctx_.flowlink_dir, plan_.flow_id, plan_.observed_version, ctx_.now(), original);
-      out_.backup_path = backup.string();
-      record(step, "ok", plan_.observed_version, backup.string());
-
-      step = "edit";
-      plan::apply_edits(document, plan_, ctx_.ids);
-      record(step, "ok", "", fmt::format("{} edit(s)", plan_.edits.size()));
-
-      step = "save";
-      genesys::FlowVersionInfo saved = save(document);
-      guard->mark_saved();
-      out_.saved_version = saved.id;
-      record(step, "ok", saved.id, "");
-
-      step = "checkin";
-      genesys::Operation checkin =
-          start_operation("checkin", "CHECKIN", [this] { return ctx_.api.checkin(plan_.flow_id); });
-      finish_operation(ctx_, plan_.flow_id, checkin, "check-in");
-      last_operation_id_ = checkin.id;
-      guard->dismiss();  // a successful check-in unlocks the flow
-      checked_in = true;
-      record(step, "ok", saved.id, "");
-
-      if (plan_.publish) {
-        step = "publish";
-        genesys::Operation publish =
-            start_operation("publish", "PUBLISH", [this] { return ctx_.api.publish(plan_.flow_id); });
-        finish_operation(ctx_, plan_.flow_id, publish, "publish");
-        out_.published = true;
-        record(step, "ok", "", "");
-      }
-
-      step = "verify";
-      try {
-        verify();
-      } catch (const std::exception& e) {
-        throw std::runtime_error(fmt::format("verification failed: {}", e.what()));
-      }
-      record(step, "ok", out_.version_after, "re-plan finds no edits");
       out_.status = FlowOutcome::Status::Applied;
     } catch (const Skip& skip) {
       out_.status = skip.status;
       out_.step = skip.step;
       out_.reason = skip.reason;
       record(skip.step, skip.journal_outcome, "", skip.reason);
+    } catch (const Cancelled&) {
+      out_.status = FlowOutcome::Status::Cancelled;
+      out_.step = step;
+      out_.reason = "the run was cancelled before this flow was saved; its lock was released";
+      record(step, "cancelled", "", out_.reason);
     } catch (const std::exception& e) {
       out_.status = FlowOutcome::Status::Failed;
       out_.step = step;
       out_.reason = e.what();
       record(step, "failed", "", e.what());
     }
-    if (guard) guard->release();  // no-op after a successful check-in
-    if (checked_in && out_.status == FlowOutcome::Status::Failed) release_leftover_lock();
+    if (guard_) guard_->release();  // no-op after a successful check-in
+    if (lock_possible_ && out_.status != FlowOutcome::Status::Applied) release_leftover_lock();
     record("result", to_string(out_.status), out_.version_after, out_.reason);
   }
 
  private:
+  // Whose lock is it? Returns true when this run may use the lock this
+  // client already holds (an interrupted run's); throws Skip when the flow
+  // is someone else's for now.
+  bool take_lock_decision(const genesys::Flow& flow, const std::string& step) {
+    std::string holder;
+    if (locked_by_client(flow, ctx_.client_id)) {
+      auto checkout = ctx_.history.checkout(plan_.flow_id);
+      if (checkout && checkout->running) {
+        throw Skip{FlowOutcome::Status::SkippedLocked, step,
+                   fmt::format("locked by flowlink run {}, which is still running (same OAuth client); "
+                               "left to it",
+                               checkout->run_id),
+                   "locked"};
+      }
+      if (checkout) {
+        record(step, "ok", source::observed_version_of(flow),
+               fmt::format("locked by flowlink run {}, which was interrupted: taking it over", checkout->run_id));
+        return true;
+      }
+      holder = "this OAuth client, in no run this work dir's journal records (another machine or work dir?)";
+    } else if (flow.locked_user) {
+      holder = describe_ref(*flow.locked_user, "user");
+    } else if (flow.locked_client) {
+      holder = describe_ref(*flow.locked_client, "client");
+    }
+    if (holder.empty()) {
+      record(step, "ok", source::observed_version_of(flow), "");
+      return false;
+    }
+    if (!ctx_.options.force_unlock)
+      throw Skip{FlowOutcome::Status::SkippedLocked, step, "locked by " + holder, "locked"};
+    if (locked_by_client(flow, ctx_.client_id)) {
+      record("force-unlock", "ok", "", "taking over the lock of " + holder);
+      return true;
+    }
+    ctx_.api.unlock(plan_.flow_id);
+    record("force-unlock", "ok", "", "broke the lock of " + holder);
+    return false;
+  }
+
+  void check_cancel() {
+    if (ctx_.options.cancel && ctx_.options.cancel->load()) throw Cancelled{};
+  }
+
+  // Takes the flow's lock. Journalled before it is sent, and guarded
+  // before it is sent: a check-out whose answer is lost may still have
+  // locked the flow, so the guard finds out by reading and gives it back.
+  void checkout(bool already_ours, std::string& step) {
+    step = "checkout";
+    lock_possible_ = true;
+    if (already_ours) {
+      start_guard(true);
+      record(step, "ok", "", "kept this client's existing lock");
+      return;
+    }
+    record(step, "started", "", "");
+    try {
+      ctx_.api.checkout(plan_.flow_id);
+    } catch (const genesys::ApiError& e) {
+      // Did it land? Only a lock that is ours now may be kept.
+      genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
+      if (!locked_by_client(flow, ctx_.client_id)) {
+        lock_possible_ = e.status() == 0 || e.status() >= 500;
+        throw;
+      }
+      record(step, "reconciled", "", fmt::format("the check-out's answer was lost ({}), but the lock is ours", e.what()));
+    }
+    start_guard(false);
+    record(step, "ok", "", "");
+  }
+
+  void start_guard(bool saved) {
+    guard_.emplace(ctx_.api, plan_.flow_id,
+                   [this](const std::string& s, bool ok, const std::string& message) {
+                     record(s, ok ? "ok" : "failed", "", message);
+                   },
+                   &out_.cleanup_errors);
+    if (saved) guard_->mark_saved();
+  }
+
+  // The latest configuration must be the plan's basis: the same version
+  // and the same content. Anything else means someone changed the flow.
+  std::string reread(std::string& step) {
+    step = "reread";
+    genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
+    const std::string latest_version = source::observed_version_of(flow);
+    const std::string text = ctx_.api.latest_configuration(plan_.flow_id);
+    const std::string fingerprint =
+        flowdoc::Document::parse(text, source::flow_source_name(plan_.flow_name, plan_.flow_id)).fingerprint();
+    if (plan_.fingerprint.empty())
+      throw std::runtime_error("the plan records no fingerprint for this flow; re-run plan");
+    if (!plan_.observed_version.empty() && latest_version != plan_.observed_version)
+      throw Skip{FlowOutcome::Status::SkippedStale, step,
+                 fmt::format("changed since the plan: the latest version is {}, the plan was made on {}; re-run plan",
+                             latest_version.empty() ? "none" : latest_version, plan_.observed_version),
+                 "stale"};
+    if (fingerprint != plan_.fingerprint)
+      throw Skip{FlowOutcome::Status::SkippedStale, step,
+                 fmt::format("changed since the plan (fingerprint {} planned, {} now); re-run plan",
+                             short_fingerprint(plan_.fingerprint), short_fingerprint(fingerprint)),
+                 "stale"};
+    record(step, "ok", plan_.observed_version, "fingerprint " + short_fingerprint(fingerprint));
+    return text;
+  }
+
+  void edit(const genesys::Flow&, bool already_ours, std::string& step) {
+    check_cancel();
+    checkout(already_ours, step);
+    const std::string original = reread(step);
+    flowdoc::Document document =
+        flowdoc::Document::parse(original, source::flow_source_name(plan_.flow_name, plan_.flow_id));
+
+    step = "backup";
+    fs::path backup = write_backup(ctx_.flowlink_dir, plan_.flow_id, plan_.observed_version, ctx_.now(), original);
+    out_.backup_path = backup.string();
+    record(step, "ok", plan_.observed_version, backup.string());
+
+    step = "edit";
+    plan::apply_edits(document, plan_, ctx_.ids);
+    record(step, "ok", "", fmt::format("{} edit(s) on the {} version", plan_.edits.size(), plan::to_string(plan_.basis)));
+
+    check_cancel();  // the last moment to stop without leaving anything behind
+    step = "save";
+    genesys::FlowVersionInfo saved = save(document);
+    guard_->mark_saved();
+    out_.saved_version = saved.id;
+
+    checkin(saved.id, step);
+    finish(saved.id, step);
+  }
+
+  // flowlink's own draft, left by an interrupted run: check it in if it is
+  // only saved, then publish it if that run meant to.
+  void resume(const genesys::Flow& flow, bool already_ours, std::string& step) {
+    const bool saved = plan_.draft && plan_.draft->stage == plan::DraftState::Stage::Saved;
+    const bool lock_only = !plan_.draft;
+    if (saved || lock_only || already_ours) {
+      checkout(already_ours, step);
+      if (saved) guard_->mark_saved();
+    }
+    reread(step);
+    if (lock_only) {
+      // Nothing was saved: the run died holding only the lock.
+      step = "unlock";
+      guard_->release();
+      guard_.reset();
+      record(step, "ok", "", "released the lock an interrupted run left");
+      verify_current(step, flow.published_version ? flow.published_version->id : "");
+      return;
+    }
+    const std::string version = plan_.draft->version;
+    if (saved || already_ours) {
+      checkin(version, step);
+    }
+    finish(version, step);
+  }
+
+  // Someone's draft, published as it is (unpublished: publish).
+  void publish_draft(const genesys::Flow& flow, std::string& step) {
+    if (!plan_.draft) throw std::logic_error("publish_draft without a draft");
+    if (plan_.draft->stage == plan::DraftState::Stage::Saved)
+      throw std::runtime_error(fmt::format(
+          "the draft (version {}) is saved but not checked in: only its author can check it in before it is published",
+          plan_.draft->version));
+    reread(step);
+    finish(plan_.draft->version, step);
+  }
+
+  void checkin(const std::string& version, std::string& step) {
+    step = "checkin";
+    genesys::Operation op = start_operation("checkin", "CHECKIN", [this] { return ctx_.api.checkin(plan_.flow_id); });
+    await(op, "check-in", [&](const genesys::Flow& flow) {
+      return (flow.checked_in_version && flow.checked_in_version->id == version) ||
+             (flow.published_version && flow.published_version->id == version);
+    });
+    guard_->dismiss();  // a successful check-in unlocks the flow
+    record(step, "ok", version, "");
+  }
+
+  // Publish (when the plan says so) the version we checked in, then verify.
+  void finish(const std::string& version, std::string& step) {
+    if (plan_.publish) {
+      step = "publish";
+      genesys::Operation op = start_operation("publish", "PUBLISH", [&] { return ctx_.api.publish(plan_.flow_id, version); });
+      await(op, "publish", [&](const genesys::Flow& flow) {
+        return flow.published_version && flow.published_version->id == version;
+      });
+      out_.published = true;
+      record(step, "ok", version, "");
+    } else {
+      out_.pending_publish = true;
+    }
+    step = "verify";
+    verify(version);
+  }
+
+  // Waits for our operation by its id. When someone else's operation took
+  // its place, the flow's versions say whether ours landed.
+  void await(genesys::Operation op, const char* what, const std::function<bool(const genesys::Flow&)>& landed) {
+    last_operation_id_ = op.id;
+    if (op.complete && op.action_status != "FAILURE") return;
+    if (!op.complete) {
+      genesys::OperationWait wait = ctx_.api.wait_for_operation(plan_.flow_id, op.id, ctx_.options.operation_timeout);
+      if (wait.replaced) {
+        const std::string by = wait.flow.current_operation
+                                   ? fmt::format("operation {} ({})", wait.flow.current_operation->id,
+                                                 wait.flow.current_operation->action_name)
+                                   : std::string("no operation");
+        if (landed(wait.flow)) {
+          record(what, "reconciled", "", fmt::format("replaced by {}; the flow's versions show ours landed", by));
+          return;
+        }
+        throw std::runtime_error(fmt::format("{} did not land: {} replaced it and the flow's versions do not show ours",
+                                             what, by));
+      }
+      op = wait.operation;
+    }
+    if (op.action_status == "FAILURE") {
+      std::string message = op.error_message.empty() ? "no message" : op.error_message;
+      if (!op.error_code.empty()) message += fmt::format(" [{}]", op.error_code);
+      throw std::runtime_error(fmt::format("{} failed: {}", what, message));
+    }
+  }
+
   // Saves, or finds out whether a save whose answer was lost landed: while we
   // hold the lock nobody else can save, so the latest configuration is ours
   // exactly when it is the document we sent. Never saves twice.
@@ -211,19 +359,29 @@ class FlowRun {
     const std::string sent = document.fingerprint();
     for (int attempt = 1;; ++attempt) {
       try {
-        return ctx_.api.save_version(plan_.flow_id, text);
+        genesys::FlowVersionInfo saved = ctx_.api.save_version(plan_.flow_id, text);
+        record_save(saved.id, "ok", "");
+        return saved;
       } catch (const genesys::ApiError& e) {
         if (!e.outcome_unknown() || attempt >= kUnknownOutcomeAttempts) throw;
         record("save", "unknown", "", e.what());
         const std::string latest = ctx_.api.latest_configuration(plan_.flow_id);
         if (flowdoc::Document::parse(latest, "the latest configuration").fingerprint() == sent) {
           genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
-          record("save", "reconciled", "", "the latest configuration is the document sent: the save landed");
-          return flow.saved_version.value_or(genesys::FlowVersionInfo{});
+          genesys::FlowVersionInfo saved = flow.saved_version.value_or(genesys::FlowVersionInfo{});
+          record_save(saved.id, "reconciled", "the latest configuration is the document sent: the save landed");
+          return saved;
         }
         record("save", "reconciled", "", "the save did not land; saving again");
       }
     }
+  }
+
+  void record_save(const std::string& version, const std::string& outcome, const std::string& message) {
+    JournalEntry entry{plan_.flow_id, plan_.flow_name, "save", outcome, version, message};
+    entry.publish = plan_.publish;
+    ctx_.journal.record(entry);
+    progress_line("save", outcome, version, message);
   }
 
   // Starts a check-in or publish (`start` sends it), or finds out whether
@@ -248,38 +406,67 @@ class FlowRun {
     }
   }
 
-  // Re-reads the flow and re-plans it: the applied change must leave nothing to do.
-  void verify() {
-    const std::string text = ctx_.api.latest_configuration(plan_.flow_id);
+  // What went live (or, without publish, what was checked in) must plan
+  // to nothing.
+  void verify(const std::string& version) {
     genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
-    out_.version_after = version_after(flow);
+    std::string text;
+    if (plan_.publish) {
+      const std::string live = flow.published_version ? flow.published_version->id : "";
+      if (live != version)
+        throw std::runtime_error(fmt::format("verification failed: the published version is {}, not the {} published",
+                                             live.empty() ? "none" : live, version));
+      text = ctx_.api.version_configuration(plan_.flow_id, live);
+    } else {
+      text = ctx_.api.version_configuration(plan_.flow_id, version);
+    }
+    out_.version_after = version;
+    replan(flow, text);
+    if (locked_by_client(flow, ctx_.client_id))
+      throw std::runtime_error("verification failed: the flow is still locked by this client after check-in");
+    record("verify", "ok", version, plan_.publish ? "the published version plans to no edits"
+                                                  : "the checked-in version plans to no edits (not published)");
+  }
+
+  // After releasing a lock only: what callers run must already comply.
+  void verify_current(std::string& step, const std::string& published) {
+    step = "verify";
+    genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
+    const std::string text = published.empty() ? ctx_.api.latest_configuration(plan_.flow_id)
+                                               : ctx_.api.version_configuration(plan_.flow_id, published);
+    out_.version_after = published;
+    replan(flow, text);
+    record(step, "ok", published, "plans to no edits");
+  }
+
+  void replan(const genesys::Flow& flow, const std::string& text) {
     plan::ObservedFlow observed;
     observed.id = plan_.flow_id;
     observed.name = flow.name.empty() ? plan_.flow_name : flow.name;
     observed.type = plan_.flow_type;
-    observed.version = source::observed_version_of(flow);
+    observed.version = out_.version_after;
     observed.published = flow.published_version.has_value();
     observed.document = flowdoc::Document::parse(text, source::flow_source_name(observed.name, observed.id));
     plan::FlowPlan again = plan::plan_flow(ctx_.desired, observed, *ctx_.modules, ctx_.options.plan_options);
     if (!again.errors.empty())
-      throw std::runtime_error(fmt::format("the re-plan has errors: {}", fmt::join(again.errors, "; ")));
+      throw std::runtime_error(
+          fmt::format("verification failed: the re-plan has errors: {}", fmt::join(again.errors, "; ")));
     if (!again.edits.empty()) {
       std::vector<std::string> edits;
       for (const auto& edit : again.edits) edits.push_back(describe_edit(edit));
-      throw std::runtime_error(
-          fmt::format("the re-plan still asks for {} edit(s): {}", again.edits.size(), fmt::join(edits, "; ")));
+      throw std::runtime_error(fmt::format("verification failed: the re-plan still asks for {} edit(s): {}",
+                                           again.edits.size(), fmt::join(edits, "; ")));
     }
-    if (locked_by_us(flow, ctx_.client_id))
-      throw std::runtime_error("the flow is still locked by this client after check-in");
   }
 
-  // After a check-in, a failed publish or verification must not leave our
-  // lock behind either (an emulator or org that locks for publishing).
+  // After a failure a lock of ours may be left (a check-in that did not
+  // unlock, a check-out whose answer was lost): give it back.
   void release_leftover_lock() {
     try {
       genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
-      if (!locked_by_us(flow, ctx_.client_id)) return;
-      ctx_.api.unlock(plan_.flow_id);
+      if (!locked_by_client(flow, ctx_.client_id)) return;
+      if (flow.saved_version && out_.saved_version == flow.saved_version->id) ctx_.api.revert(plan_.flow_id);
+      else ctx_.api.unlock(plan_.flow_id);
       record("unlock", "ok", "", "released the lock left after a failure");
     } catch (const std::exception& e) {
       out_.cleanup_errors.push_back(fmt::format("unlock: {}", e.what()));
@@ -290,6 +477,11 @@ class FlowRun {
   void record(const std::string& step, const std::string& outcome, const std::string& version,
               const std::string& message) {
     ctx_.journal.record({plan_.flow_id, plan_.flow_name, step, outcome, version, message});
+    progress_line(step, outcome, version, message);
+  }
+
+  void progress_line(const std::string& step, const std::string& outcome, const std::string& version,
+                     const std::string& message) {
     std::string line = fmt::format("  {}: {} {}", plan_.flow_name, step, outcome);
     if (!version.empty()) line += fmt::format(" (version {})", version);
     if (!message.empty() && outcome != "ok") line += ": " + message;
@@ -300,6 +492,9 @@ class FlowRun {
   // again if it did not land, at most this many times in all
   static constexpr int kUnknownOutcomeAttempts = 7;  // as many tries as the client gives a lost GET
   std::string last_operation_id_;  // the flow's currentOperation before ours
+  std::optional<FlowClaim> claim_;
+  std::optional<LockGuard> guard_;
+  bool lock_possible_ = false;  // a check-out was sent: a lock of ours may exist
   Context& ctx_;
   const plan::FlowPlan& plan_;
   FlowOutcome& out_;
@@ -312,6 +507,7 @@ std::string make_run_id(std::chrono::system_clock::time_point now) {
 
 FlowOutcome outcome_shell(const plan::FlowPlan& flow) {
   FlowOutcome out;
+  out.action = plan::to_string(flow.action);
   out.flow_id = flow.flow_id;
   out.flow_name = flow.flow_name;
   out.flow_type = flow.flow_type;
@@ -331,9 +527,23 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
   ApplyReport report;
   report.run_id = options.run_id.empty() ? make_run_id(now()) : options.run_id;
   report.plan_errors = plan.errors;
+
+  // A plan is only valid against the org it was made from: the fingerprints
+  // protect each flow, this protects the whole plan.
+  const genesys::Organization org = api.organization();
+  report.org_id = org.id;
+  report.org_name = org.name;
+  if (!plan.org_id.empty() && plan.org_id != org.id)
+    throw std::runtime_error(fmt::format("the plan was made against org '{}' ({}), but these credentials belong to "
+                                         "org '{}' ({}); nothing was applied",
+                                         plan.org_name, plan.org_id, org.name, org.id));
+
   const fs::path flowlink_dir = options.work_dir / ".flowlink";
+  RunHistory history = RunHistory::load(options.work_dir);  // before this run writes to the journal
+  RunLease lease(options.work_dir, report.run_id);
   Journal journal(flowlink_dir / "journal.jsonl", report.run_id, now);
   report.journal_path = journal.path().string();
+  if (!lease.error().empty()) journal.record({"", "", "lease", "failed", "", lease.error()});
 
   // Ids are drawn from several workers at once; the source itself need not be thread-safe.
   auto id_mutex = std::make_shared<std::mutex>();
@@ -345,6 +555,7 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
 
   Context ctx(api, desired, options, journal, now, ids, flowlink_dir);
   ctx.client_id = api.client_id();
+  ctx.history = std::move(history);
 
   std::vector<std::size_t> to_apply;
   report.flows.reserve(plan.flows.size());
@@ -355,7 +566,11 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
       out.status = FlowOutcome::Status::Failed;
       out.step = "plan";
       out.reason = fmt::format("{}", fmt::join(flow.errors, "; "));
-    } else if (flow.edits.empty()) {
+    } else if (flow.action == plan::FlowAction::Skip) {
+      out.status = FlowOutcome::Status::SkippedDraft;
+      out.step = "plan";
+      out.reason = flow.skip_reason;
+    } else if (!flow.actionable()) {
       out.status = FlowOutcome::Status::Unchanged;
     } else {
       to_apply.push_back(i);
@@ -364,9 +579,12 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
   }
   journal.record({"", "", "run-start", "ok", "",
                   fmt::format("{} flow(s) in the plan, {} with edits", plan.flows.size(), to_apply.size())});
-  for (const auto& out : report.flows)
+  for (const auto& out : report.flows) {
     if (out.status == FlowOutcome::Status::Failed)
       journal.record({out.flow_id, out.flow_name, "plan", "failed", "", out.reason});
+    if (out.status == FlowOutcome::Status::SkippedDraft)
+      journal.record({out.flow_id, out.flow_name, "plan", "skipped", "", out.reason});
+  }
 
   std::vector<plan::ObservedFlow> modules_read;
   ctx.modules = options.modules;
@@ -381,18 +599,30 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
     ctx.modules = &modules_read;
   }
 
+  auto cancelled = [&] { return options.cancel && options.cancel->load(); };
   genesys::parallel_for(to_apply.size(), std::max(1, options.parallelism), [&](std::size_t k) {
     const std::size_t i = to_apply[k];
+    if (cancelled()) {
+      FlowOutcome& out = report.flows[i];
+      out.status = FlowOutcome::Status::Cancelled;
+      out.step = "start";
+      out.reason = "not started: the run was cancelled";
+      journal.record({out.flow_id, out.flow_name, "start", "cancelled", "", out.reason});
+      return;
+    }
     FlowRun(ctx, plan.flows[i], report.flows[i]).run();
   });
+  report.cancelled = cancelled();
 
   report.stats = source::stats_delta(api.stats(), stats_before);
   report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   journal.record({"", "", "run-end", report.ok() ? "ok" : "failed", "",
-                  fmt::format("applied {}, unchanged {}, stale {}, locked {}, failed {}",
+                  fmt::format("applied {}, unchanged {}, stale {}, locked {}, draft {}, cancelled {}, failed {}",
                               report.count(FlowOutcome::Status::Applied), report.count(FlowOutcome::Status::Unchanged),
                               report.count(FlowOutcome::Status::SkippedStale),
                               report.count(FlowOutcome::Status::SkippedLocked),
+                              report.count(FlowOutcome::Status::SkippedDraft),
+                              report.count(FlowOutcome::Status::Cancelled),
                               report.count(FlowOutcome::Status::Failed))});
   return report;
 }

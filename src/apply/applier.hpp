@@ -1,18 +1,36 @@
 #pragma once
 // The applier: executes a Plan against a live org, one flow at a time per
-// worker, safely:
-//   plan errors -> not applied (failed, the plan's error); no edits -> unchanged
-//   locked by someone else -> skipped (or, with force_unlock, unlocked first)
-//   check out -> re-read -> fingerprint differs from the plan's -> skipped as
-//   stale (lock released, their edit kept) -> back up the original under
-//   .flowlink/backups/<flowId>/<observed_version>-<UTC>.json -> apply the edits
-//   -> save a version -> check in (wait) -> publish if the plan says (wait) ->
-//   verify: re-read and re-plan the flow, it must plan to no edits.
+// worker, safely. Per flow, by the plan's action (plan.hpp FlowAction):
+//   plan errors -> not applied (failed, the plan's error); none -> unchanged
+//   skip (someone's unpublished draft in the way) -> skipped_draft
+//   locked by someone else -> skipped (or, with force_unlock, unlocked first);
+//     locked by this client: by a run of this work dir that still runs ->
+//     skipped; by one that was interrupted -> taken over; by no run this
+//     work dir knows -> someone else's
+//   edit: check out -> re-read -> the latest version or its fingerprint differ
+//     from the plan's basis -> skipped as stale (lock released, their edit
+//     kept) -> back up the original under .flowlink/backups/ -> apply the
+//     edits -> save a version -> check in (wait) -> publish that version if
+//     the plan says (wait) -> verify
+//   resume (flowlink's own draft left by an interrupted run) -> check in
+//     (if saved) -> publish if that run meant to -> verify
+//   publish_draft (unpublished: publish) -> the draft must be what the plan
+//     recorded -> publish that version -> verify
+// Verify: the version that went live (or, without publish, the checked-in
+// one) is re-read and re-planned: it must plan to no edits.
+// Operations are waited for by their id; when another operation replaces
+// ours, the flow's versions say whether ours landed.
 // Whatever fails after the check-out, the flow is reverted (unlocked when
-// nothing was saved or the revert fails): flowlink never leaves a flow locked.
+// nothing was saved or the revert fails): flowlink never leaves a flow
+// locked. The check-out is journalled before it is sent, so a run killed
+// while it was under way is known for the lock's holder by the next run.
+// ApplyOptions::cancel (SIGTERM/SIGINT in the CLI) stops new flows from
+// starting; flows under way are released before their save or finished
+// after it.
 // Every step is appended to .flowlink/journal.jsonl, one JSON object a line.
 // Re-running converges: a second plan + apply finds nothing to do.
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -46,10 +64,13 @@ struct ApplyOptions {
   // The common modules to verify against (as read_org read them); null: the
   // applier reads them itself (source::read_modules), only if a flow has edits.
   const std::vector<plan::ObservedFlow>* modules = nullptr;
+  // Set (by a signal handler, say) to stop: no new flow starts, flows under
+  // way are released or finished, the report says what was not done.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct FlowOutcome {
-  enum class Status { Applied, Unchanged, SkippedStale, SkippedLocked, Failed };
+  enum class Status { Applied, Unchanged, SkippedStale, SkippedLocked, SkippedDraft, Cancelled, Failed };
   std::string flow_id;
   std::string flow_name;
   std::string flow_type;
@@ -61,12 +82,17 @@ struct FlowOutcome {
   std::string version_after;   // the checked-in (or published) version after apply
   std::string saved_version;   // the version our save created
   bool published = false;      // a publish was done and succeeded
+  bool pending_publish = false;  // checked in, deliberately not published (publish: false, edit-draft)
+  std::string action;          // the plan's action: "edit", "resume", "publish_draft", ...
   std::string backup_path;     // where the original document was kept
   std::vector<std::string> cleanup_errors;  // revert/unlock problems (the flow may still be locked)
 };
 
 struct ApplyReport {
   std::string run_id;
+  std::string org_id;    // the org applied to (GET /api/v2/organizations/me)
+  std::string org_name;
+  bool cancelled = false;  // ApplyOptions::cancel was set during the run
   std::string journal_path;
   std::vector<FlowOutcome> flows;       // in plan order
   std::vector<std::string> plan_errors; // plan-wide errors carried over
@@ -74,13 +100,15 @@ struct ApplyReport {
   std::chrono::milliseconds elapsed{0};
 
   int count(FlowOutcome::Status status) const;
-  // True when nothing failed and nothing was skipped as stale or locked, and
-  // the plan had no plan-wide error.
+  // True when nothing failed, was cancelled or was skipped (stale, locked,
+  // held by a draft), and the plan had no plan-wide error.
   bool ok() const;
   // The CLI's exit code for apply: 0 when ok(), else 1.
   int exit_code() const { return ok() ? 0 : 1; }
 };
 
+// Refuses (std::runtime_error, nothing applied) a plan made against another
+// org than the one `api` talks to.
 ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const manifest::DesiredState& desired,
                        const ApplyOptions& options);
 

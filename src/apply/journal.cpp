@@ -61,6 +61,7 @@ void Journal::record(const JournalEntry& entry) noexcept {
     line["outcome"] = entry.outcome;
     if (!entry.version.empty()) line["version"] = entry.version;
     if (!entry.message.empty()) line["message"] = entry.message;
+    if (entry.publish) line["publish"] = *entry.publish;
     // Invalid UTF-8 in a server message must not make the journal throw.
     std::string text = line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     std::lock_guard<std::mutex> lock(mutex_);

@@ -9,11 +9,16 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace flowlink::apply {
 
 struct JournalEntry {
+  JournalEntry(std::string flow_id_, std::string flow_name_, std::string step_, std::string outcome_,
+               std::string version_ = "", std::string message_ = "", std::optional<bool> publish_ = std::nullopt)
+      : flow_id(std::move(flow_id_)), flow_name(std::move(flow_name_)), step(std::move(step_)),
+        outcome(std::move(outcome_)), version(std::move(version_)), message(std::move(message_)), publish(publish_) {}
   std::string flow_id;    // "" for run-wide lines
   std::string flow_name;
   std::string step;       // "run-start", "checkout", "save", "checkin", ...
@@ -21,6 +26,9 @@ struct JournalEntry {
                           // save / check-in / publish was lost) then "reconciled" (what a re-read showed)
   std::string version;    // the version the step concerns, if any
   std::string message;    // details or the error
+  // save: whether this run means to publish what it saved (a draft it
+  // edited for someone else is not); read back by RunHistory to resume.
+  std::optional<bool> publish;
 };
 
 class Journal {

@@ -13,6 +13,8 @@ const char* to_string(FlowOutcome::Status status) {
     case FlowOutcome::Status::Unchanged: return "unchanged";
     case FlowOutcome::Status::SkippedStale: return "skipped_stale";
     case FlowOutcome::Status::SkippedLocked: return "skipped_locked";
+    case FlowOutcome::Status::SkippedDraft: return "skipped_draft";
+    case FlowOutcome::Status::Cancelled: return "cancelled";
     case FlowOutcome::Status::Failed: return "failed";
   }
   return "?";
@@ -24,8 +26,9 @@ int ApplyReport::count(FlowOutcome::Status status) const {
 }
 
 bool ApplyReport::ok() const {
-  return plan_errors.empty() && count(FlowOutcome::Status::Failed) == 0 &&
-         count(FlowOutcome::Status::SkippedStale) == 0 && count(FlowOutcome::Status::SkippedLocked) == 0;
+  return plan_errors.empty() && !cancelled && count(FlowOutcome::Status::Failed) == 0 &&
+         count(FlowOutcome::Status::SkippedStale) == 0 && count(FlowOutcome::Status::SkippedLocked) == 0 &&
+         count(FlowOutcome::Status::SkippedDraft) == 0 && count(FlowOutcome::Status::Cancelled) == 0;
 }
 
 namespace {
@@ -39,13 +42,19 @@ std::string flow_line(const FlowOutcome& flow) {
   const std::string who = fmt::format("{} ({}, {})", flow.flow_name, flow.flow_type, flow.flow_id);
   switch (flow.status) {
     case FlowOutcome::Status::Applied: {
-      std::string line = fmt::format("  ~ {}: applied {} edit(s), {}", who, flow.edits, versions(flow));
+      std::string line =
+          flow.action == "resume"          ? fmt::format("  ~ {}: finished an interrupted run's change, {}", who, versions(flow))
+          : flow.action == "publish_draft" ? fmt::format("  ~ {}: published the draft as it was, {}", who, versions(flow))
+                                           : fmt::format("  ~ {}: applied {} edit(s), {}", who, flow.edits, versions(flow));
       if (flow.published) line += ", published";
+      if (flow.pending_publish) line += ", checked in, not published (pending publish)";
       return line;
     }
     case FlowOutcome::Status::Unchanged: return fmt::format("  = {}: unchanged", who);
     case FlowOutcome::Status::SkippedStale: return fmt::format("  ! {}: skipped (stale): {}", who, flow.reason);
     case FlowOutcome::Status::SkippedLocked: return fmt::format("  ! {}: skipped (locked): {}", who, flow.reason);
+    case FlowOutcome::Status::SkippedDraft: return fmt::format("  ! {}: skipped (unpublished draft): {}", who, flow.reason);
+    case FlowOutcome::Status::Cancelled: return fmt::format("  - {}: not done (cancelled): {}", who, flow.reason);
     case FlowOutcome::Status::Failed: return fmt::format("  x {}: failed at {}: {}", who, flow.step, flow.reason);
   }
   return who;
@@ -62,9 +71,13 @@ std::string render_apply_text(const ApplyReport& report) {
     for (const auto& error : flow.cleanup_errors)
       out += fmt::format("      could not release the lock ({}); check the flow in Architect\n", error);
   }
-  out += fmt::format("Summary: {} applied, {} unchanged, {} skipped as stale, {} skipped as locked, {} failed.\n",
+  if (report.cancelled)
+    out += "Cancelled: no flow was started after the signal; flows under way were finished or released.\n";
+  out += fmt::format("Summary: {} applied, {} unchanged, {} skipped as stale, {} skipped as locked, {} skipped for an "
+                     "unpublished draft, {} cancelled, {} failed.\n",
                      report.count(FlowOutcome::Status::Applied), report.count(FlowOutcome::Status::Unchanged),
                      report.count(FlowOutcome::Status::SkippedStale), report.count(FlowOutcome::Status::SkippedLocked),
+                     report.count(FlowOutcome::Status::SkippedDraft), report.count(FlowOutcome::Status::Cancelled),
                      report.count(FlowOutcome::Status::Failed));
   out += fmt::format("Requests: {} ({} retried, {} rate-limited, {} server errors, {} token requests) in {:.1f}s.\n",
                      report.stats.requests, report.stats.retries, report.stats.rate_limited,
@@ -77,11 +90,15 @@ nlohmann::ordered_json apply_report_to_json(const ApplyReport& report) {
   using Json = nlohmann::ordered_json;
   Json json;
   json["run_id"] = report.run_id;
+  json["org"] = Json{{"id", report.org_id}, {"name", report.org_name}};
   json["ok"] = report.ok();
+  json["cancelled"] = report.cancelled;
   json["summary"] = Json{{"applied", report.count(FlowOutcome::Status::Applied)},
                          {"unchanged", report.count(FlowOutcome::Status::Unchanged)},
                          {"skipped_stale", report.count(FlowOutcome::Status::SkippedStale)},
                          {"skipped_locked", report.count(FlowOutcome::Status::SkippedLocked)},
+                         {"skipped_draft", report.count(FlowOutcome::Status::SkippedDraft)},
+                         {"cancelled", report.count(FlowOutcome::Status::Cancelled)},
                          {"failed", report.count(FlowOutcome::Status::Failed)}};
   json["plan_errors"] = report.plan_errors;
   Json flows = Json::array();
@@ -91,6 +108,7 @@ nlohmann::ordered_json apply_report_to_json(const ApplyReport& report) {
     f["name"] = flow.flow_name;
     f["type"] = flow.flow_type;
     f["outcome"] = to_string(flow.status);
+    if (!flow.action.empty()) f["action"] = flow.action;
     if (!flow.step.empty()) f["step"] = flow.step;
     if (!flow.reason.empty()) f["reason"] = flow.reason;
     f["edits"] = flow.edits;
@@ -98,6 +116,7 @@ nlohmann::ordered_json apply_report_to_json(const ApplyReport& report) {
     f["version_after"] = flow.version_after;
     if (!flow.saved_version.empty()) f["saved_version"] = flow.saved_version;
     f["published"] = flow.published;
+    f["pending_publish"] = flow.pending_publish;
     if (!flow.backup_path.empty()) f["backup"] = flow.backup_path;
     if (!flow.cleanup_errors.empty()) f["cleanup_errors"] = flow.cleanup_errors;
     flows.push_back(std::move(f));

@@ -2,6 +2,7 @@
 // `flowlink apply`: run a saved plan (apply plan.json) or plan and apply
 // (apply -f MANIFEST), with confirmation on a terminal.
 
+#include <atomic>
 #include <istream>
 #include <ostream>
 #include <string>
@@ -21,10 +22,15 @@ struct ApplyCommandOptions {
   bool json_output = false;            // the report as JSON on stdout
   bool color = false;
   bool interactive = false;            // stdin is a terminal: may ask for confirmation
+  std::string unpublished;             // --unpublished (with -f): overrides the rules' policy
+  const std::atomic<bool>* cancel = nullptr;  // set on SIGTERM/SIGINT (see main.cpp)
 };
 
 // Exit 0 when every flow was applied or already compliant, 1 otherwise
 // (a failure, a flow skipped as stale or locked, a plan error, a refusal).
 int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream& out, std::ostream& err);
+
+// Set by SIGTERM/SIGINT while `flowlink apply` runs.
+const std::atomic<bool>& apply_cancel_flag();
 
 }  // namespace flowlink::cli

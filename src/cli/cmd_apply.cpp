@@ -6,12 +6,16 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <csignal>
+
+#include <signal.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "apply/applier.hpp"
+#include "apply/run_history.hpp"
 #include "cli/apply_command.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
@@ -82,7 +86,42 @@ apply::ApplyReport unchanged_report(const plan::Plan& plan) {
   return report;
 }
 
+std::atomic<bool> g_cancel{false};
+
+// SIGTERM (a cancelled CI job) or SIGINT (Ctrl-C): ask the applier to stop
+// starting flows; a second signal ends the process at once (the next run
+// finishes what is left: see the journal and RunHistory).
+extern "C" void on_cancel_signal(int signal_number) {
+  g_cancel.store(true);
+  static const char message[] =
+      "\nflowlink: stopping: no new flow starts; flows under way are finished or released (again to abort)\n";
+  [[maybe_unused]] auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
+  ::signal(signal_number, SIG_DFL);
+}
+
+// Installs the handlers for the life of one apply.
+class CancelSignals {
+ public:
+  CancelSignals() {
+    struct sigaction action {};
+    action.sa_handler = on_cancel_signal;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGTERM, &action, &old_term_);
+    ::sigaction(SIGINT, &action, &old_int_);
+  }
+  ~CancelSignals() {
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+    ::sigaction(SIGINT, &old_int_, nullptr);
+  }
+
+ private:
+  struct sigaction old_term_ {};
+  struct sigaction old_int_ {};
+};
+
 }  // namespace
+
+const std::atomic<bool>& apply_cancel_flag() { return g_cancel; }
 
 int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
   return run_guarded(err, [&]() -> int {
@@ -120,11 +159,26 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     plan_options.source = org;
     plan_options.flowlink_version = FLOWLINK_VERSION;
     plan_options.require_published_modules = true;
+    if (!options.unpublished.empty()) {
+      if (!options.plan_file.empty())
+        throw std::runtime_error("--unpublished applies when planning (-f); a saved plan keeps the policy it was made with");
+      plan_options.unpublished_override = plan::parse_unpublished_policy(options.unpublished);
+      if (!plan_options.unpublished_override)
+        throw std::runtime_error(fmt::format("--unpublished must be skip, edit-draft or publish, got '{}'", options.unpublished));
+    }
 
     std::vector<plan::ObservedFlow> modules;
     if (options.plan_file.empty()) {
+      const genesys::Organization me = api->organization();
+      plan_options.org_id = me.id;
+      plan_options.org_name = me.name;
+      const apply::RunHistory history = apply::RunHistory::load(options.work_dir);
+      source::ReadOptions read_options;
+      read_options.parallelism = options.org.parallelism;
+      read_options.client_id = api->client_id();
+      read_options.memory = &history;
       source::OrgReadResult read;
-      plan = source::plan_org(*api, *desired, plan_options, options.org.parallelism, &read);
+      plan = source::plan_org(*api, *desired, plan_options, read_options, &read);
       modules = source::modules_of(read.flows);
     }
     // With --output json stdout carries the JSON report and nothing else, so
@@ -145,21 +199,26 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
       return kExitError;
     }
     if (!plan.has_changes()) {
-      notes << "\nNo changes to apply: every flow already calls its modules as the manifest says.\n";
-      if (options.json_output) out << apply::render_apply_json(unchanged_report(plan));
-      return kExitOk;
-    }
-    if (!confirmed(options, in, notes)) {
+      const auto held = plan.summary().held;
+      if (held == 0) {
+        notes << "\nNo changes to apply: every flow already calls its modules as the manifest says.\n";
+        if (options.json_output) out << apply::render_apply_json(unchanged_report(plan));
+        return kExitOk;
+      }
+      // Only held flows: nothing to do, but not "all compliant" either.
+      notes << fmt::format("\nNothing to apply: {} flow{} held by someone's unpublished draft (see above).\n", held,
+                           held == 1 ? "" : "s");
+    } else if (!confirmed(options, in, notes)) {
       notes << "Apply cancelled.\n";
       return kExitError;
     }
-
     apply::ApplyOptions apply_options;
     apply_options.work_dir = options.work_dir;
     apply_options.force_unlock = options.force_unlock;
     apply_options.parallelism = std::min(options.org.parallelism, 8);
     apply_options.plan_options = plan_options;
     apply_options.progress = options.json_output ? &err : &out;
+    apply_options.cancel = options.cancel;
     if (options.plan_file.empty()) apply_options.modules = &modules;
     const auto report = apply::apply_plan(*api, plan, *desired, apply_options);
     out << (options.json_output ? apply::render_apply_json(report) : "\n" + apply::render_apply_text(report));
@@ -183,13 +242,20 @@ void add_apply_command(CLI::App& app, CliContext& context) {
   command->add_option("--output", *output, "Report format on stdout: text or json")
       ->check(CLI::IsMember({"text", "json"}));
   command->add_flag("--no-color", *no_color, "No ANSI colours (also when NO_COLOR is set or stdout is not a TTY)");
+  command->add_option("--unpublished", options->unpublished,
+                      "With -f: for flows with someone else's unpublished draft, override every rule's policy: skip, "
+                      "edit-draft or publish")
+      ->check(CLI::IsMember({"skip", "edit-draft", "publish"}));
   command->footer(
-      "Exit codes: 0 every flow applied or already compliant; 1 a flow failed or was skipped (stale, locked),\n"
-      "the plan had errors, or the apply was refused or cancelled.");
+      "Exit codes: 0 every flow applied or already compliant; 1 a flow failed or was skipped (stale, locked,\n"
+      "held by someone's unpublished draft), the plan had errors, or the apply was refused or cancelled\n"
+      "(SIGTERM/SIGINT: no new flow starts, flows under way are finished or released, every lock is given back).");
   command->callback([options, output, no_color, &context] {
     options->json_output = *output == "json";
     options->color = color_enabled(*no_color);
     options->interactive = isatty(STDIN_FILENO) != 0;
+    options->cancel = &apply_cancel_flag();
+    CancelSignals signals;
     context.exit_code = run_apply(*options, std::cin, context.out, context.err);
   });
 }

@@ -15,48 +15,51 @@
 
 namespace flowlink::cli {
 
-int drift_exit_code(const plan::Plan& plan) {
+int drift_exit_code(const plan::Plan& plan, plan::DriftCheck check) {
   if (plan_has_errors(plan)) return kExitError;
-  return plan.has_drift() ? kExitChanges : kExitOk;
+  return plan.has_drift(check) ? kExitChanges : kExitOk;
 }
 
-std::vector<std::string> drifted_flows(const plan::Plan& plan) {
+std::vector<std::string> drifted_flows(const plan::Plan& plan, plan::DriftCheck check) {
   std::vector<std::string> names;
-  for (const auto& flow : plan.flows) {
-    const auto status = flow.status();
-    if (status == plan::FlowPlan::Status::Change || status == plan::FlowPlan::Status::Drift) {
-      names.push_back(flow.flow_name);
-    }
-  }
+  for (const auto& flow : plan.flows)
+    if (plan::drifted(flow, check)) names.push_back(flow.flow_name);
   return names;
 }
 
 int run_drift(const PlanCommandOptions& options, std::ostream& out, std::ostream& err) {
   return run_guarded(err, [&] {
+    const auto check = plan::parse_drift_check(options.check);
+    if (!check) throw std::runtime_error(fmt::format("--check must be published, draft or both, got '{}'", options.check));
     const auto plan = plan_and_render(options, out, err);
     if (!plan) return kExitError;
-    const int code = drift_exit_code(*plan);
+    const int code = drift_exit_code(*plan, *check);
     // One line on stderr that a scheduler's log shows whatever --output is.
-    const auto drifted = drifted_flows(*plan);
+    const auto drifted = drifted_flows(*plan, *check);
     if (code == kExitError) {
       print_error(err, "drift check incomplete: some flows could not be planned (see above)");
     } else if (!drifted.empty()) {
-      err << fmt::format("drift: {} flow{} differ{} from the manifest: {}\n", drifted.size(),
+      err << fmt::format("drift ({}): {} flow{} differ{} from the manifest: {}\n", options.check, drifted.size(),
                          drifted.size() == 1 ? "" : "s", drifted.size() == 1 ? "s" : "", fmt::join(drifted, ", "));
     } else {
-      err << fmt::format("drift: none ({} flows match the manifest)\n", plan->flows.size());
+      err << fmt::format("drift ({}): none ({} flows match the manifest)\n", options.check, plan->flows.size());
     }
     return code;
   });
 }
 
 void add_drift_command(CLI::App& app, CliContext& context) {
+  auto options = std::make_shared<PlanCommandOptions>();
   auto* command = add_read_command(app, context, "drift",
-                                   "Check whether live flows still match the manifests (for a nightly job).",
-                                   std::make_shared<PlanCommandOptions>(), run_drift);
+                                   "Check whether live flows still match the manifests (for a nightly job).", options,
+                                   run_drift);
+  command->add_option("--check", options->check,
+                      "Which version to judge: published (what callers hit; default), draft (the newest saved or "
+                      "checked-in version) or both")
+      ->check(CLI::IsMember({"published", "draft", "both"}));
   command->footer(
-      "Exit codes: 0 no drift, 2 drift (a change to make, or a misplaced or duplicate call), 1 error.\n"
-      "Errors trump drift.");
+      "Exit codes: 0 no drift, 2 drift (a change to make, a misplaced or duplicate call, or flowlink's own\n"
+      "change left unfinished by an interrupted run), 1 error. Errors trump drift.");
 }
 
 }  // namespace flowlink::cli

@@ -10,6 +10,7 @@
 #include "cli/output.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/validate_command.hpp"
+#include "apply/run_history.hpp"
 #include "plan/render.hpp"
 #include "source/export_dir.hpp"
 #include "source/org_source.hpp"
@@ -30,9 +31,22 @@ ObservedSource read_observed(const PlanCommandOptions& options, const manifest::
   if (!options.export_dir.empty() && (!options.org.api_url.empty() || !options.org.region.empty())) {
     throw std::runtime_error("give either --export-dir or an org (--region / --api-url), not both");
   }
+  if (!options.unpublished.empty()) {
+    source.plan_options.unpublished_override = plan::parse_unpublished_policy(options.unpublished);
+    if (!source.plan_options.unpublished_override)
+      throw std::runtime_error(fmt::format("--unpublished must be skip, edit-draft or publish, got '{}'", options.unpublished));
+  }
   if (options.export_dir.empty()) {
     source.api = connect_to_org(options.org);
-    source.flows = source::read_org(*source.api, desired, options.org.parallelism).flows;
+    const genesys::Organization org = source.api->organization();
+    source.plan_options.org_id = org.id;
+    source.plan_options.org_name = org.name;
+    const apply::RunHistory history = apply::RunHistory::load(options.work_dir);
+    source::ReadOptions read_options;
+    read_options.parallelism = options.org.parallelism;
+    read_options.client_id = source.api->client_id();
+    read_options.memory = &history;
+    source.flows = source::read_org(*source.api, desired, read_options).flows;
     source.plan_options.source = describe_org(options.org, [](const char* name) { return std::getenv(name); });
     source.plan_options.require_published_modules = true;
     return source;
@@ -104,6 +118,12 @@ CLI::App* add_read_command(CLI::App& app, CliContext& context, const std::string
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   command->add_option("--out", options->out_path, "Also write the JSON plan to this file (for apply)");
   command->add_flag("--no-color", *no_color, "No ANSI colours (also when NO_COLOR is set or stdout is not a TTY)");
+  command->add_option("--work-dir", options->work_dir,
+                      "Where .flowlink/ is kept: its journal tells flowlink's own drafts and locks (default: .)");
+  command->add_option("--unpublished", options->unpublished,
+                      "For flows with someone else's unpublished draft, override every rule's policy: skip, "
+                      "edit-draft or publish")
+      ->check(CLI::IsMember({"skip", "edit-draft", "publish"}));
   command->callback([options, output, no_color, run, &context] {
     options->output = parse_output_format(*output);
     options->color = color_enabled(*no_color);

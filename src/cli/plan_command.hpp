@@ -29,6 +29,9 @@ struct PlanCommandOptions {
   std::string out_path;                // --out: also write the JSON plan here (atomically)
   bool detailed_exitcode = false;      // exit 2 when there are changes
   bool color = false;                  // resolved by the caller (output.hpp color_enabled)
+  std::string work_dir = ".";          // --work-dir: whose journal tells flowlink's own drafts and locks
+  std::string unpublished;             // --unpublished: overrides the rules' policy ("" keeps them)
+  std::string check = "published";     // drift --check: published, draft or both
 };
 
 // Where the observed flows came from, and the options the planner needs for it.

@@ -54,6 +54,13 @@ struct FlowVersionInfo {
   std::string id;    // "1.0", "2.0", ...
   std::string name;
   std::string type;  // PUBLISH | CHECKIN | SAVE
+  // Who made the version: a person (createdBy) or an OAuth client
+  // (createdByClient); Genesys may send either or both.
+  std::optional<EntityRef> created_by;
+  std::optional<EntityRef> created_by_client;
+  std::int64_t date_created = 0;     // epoch ms; 0: not sent
+  std::int64_t date_checked_in = 0;  // epoch ms; 0: not sent
+  std::string date_published;        // ISO-8601 as sent; "" when not published
 };
 
 struct Operation {
@@ -63,7 +70,16 @@ struct Operation {
   std::string action_status;  // STARTED, SUCCESS, FAILURE, ...
   std::string error_message;
   std::string error_code;
+  std::optional<EntityRef> user;    // who started it: a person ...
+  std::optional<EntityRef> client;  // ... or an OAuth client
 };
+
+// The org a token belongs to (GET /api/v2/organizations/me).
+struct Organization {
+  std::string id;
+  std::string name;
+};
+
 
 // The Flow object, with the fields flowlink uses.
 struct Flow {
@@ -78,6 +94,18 @@ struct Flow {
   std::optional<Operation> current_operation;
   bool deleted = false;
   Json raw;  // the whole object as received
+};
+
+// What waiting for an operation found.
+struct OperationWait {
+  // Ours, complete, when it was still the flow's currentOperation at the
+  // end; when `replaced`, the last state of it that was seen.
+  Operation operation;
+  // Another operation (someone else's check-in, say) became the flow's
+  // currentOperation before ours was seen complete: the caller must read
+  // `flow`'s versions to learn what ours did.
+  bool replaced = false;
+  Flow flow;  // the flow as last read
 };
 
 struct ListFlowsQuery {
@@ -119,10 +147,15 @@ class FlowApi {
   virtual Flow revert(const std::string& flow_id) = 0;
   // POST /api/v2/flows/actions/unlock?flow= (admin: break a lock)
   virtual Flow unlock(const std::string& flow_id) = 0;
-  // Polls GET /api/v2/flows/{id} until currentOperation (with this id when
-  // given) is complete; returns it. Throws ApiError on timeout.
-  virtual Operation wait_for_operation(const std::string& flow_id, const std::string& operation_id,
-                                       std::chrono::milliseconds timeout) = 0;
+  // Polls GET /api/v2/flows/{id} until the operation with this id is
+  // complete, or another operation has replaced it as currentOperation
+  // (OperationWait::replaced; no waiting for the timeout then). Polls back
+  // off from a short first pause, as check-ins and publishes take from
+  // tens of milliseconds to seconds. Throws ApiError on timeout.
+  virtual OperationWait wait_for_operation(const std::string& flow_id, const std::string& operation_id,
+                                           std::chrono::milliseconds timeout) = 0;
+  // GET /api/v2/organizations/me: which org the credentials belong to.
+  virtual Organization organization() = 0;
   // Who this client is (the lockedClient id Genesys reports for our locks).
   virtual std::string client_id() const = 0;
 

@@ -132,18 +132,30 @@ class HttpFlowApi final : public FlowApi {
     return flow_from_json(get_json(ApiRequest{"POST", flows_path + "/actions/unlock", flow_query(flow_id), "", flow_id}));
   }
 
-  Operation wait_for_operation(const std::string& flow_id, const std::string& operation_id,
-                               milliseconds timeout) override {
+  OperationWait wait_for_operation(const std::string& flow_id, const std::string& operation_id,
+                                   milliseconds timeout) override {
     auto deadline = std::chrono::steady_clock::now() + timeout;
-    milliseconds pause{50};
+    // Check-ins and publishes take from tens of milliseconds (small flows)
+    // to seconds (large ones): start short, back off to 2 s.
+    milliseconds pause{100};
     std::string last_seen = "no current operation";
+    OperationWait wait;
     for (;;) {
-      Flow flow = get_flow(flow_id);
-      if (flow.current_operation) {
-        const Operation& operation = *flow.current_operation;
-        bool ours = operation_id.empty() || operation.id == operation_id;
-        if (ours && operation.complete) return operation;
+      wait.flow = get_flow(flow_id);
+      if (wait.flow.current_operation) {
+        const Operation& operation = *wait.flow.current_operation;
+        if (operation_id.empty() || operation.id == operation_id) {
+          wait.operation = operation;
+          if (operation.complete) return wait;
+        } else {
+          // Someone's newer operation: ours is over, its outcome is in the versions.
+          wait.replaced = true;
+          return wait;
+        }
         last_seen = "current operation " + operation.id + " " + operation.action_name + " " + operation.action_status;
+      } else if (!operation_id.empty()) {
+        wait.replaced = true;  // no operation shown at all: ours is no longer the current one
+        return wait;
       }
       auto now = std::chrono::steady_clock::now();
       if (now >= deadline) {
@@ -154,8 +166,12 @@ class HttpFlowApi final : public FlowApi {
                        "");
       }
       std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
-      pause = std::min(milliseconds(1000), pause * 2);
+      pause = std::min(milliseconds(2000), pause * 2);
     }
+  }
+
+  Organization organization() override {
+    return organization_from_json(get_json(ApiRequest{"GET", "/api/v2/organizations/me", "", "", ""}));
   }
 
   std::string client_id() const override { return options_.client_id; }

@@ -32,6 +32,7 @@ const Json* object_at(const Json& json, const char* key) {
 }
 
 std::optional<EntityRef> ref_at(const Json& json, const char* key) {
+  if (!json.is_object()) return std::nullopt;
   const Json* ref = object_at(json, key);
   if (!ref) return std::nullopt;
   return EntityRef{text(*ref, "id"), text(*ref, "name")};
@@ -43,11 +44,29 @@ std::optional<FlowVersionInfo> version_at(const Json& json, const char* key) {
   return version_from_json(*version);
 }
 
+std::int64_t epoch_ms(const Json& json, const char* key) {
+  if (!json.is_object()) return 0;
+  auto it = json.find(key);
+  if (it == json.end() || !it->is_number()) return 0;
+  if (it->is_number_integer()) return it->get<std::int64_t>();
+  const double value = it->get<double>();
+  return value > 0 && value < 1e15 ? static_cast<std::int64_t>(value) : 0;
+}
+
 }  // namespace
 
 FlowVersionInfo version_from_json(const Json& json) {
-  return FlowVersionInfo{text(json, "id"), text(json, "name"), text(json, "type")};
+  FlowVersionInfo version{text(json, "id"), text(json, "name"), text(json, "type")};
+  if (!json.is_object()) return version;
+  version.created_by = ref_at(json, "createdBy");
+  version.created_by_client = ref_at(json, "createdByClient");
+  version.date_created = epoch_ms(json, "dateCreated");
+  version.date_checked_in = epoch_ms(json, "dateCheckedIn");
+  version.date_published = text(json, "datePublished");
+  return version;
 }
+
+Organization organization_from_json(const Json& json) { return Organization{text(json, "id"), text(json, "name")}; }
 
 Operation operation_from_json(const Json& json) {
   Operation operation;
@@ -57,6 +76,10 @@ Operation operation_from_json(const Json& json) {
   operation.action_status = text(json, "actionStatus");
   operation.error_message = text(json, "errorMessage");
   operation.error_code = text(json, "errorCode");
+  if (json.is_object()) {
+    operation.user = ref_at(json, "user");
+    operation.client = ref_at(json, "client");
+  }
   return operation;
 }
 

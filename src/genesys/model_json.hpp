@@ -11,5 +11,6 @@ namespace flowlink::genesys {
 FlowVersionInfo version_from_json(const Json& json);
 Operation operation_from_json(const Json& json);
 Flow flow_from_json(const Json& json);
+Organization organization_from_json(const Json& json);
 
 }  // namespace flowlink::genesys

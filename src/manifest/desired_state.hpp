@@ -76,12 +76,23 @@ struct RemoveEntry {
   SourceLocation location;
 };
 
+// What flowlink does with a flow whose draft (a saved or checked-in version
+// above the published one) is not flowlink's own. Per rule (`unpublished:`),
+// overridable for a run (--unpublished). Ordered from the most to the least
+// cautious: a flow several rules select gets the most cautious.
+enum class UnpublishedPolicy {
+  Skip,       // leave the flow alone, report the draft with owner and date (default)
+  EditDraft,  // edit their draft and check it in; never publish (both go live when they publish)
+  Publish,    // edit their draft and publish it: their changes go live with ours
+};
+
 struct Rule {
   std::string name;
   FlowSelector flows;
   std::vector<EnsureEntry> ensure;
   std::vector<RemoveEntry> remove;
   bool publish = true;  // publish the flow after its change is checked in
+  UnpublishedPolicy unpublished = UnpublishedPolicy::Skip;
   SourceLocation location;
 };
 

@@ -1,5 +1,7 @@
 #include "manifest/rule_reader.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "manifest/name_pattern.hpp"
@@ -10,7 +12,7 @@ namespace flowlink::manifest::detail {
 
 namespace {
 
-const std::vector<std::string> kRuleKeys = {"name", "flows", "ensure", "remove", "publish"};
+const std::vector<std::string> kRuleKeys = {"name", "flows", "ensure", "remove", "publish", "unpublished"};
 const std::vector<std::string> kFlowsKeys = {"types", "include", "exclude", "caseSensitive"};
 const std::vector<std::string> kEnsureKeys = {"module", "at", "inputs", "outputs", "move", "dedupe"};
 const std::vector<std::string> kAtKeys = {"task", "after", "before"};
@@ -236,6 +238,15 @@ std::optional<Rule> read_rule(YamlReader& reader, const YamlReader::Item& item,
     rule.flows = read_flows(reader, *flows);
   if (const MapEntry* publish = map->find("publish"))
     if (auto value = reader.boolean(*publish)) rule.publish = *value;
+  if (const MapEntry* unpublished = map->find("unpublished")) {
+    const char* expected = "what to do with someone else's unpublished draft: 'skip', 'edit-draft' or 'publish'";
+    if (auto value = reader.string(*unpublished, expected)) {
+      if (*value == "skip") rule.unpublished = UnpublishedPolicy::Skip;
+      else if (*value == "edit-draft") rule.unpublished = UnpublishedPolicy::EditDraft;
+      else if (*value == "publish") rule.unpublished = UnpublishedPolicy::Publish;
+      else reader.error(unpublished->value_location, unpublished->path, fmt::format("expected {}, got '{}'", expected, *value));
+    }
+  }
 
   // A module may appear once per rule: ensured twice, removed twice, or both
   // ensured and removed would ask two things of the same call.

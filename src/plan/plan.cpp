@@ -1,5 +1,10 @@
 // The plan model's derived values: statuses, the summary, names of kinds.
 #include "plan/plan.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
 #include "plan/planner_internal.hpp"
 
 namespace flowlink::plan {
@@ -26,17 +31,116 @@ const char* to_string(FlowPlan::Status status) {
   switch (status) {
     case FlowPlan::Status::NoChange: return "no_change";
     case FlowPlan::Status::Change: return "change";
+    case FlowPlan::Status::Held: return "held";
     case FlowPlan::Status::Drift: return "drift";
     case FlowPlan::Status::Error: return "error";
   }
   return "?";
 }
 
+const char* to_string(UnpublishedPolicy policy) {
+  switch (policy) {
+    case UnpublishedPolicy::Skip: return "skip";
+    case UnpublishedPolicy::EditDraft: return "edit-draft";
+    case UnpublishedPolicy::Publish: return "publish";
+  }
+  return "?";
+}
+
+std::optional<UnpublishedPolicy> parse_unpublished_policy(std::string_view text) {
+  if (text == "skip") return UnpublishedPolicy::Skip;
+  if (text == "edit-draft") return UnpublishedPolicy::EditDraft;
+  if (text == "publish") return UnpublishedPolicy::Publish;
+  return std::nullopt;
+}
+
+const char* to_string(FlowAction action) {
+  switch (action) {
+    case FlowAction::None: return "none";
+    case FlowAction::Edit: return "edit";
+    case FlowAction::Resume: return "resume";
+    case FlowAction::PublishDraft: return "publish_draft";
+    case FlowAction::Skip: return "skip";
+  }
+  return "?";
+}
+
+const char* to_string(Basis basis) { return basis == Basis::Published ? "published" : "draft"; }
+
+const char* to_string(DraftState::Stage stage) { return stage == DraftState::Stage::Saved ? "saved" : "checked_in"; }
+
+const char* to_string(LockState::Flowlink flowlink) {
+  switch (flowlink) {
+    case LockState::Flowlink::No: return "no";
+    case LockState::Flowlink::RunningRun: return "running_run";
+    case LockState::Flowlink::InterruptedRun: return "interrupted_run";
+    case LockState::Flowlink::Unknown: return "unknown";
+  }
+  return "?";
+}
+
+const char* to_string(Note::Kind kind) {
+  switch (kind) {
+    case Note::Kind::FlowlinkPending: return "flowlink_pending";
+    case Note::Kind::FlowlinkLock: return "flowlink_lock";
+    case Note::Kind::ForeignDraft: return "foreign_draft";
+    case Note::Kind::ForeignLock: return "foreign_lock";
+    case Note::Kind::NeverPublished: return "never_published";
+    case Note::Kind::AwaitingPublish: return "awaiting_publish";
+  }
+  return "?";
+}
+
+const char* to_string(Actor::Kind kind) { return kind == Actor::Kind::User ? "user" : "client"; }
+
+std::optional<DriftCheck> parse_drift_check(std::string_view text) {
+  if (text == "published") return DriftCheck::Published;
+  if (text == "draft") return DriftCheck::Draft;
+  if (text == "both") return DriftCheck::Both;
+  return std::nullopt;
+}
+
+std::string describe(const Actor& actor) {
+  if (actor.name.empty()) return fmt::format("{} {}", to_string(actor.kind), actor.id);
+  return fmt::format("{} ({})", actor.name, to_string(actor.kind));
+}
+
+bool FlowPlan::actionable() const {
+  if (!errors.empty()) return false;
+  return action == FlowAction::Edit || action == FlowAction::Resume || action == FlowAction::PublishDraft;
+}
+
 FlowPlan::Status FlowPlan::status() const {
   if (!errors.empty()) return Status::Error;
-  if (!edits.empty()) return Status::Change;
-  if (!findings.empty()) return Status::Drift;
+  if (actionable()) return Status::Change;
+  if (action == FlowAction::Skip) return Status::Held;
+  if (drifted(*this, DriftCheck::Published)) return Status::Drift;
   return Status::NoChange;
+}
+
+namespace {
+
+// flowlink's own work left unfinished: a re-run of apply must finish it.
+bool flowlink_unfinished(const FlowPlan& flow) {
+  return std::any_of(flow.notes.begin(), flow.notes.end(), [](const Note& note) {
+    return note.kind == Note::Kind::FlowlinkPending || note.kind == Note::Kind::FlowlinkLock;
+  });
+}
+
+}  // namespace
+
+bool drifted(const FlowPlan& flow, DriftCheck check) {
+  if (!flow.errors.empty()) return false;  // an error is reported as one, not as drift
+  // Without a lifecycle (an export directory) the one document is judged.
+  if (!flow.published && !flow.draft) return !flow.edits.empty() || !flow.findings.empty();
+  const bool published_differs = flow.published ? !flow.published->complies : !flow.draft->complies;
+  const bool draft_differs = flow.draft ? !flow.draft->complies : published_differs;
+  switch (check) {
+    case DriftCheck::Published: return published_differs || flowlink_unfinished(flow);
+    case DriftCheck::Draft: return draft_differs || flowlink_unfinished(flow);
+    case DriftCheck::Both: return published_differs || draft_differs || flowlink_unfinished(flow);
+  }
+  return false;
 }
 
 PlanSummary Plan::summary() const {
@@ -46,9 +150,11 @@ PlanSummary Plan::summary() const {
     switch (flow.status()) {
       case FlowPlan::Status::NoChange: ++s.unchanged; break;
       case FlowPlan::Status::Change: ++s.to_change; break;
+      case FlowPlan::Status::Held: ++s.held; break;
       case FlowPlan::Status::Drift: ++s.drift_only; break;
       case FlowPlan::Status::Error: ++s.errors; break;
     }
+    if (!flow.actionable()) continue;  // a held flow's edits are shown, not counted as planned
     for (const auto& edit : flow.edits) {
       switch (edit.kind) {
         case Edit::Kind::AddCall: ++s.add; break;
@@ -62,15 +168,13 @@ PlanSummary Plan::summary() const {
 }
 
 bool Plan::has_changes() const {
-  for (const auto& flow : flows)
-    if (!flow.edits.empty()) return true;
-  return false;
+  return std::any_of(flows.begin(), flows.end(), [](const FlowPlan& flow) { return flow.actionable(); });
 }
 
-bool Plan::has_drift() const {
-  for (const auto& flow : flows)
-    if (!flow.edits.empty() || !flow.findings.empty()) return true;
-  return false;
+bool Plan::has_drift() const { return has_drift(DriftCheck::Published); }
+
+bool Plan::has_drift(DriftCheck check) const {
+  return std::any_of(flows.begin(), flows.end(), [&](const FlowPlan& flow) { return drifted(flow, check); });
 }
 
 bool Plan::has_errors() const {

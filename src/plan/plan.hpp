@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "flowdoc/document.hpp"
@@ -12,7 +13,10 @@
 
 namespace flowlink::plan {
 
-inline constexpr int kFormatVersion = 1;
+// 2: flows carry their lifecycle (published version, draft, lock), the
+// action apply takes and the policy for someone else's unpublished draft;
+// plans carry the org's identity.
+inline constexpr int kFormatVersion = 2;
 
 // One change to one flow's document.
 struct Edit {
@@ -50,25 +54,124 @@ struct Finding {
   std::string message;
 };
 
+// Who made a version or holds a lock: a person or an OAuth client.
+struct Actor {
+  enum class Kind { User, Client };
+  Kind kind = Kind::User;
+  std::string id;
+  std::string name;
+};
+
+using manifest::UnpublishedPolicy;
+
+// One version of a flow as the planner judged it.
+struct VersionJudgement {
+  std::string version;      // "3.0"
+  std::string fingerprint;  // of its configuration, as the server sent it
+  bool complies = false;    // plans to no edit, finding or error
+  int edits = 0;            // edits it would need
+  int findings = 0;
+};
+
+// The published version: what callers hit.
+struct PublishedState : VersionJudgement {
+  std::string date;  // datePublished (ISO-8601), "" when unknown
+};
+
+// A saved or checked-in version above the published one (or the only
+// version of a flow never published).
+struct DraftState : VersionJudgement {
+  enum class Stage { Saved, CheckedIn };
+  Stage stage = Stage::Saved;
+  std::optional<Actor> owner;  // createdBy (a person) or else createdByClient
+  std::string since;           // ISO-8601 UTC: when it was saved / checked in
+  // Made by this OAuth client in a run this work dir's journal records:
+  // flowlink's own change, to be finished (resumed) rather than respected.
+  bool flowlink = false;
+  std::string run_id;           // that run
+  bool publish_intended = true; // that run meant to publish it
+};
+
+// Who holds the flow's lock, if anyone.
+struct LockState {
+  Actor holder;
+  // Locked by this OAuth client: by a flowlink run that is still running
+  // (leave it), by one that was interrupted (take it over), or by nobody
+  // this work dir knows of (treated as someone else's lock).
+  enum class Flowlink { No, RunningRun, InterruptedRun, Unknown };
+  Flowlink flowlink = Flowlink::No;
+  std::string run_id;  // RunningRun / InterruptedRun
+};
+
+// A pending state worth a line in the plan: a draft, a lock, a run left
+// unfinished. `drift` counts the ones marked so.
+struct Note {
+  enum class Kind {
+    FlowlinkPending,  // flowlink's own change saved or checked in but not published (an interrupted run)
+    FlowlinkLock,     // locked by flowlink (an interrupted run, or one still running)
+    ForeignDraft,     // checked in / saved by someone, unpublished
+    ForeignLock,      // locked by someone
+    NeverPublished,   // the flow has no published version
+    AwaitingPublish,  // flowlink's change is checked in and waits for a person to publish (publish: false)
+  };
+  Kind kind = Kind::ForeignDraft;
+  std::string message;
+};
+
+// What apply does with the flow.
+enum class FlowAction {
+  None,          // nothing to do
+  Edit,          // edit the basis document: save, check in, publish if `publish`
+  Resume,        // flowlink's own draft already complies: check it in / publish it, verify
+  PublishDraft,  // (unpublished: publish) someone's draft already complies: publish it as it is
+  Skip,          // someone else's unpublished draft stands in the way (unpublished: skip)
+};
+
+// Which version the edits were planned against.
+enum class Basis { Published, Draft };
+
 struct FlowPlan {
   std::string flow_id;
   std::string flow_name;
   std::string flow_type;         // lowercase
-  std::string observed_version;  // the version the document was read at ("3.0")
-  std::string fingerprint;       // flowdoc::Document::fingerprint() of that document
+  std::string observed_version;  // the basis version ("3.0"): what the edits were planned against
+  std::string fingerprint;       // flowdoc::Document::fingerprint() of the basis document
   std::vector<std::string> rules;  // rules that matched the flow
   std::vector<Edit> edits;
   std::vector<Finding> findings;
   std::vector<std::string> errors;  // this flow could not be planned
-  bool publish = false;             // publish after check-in (any matched rule asks)
+  bool publish = false;             // publish after check-in (any matched rule asks, and the policy allows)
 
-  enum class Status { NoChange, Change, Drift, Error };
-  Status status() const;  // Error > Change > Drift (findings only) > NoChange
+  // The lifecycle (absent for an export directory: one document, judged as published).
+  std::optional<PublishedState> published;
+  std::optional<DraftState> draft;
+  std::optional<LockState> lock;
+  std::vector<Note> notes;
+  Basis basis = Basis::Published;
+  FlowAction action = FlowAction::None;
+  UnpublishedPolicy policy = UnpublishedPolicy::Skip;  // the policy that applied
+  std::string skip_reason;  // Skip: why, naming the draft's owner and date
+
+  enum class Status { NoChange, Change, Held, Drift, Error };
+  // Error > Change (an action apply takes) > Held (edits needed, Skip) >
+  // Drift (findings, or a flowlink run left unfinished) > NoChange
+  Status status() const;
+  bool actionable() const;  // Edit, Resume or PublishDraft, and no error
 };
+
+// Which version `drift` judges (--check).
+enum class DriftCheck { Published, Draft, Both };
+
+// Does the flow differ from the manifest, as `check` sees it? Published: the
+// published version (a flow never published: its draft), plus flowlink's own
+// unfinished work. Draft: the draft when there is one, else the published
+// version. Both: either.
+bool drifted(const FlowPlan& flow, DriftCheck check);
 
 struct PlanSummary {
   int flows_matched = 0;
   int to_change = 0;
+  int held = 0;  // Skip: edits needed, someone's unpublished draft in the way
   int unchanged = 0;
   int drift_only = 0;
   int errors = 0;
@@ -81,16 +184,29 @@ struct Plan {
   std::vector<std::string> manifest_files;
   std::string manifest_fingerprint;  // manifest::DesiredState::fingerprint when planned
   std::string source;  // "export-dir examples/org" or "https://api.mypurecloud.com"
+  std::string org_id;    // GET /api/v2/organizations/me; "" for an export directory
+  std::string org_name;
   std::vector<FlowPlan> flows;        // sorted by type, then name, then id
   std::vector<std::string> errors;    // plan-wide (e.g. a module that does not exist)
   PlanSummary summary() const;
-  bool has_changes() const;  // any edit
-  bool has_drift() const;    // any edit or finding
+  bool has_changes() const;  // any flow apply acts on (actionable())
+  bool has_drift() const;    // drifted(flow, DriftCheck::Published) for any flow
+  bool has_drift(DriftCheck check) const;
   bool has_errors() const;
 };
 
 const char* to_string(Edit::Kind kind);
 const char* to_string(Finding::Kind kind);
 const char* to_string(FlowPlan::Status status);
+const char* to_string(UnpublishedPolicy policy);  // "skip", "edit-draft", "publish"
+std::optional<UnpublishedPolicy> parse_unpublished_policy(std::string_view text);
+const char* to_string(FlowAction action);         // "none", "edit", "resume", "publish_draft", "skip"
+const char* to_string(Basis basis);               // "published", "draft"
+const char* to_string(DraftState::Stage stage);   // "saved", "checked_in"
+const char* to_string(LockState::Flowlink flowlink);  // "no", "running_run", "interrupted_run", "unknown"
+const char* to_string(Note::Kind kind);           // "flowlink_pending", ...
+const char* to_string(Actor::Kind kind);          // "user", "client"
+std::optional<DriftCheck> parse_drift_check(std::string_view text);  // "published", "draft", "both"
+std::string describe(const Actor& actor);          // "Alice (user)" / "ci-bot (client 1234...)"
 
 }  // namespace flowlink::plan

@@ -381,27 +381,11 @@ void collect_demands(const manifest::DesiredState& desired, const std::vector<co
   }
 }
 
-FlowPlan plan_one_flow(const manifest::DesiredState& desired, const ObservedFlow& flow,
-                       const std::map<std::string, ResolvedModule>& modules) {
-  FlowPlan out;
-  out.flow_id = flow.id;
-  out.flow_name = flow.name;
-  out.flow_type = flow.type;
-  out.observed_version = flow.version;
-  std::vector<const manifest::Rule*> rules;
-  for (const auto& rule : desired.rules) {
-    if (!rule.flows.matches(flow.type, flow.name)) continue;
-    rules.push_back(&rule);
-    out.rules.push_back(rule.name);
-    out.publish = out.publish || rule.publish;
-  }
-  if (rules.empty()) return out;
-  if (!flow.document) {
-    out.errors.push_back("the flow document could not be read: " +
-                         (flow.load_error.empty() ? std::string("no document") : flow.load_error));
-    return out;
-  }
-  const flowdoc::Document& document = *flow.document;
+// Plans one document against the matched rules: fills out.fingerprint,
+// edits, findings and errors.
+void plan_document(const manifest::DesiredState& desired, const std::vector<const manifest::Rule*>& rules,
+                   const std::map<std::string, ResolvedModule>& modules, const flowdoc::Document& document,
+                   const std::string& flow_name, FlowPlan& out) {
   try {
     out.fingerprint = document.fingerprint();
     auto problems = document.check();
@@ -411,7 +395,7 @@ FlowPlan plan_one_flow(const manifest::DesiredState& desired, const ObservedFlow
                                          problems[i].where, problems[i].message));
       if (problems.size() > kMaxProblemsReported)
         out.errors.push_back(fmt::format("... and {} more problems", problems.size() - kMaxProblemsReported));
-      return out;
+      return;
     }
 
     std::vector<EnsureDemand> ensures;
@@ -433,13 +417,261 @@ FlowPlan plan_one_flow(const manifest::DesiredState& desired, const ObservedFlow
         out.errors.push_back(fmt::format("rule '{}', module '{}': {}", demand.rules.front(), demand.module->key, slot.error));
       }
     }
-    if (!out.errors.empty()) return out;
+    if (!out.errors.empty()) return;
 
     FlowPlanner(document, out).plan(ensures, removes);
   } catch (const std::exception& e) {
-    out.errors.push_back(fmt::format("planning flow '{}' failed: {}", flow.name, e.what()));
+    out.errors.push_back(fmt::format("planning flow '{}' failed: {}", flow_name, e.what()));
   }
   if (!out.errors.empty()) out.edits.clear();  // a flow in error is never half-applied
+}
+
+template <typename Judgement>
+void judge(const FlowPlan& planned, const std::string& version, Judgement& out) {
+  out.version = version;
+  out.fingerprint = planned.fingerprint;
+  out.edits = static_cast<int>(planned.edits.size());
+  out.findings = static_cast<int>(planned.findings.size());
+  out.complies = planned.errors.empty() && planned.edits.empty() && planned.findings.empty();
+}
+
+// The basis plan's edits, findings and errors become the flow's.
+void take_plan(FlowPlan& from, const std::string& version, FlowPlan& out) {
+  out.observed_version = version;
+  out.fingerprint = std::move(from.fingerprint);
+  out.edits = std::move(from.edits);
+  out.findings = std::move(from.findings);
+  for (auto& error : from.errors) out.errors.push_back(std::move(error));
+}
+
+std::string draft_label(const ObservedDraft& draft) {
+  const char* stage = draft.stage == DraftState::Stage::Saved ? "saved" : "checked in";
+  std::string who = draft.owner ? describe(*draft.owner) : std::string("someone unknown");
+  return fmt::format("{} by {}{}, version {}", stage, who, draft.since.empty() ? "" : " on " + draft.since,
+                     draft.version);
+}
+
+std::string compliance_word(const VersionJudgement& judgement) {
+  if (judgement.complies) return "complies";
+  if (judgement.edits == 0 && judgement.findings == 0) return "cannot be planned";
+  return fmt::format("does not comply ({} edit{}, {} finding{})", judgement.edits, judgement.edits == 1 ? "" : "s",
+                     judgement.findings, judgement.findings == 1 ? "" : "s");
+}
+
+UnpublishedPolicy policy_of(const std::vector<const manifest::Rule*>& rules, const PlanOptions& options) {
+  if (options.unpublished_override) return *options.unpublished_override;
+  UnpublishedPolicy policy = UnpublishedPolicy::Publish;
+  for (const auto* rule : rules) policy = std::min(policy, rule->unpublished);  // the most cautious
+  return rules.empty() ? UnpublishedPolicy::Skip : policy;
+}
+
+// The lifecycle decides which document is edited and what apply does.
+void plan_lifecycle(const manifest::DesiredState& desired, const std::vector<const manifest::Rule*>& rules,
+                    const std::map<std::string, ResolvedModule>& modules, const ObservedFlow& flow,
+                    const PlanOptions& options, FlowPlan& out) {
+  const ObservedLifecycle& life = *flow.lifecycle;
+  const bool published = !life.published_version.empty();
+  out.policy = policy_of(rules, options);
+  if (!published && !life.draft) {
+    out.errors.push_back("the flow has no version at all (neither published nor saved): nothing to plan");
+    return;
+  }
+
+  if (life.lock) {
+    out.lock = *life.lock;
+    const LockState& lock = *life.lock;
+    switch (lock.flowlink) {
+      case LockState::Flowlink::No:
+        out.notes.push_back({Note::Kind::ForeignLock, fmt::format("locked by {}: apply skips the flow while they hold "
+                                                                  "it (or breaks the lock with --force-unlock)",
+                                                                  describe(lock.holder))});
+        break;
+      case LockState::Flowlink::RunningRun:
+        out.notes.push_back({Note::Kind::FlowlinkLock,
+                             fmt::format("locked by flowlink run {}, which is still running", lock.run_id)});
+        break;
+      case LockState::Flowlink::InterruptedRun:
+        out.notes.push_back({Note::Kind::FlowlinkLock,
+                             fmt::format("locked by flowlink (an interrupted run, {}): apply finishes it and "
+                                         "releases the lock",
+                                         lock.run_id)});
+        break;
+      case LockState::Flowlink::Unknown:
+        out.notes.push_back({Note::Kind::ForeignLock,
+                             "locked by flowlink's OAuth client, but by no run this work dir's journal knows (another "
+                             "machine or work dir?): treated as someone else's lock"});
+        break;
+    }
+  }
+
+  // The published version, as callers run it.
+  FlowPlan published_plan;
+  if (published) {
+    if (flow.document) {
+      plan_document(desired, rules, modules, *flow.document, flow.name, published_plan);
+    } else {
+      published_plan.errors.push_back("the published version could not be read: " +
+                                      (flow.load_error.empty() ? std::string("no document") : flow.load_error));
+    }
+    PublishedState state;
+    judge(published_plan, life.published_version, state);
+    state.date = life.published_date;
+    out.published = state;
+  } else {
+    out.notes.push_back({Note::Kind::NeverPublished, "never published: callers run no version of it yet"});
+  }
+
+  // No draft: the published version is the basis.
+  if (!life.draft) {
+    out.basis = Basis::Published;
+    take_plan(published_plan, life.published_version, out);
+    out.action = out.edits.empty() ? FlowAction::None : FlowAction::Edit;
+    if (out.lock && out.lock->flowlink == LockState::Flowlink::InterruptedRun && out.action == FlowAction::None)
+      out.action = FlowAction::Resume;  // only the lock is left: release it
+    return;
+  }
+
+  const ObservedDraft& observed_draft = *life.draft;
+  const flowdoc::Document* draft_document =
+      published ? (observed_draft.document ? &*observed_draft.document : nullptr)
+                : (flow.document ? &*flow.document : nullptr);
+  FlowPlan draft_plan;
+  if (draft_document) {
+    plan_document(desired, rules, modules, *draft_document, flow.name, draft_plan);
+  } else {
+    const std::string& why = published ? observed_draft.load_error : flow.load_error;
+    draft_plan.errors.push_back("the draft could not be read: " + (why.empty() ? std::string("no document") : why));
+  }
+  DraftState draft;
+  judge(draft_plan, observed_draft.version, draft);
+  draft.stage = observed_draft.stage;
+  draft.owner = observed_draft.owner;
+  draft.since = observed_draft.since;
+  draft.flowlink = observed_draft.flowlink;
+  draft.run_id = observed_draft.run_id;
+  draft.publish_intended = observed_draft.publish_intended;
+  out.draft = draft;
+  const std::string label = draft_label(observed_draft);
+  const bool draft_errors = !draft_plan.errors.empty();
+
+  auto use_draft = [&] {
+    out.basis = Basis::Draft;
+    take_plan(draft_plan, observed_draft.version, out);
+  };
+  auto use_published = [&] {
+    out.basis = Basis::Published;
+    if (published) take_plan(published_plan, life.published_version, out);
+    if (draft_errors)
+      out.notes.push_back({Note::Kind::ForeignDraft,
+                           fmt::format("the draft ({}) cannot be planned: {}", label,
+                                       fmt::join(draft_plan.errors, "; "))});
+  };
+
+  if (observed_draft.flowlink) {
+    // flowlink's own change, left by an interrupted run: finish it. Edit it
+    // further when the manifest now asks more; publish only if that run meant to.
+    out.publish = out.publish && observed_draft.publish_intended;
+    use_draft();
+    if (!out.edits.empty()) {
+      out.action = FlowAction::Edit;
+    } else if (observed_draft.stage == DraftState::Stage::Saved || out.publish ||
+               (out.lock && out.lock->flowlink == LockState::Flowlink::InterruptedRun)) {
+      out.action = FlowAction::Resume;
+    } else {
+      out.action = FlowAction::None;
+    }
+    if (out.action == FlowAction::None && !observed_draft.publish_intended) {
+      out.notes.push_back({Note::Kind::AwaitingPublish,
+                           fmt::format("flowlink's change (run {}) is checked in as version {} and waits for someone "
+                                       "to publish it (it was made on someone's draft, or with publish: false)",
+                                       observed_draft.run_id, observed_draft.version)});
+    } else {
+      out.notes.push_back({Note::Kind::FlowlinkPending,
+                           fmt::format("flowlink's own change {} but not published (run {}, interrupted)",
+                                       observed_draft.stage == DraftState::Stage::Saved ? "saved" : "checked in",
+                                       observed_draft.run_id)});
+    }
+    return;
+  }
+
+  // Someone else's draft (a person, another client, or this client in a
+  // run nobody recorded).
+  out.notes.push_back({Note::Kind::ForeignDraft, fmt::format("{}, unpublished; the draft {}", label,
+                                                             compliance_word(draft))});
+  if (!published) {
+    // Nothing is live yet: the draft is all there is.
+    if (out.policy == UnpublishedPolicy::Skip) {
+      use_draft();
+      if (!out.edits.empty() && out.errors.empty()) {
+        out.action = FlowAction::Skip;
+        out.skip_reason = fmt::format("the flow was never published and its only version is a draft ({}): left "
+                                      "alone (unpublished: skip)",
+                                      label);
+      }
+    } else {
+      use_draft();
+      out.publish = false;  // never put someone's first version live
+      out.action = out.edits.empty() ? FlowAction::None : FlowAction::Edit;
+    }
+    return;
+  }
+
+  switch (out.policy) {
+    case UnpublishedPolicy::Skip:
+      use_published();
+      if (out.errors.empty() && !out.edits.empty()) {
+        out.action = FlowAction::Skip;
+        out.skip_reason = fmt::format("the published version needs {} edit{}, but there is a draft above it ({}): "
+                                      "left alone so that their unpublished work is not published; set "
+                                      "`unpublished: edit-draft` or `publish` (or --unpublished) to act",
+                                      out.edits.size(), out.edits.size() == 1 ? "" : "s", label);
+      }
+      return;
+    case UnpublishedPolicy::EditDraft:
+      use_draft();
+      out.publish = false;
+      out.action = out.edits.empty() ? FlowAction::None : FlowAction::Edit;
+      return;
+    case UnpublishedPolicy::Publish:
+      use_draft();
+      if (!out.edits.empty()) {
+        out.action = FlowAction::Edit;
+      } else if (out.publish && out.published && !out.published->complies && out.errors.empty()) {
+        out.action = FlowAction::PublishDraft;
+      }
+      return;
+  }
+}
+
+FlowPlan plan_one_flow(const manifest::DesiredState& desired, const ObservedFlow& flow,
+                       const std::map<std::string, ResolvedModule>& modules, const PlanOptions& options) {
+  FlowPlan out;
+  out.flow_id = flow.id;
+  out.flow_name = flow.name;
+  out.flow_type = flow.type;
+  out.observed_version = flow.version;
+  std::vector<const manifest::Rule*> rules;
+  for (const auto& rule : desired.rules) {
+    if (!rule.flows.matches(flow.type, flow.name)) continue;
+    rules.push_back(&rule);
+    out.rules.push_back(rule.name);
+    out.publish = out.publish || rule.publish;
+  }
+  if (rules.empty()) return out;
+  if (flow.lifecycle) {
+    plan_lifecycle(desired, rules, modules, flow, options, out);
+    if (!out.errors.empty()) out.edits.clear();
+    if (!out.errors.empty() && out.action != FlowAction::None) out.action = FlowAction::None;
+    return out;
+  }
+  out.policy = policy_of(rules, options);
+  if (!flow.document) {
+    out.errors.push_back("the flow document could not be read: " +
+                         (flow.load_error.empty() ? std::string("no document") : flow.load_error));
+    return out;
+  }
+  plan_document(desired, rules, modules, *flow.document, flow.name, out);
+  out.action = out.edits.empty() ? FlowAction::None : FlowAction::Edit;
   return out;
 }
 
@@ -452,6 +684,8 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
   plan.source = options.source;
   plan.manifest_files = desired.files;
   plan.manifest_fingerprint = desired.fingerprint;
+  plan.org_id = options.org_id;
+  plan.org_name = options.org_name;
   auto modules = detail::resolve_modules(desired, flows, options);
   plan.errors = detail::plan_wide_errors(desired, modules);
 
@@ -462,7 +696,7 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
     return std::tie(a->type, a->name, a->id) < std::tie(b->type, b->name, b->id);
   });
   for (const auto* flow : ordered) {
-    FlowPlan flow_plan = plan_one_flow(desired, *flow, modules);
+    FlowPlan flow_plan = plan_one_flow(desired, *flow, modules, options);
     if (!flow_plan.rules.empty()) plan.flows.push_back(std::move(flow_plan));
   }
   return plan;
@@ -470,7 +704,7 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
 
 FlowPlan plan_flow(const manifest::DesiredState& desired, const ObservedFlow& flow,
                    const std::vector<ObservedFlow>& modules, const PlanOptions& options) {
-  return plan_one_flow(desired, flow, detail::resolve_modules(desired, modules, options));
+  return plan_one_flow(desired, flow, detail::resolve_modules(desired, modules, options), options);
 }
 
 }  // namespace flowlink::plan

@@ -9,6 +9,20 @@
 //   present more than once           -> Finding Duplicate, or RemoveCall of the
 //                                       extras if `dedupe: true`
 // Per remove entry: every call to that module -> RemoveCall.
+//
+// The lifecycle (flows read from an org): the published version is judged
+// first (what callers hit); a draft above it is judged too and, by whose it
+// is, decides what apply does (FlowPlan::action, basis):
+//   no draft                    -> edit the published version
+//   flowlink's own draft (this client, recorded in the journal)
+//                               -> edit it further, or resume it (check in,
+//                                  publish if that run meant to)
+//   someone else's draft        -> by policy (the most cautious of the
+//                                  matched rules', or the override):
+//        skip       -> held when the published version needs edits
+//        edit-draft -> edit the draft, check it in, never publish
+//        publish    -> edit the draft and publish it; publish it as it is
+//                      when only the published version lacks the calls
 // An error in one flow (broken document, missing or ambiguous anchor, two
 // rules that demand different things of one module) makes an error entry for
 // that flow alone; the other flows are planned.
@@ -60,15 +74,44 @@
 
 namespace flowlink::plan {
 
+// A draft as read from an org: a saved or checked-in version above the
+// published one, or the only version of a flow never published.
+struct ObservedDraft {
+  std::string version;  // "4.0"
+  DraftState::Stage stage = DraftState::Stage::Saved;
+  std::optional<Actor> owner;  // createdBy, else createdByClient
+  std::string since;           // ISO-8601 UTC
+  bool by_this_client = false; // createdByClient is the OAuth client flowlink runs as (and no person)
+  // What this work dir's journal says of it (only when by_this_client):
+  bool flowlink = false;         // a flowlink run saved exactly this version
+  std::string run_id;
+  bool publish_intended = true;
+  // The draft's document when the flow also has a published version (else
+  // ObservedFlow::document is the draft's).
+  std::optional<flowdoc::Document> document;
+  std::string load_error;
+};
+
+// A flow's lifecycle as read from an org (absent for an export directory).
+struct ObservedLifecycle {
+  std::string published_version;  // "" when never published
+  std::string published_date;     // ISO-8601 as sent
+  std::optional<ObservedDraft> draft;
+  std::optional<LockState> lock;  // LockState::flowlink says whose run, when this client holds it
+};
+
 // A flow as read from an org or an export directory.
 struct ObservedFlow {
   std::string id;
   std::string name;
   std::string type;     // lowercase, e.g. "inboundcall", "commonmodule"
-  std::string version;  // the version the configuration was read at; "" if unknown
+  std::string version;  // the version `document` was read at; "" if unknown
   bool published = false;  // has a published version (modules must be)
+  // The published version's document (what callers run); for a flow never
+  // published, its draft's; for an export directory, the file's.
   std::optional<flowdoc::Document> document;  // absent: load_error says why
   std::string load_error;
+  std::optional<ObservedLifecycle> lifecycle;
 };
 
 struct PlanOptions {
@@ -77,6 +120,11 @@ struct PlanOptions {
   // Modules must be published to be callable; an export directory has no
   // notion of publishing, so the offline plan turns this off.
   bool require_published_modules = true;
+  // --unpublished: overrides every rule's `unpublished` policy for this run.
+  std::optional<UnpublishedPolicy> unpublished_override;
+  // The org the flows were read from (GET /api/v2/organizations/me).
+  std::string org_id;
+  std::string org_name;
 };
 
 // `flows` holds every flow read, modules included: the planner resolves the

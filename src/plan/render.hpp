@@ -20,8 +20,12 @@ std::string render_markdown(const Plan& plan);
 nlohmann::ordered_json to_json(const Plan& plan);
 std::string render_json(const Plan& plan);  // to_json(plan).dump(2) + "\n"
 
-// Reads a plan written by render_json. Throws std::runtime_error naming the
-// field on a malformed plan or an unsupported format_version.
+// Reads a plan written by render_json: everything apply acts on (action,
+// basis, fingerprints, the draft's version and fingerprint, publish) comes back
+// exactly, so that to_json(plan_from_json(j)) == j. Throws std::runtime_error
+// naming the field on a malformed plan, on a draft basis or action without a
+// draft, on a status its content contradicts, and on a format_version other
+// than kFormatVersion (an older one: "plan again").
 Plan plan_from_json(const nlohmann::ordered_json& json);
 
 }  // namespace flowlink::plan

@@ -101,6 +101,44 @@ Json finding_json(const Finding& finding) {
               {"message", finding.message}};
 }
 
+Json actor_json(const Actor& actor) {
+  return Json{{"kind", to_string(actor.kind)}, {"id", actor.id}, {"name", actor.name}};
+}
+
+void judgement_json(Json& out, const VersionJudgement& version) {
+  out["version"] = version.version;
+  out["fingerprint"] = version.fingerprint;
+  out["complies"] = version.complies;
+  out["edits"] = version.edits;
+  out["findings"] = version.findings;
+}
+
+Json published_json(const std::optional<PublishedState>& published) {
+  if (!published) return nullptr;
+  Json out = Json::object();
+  judgement_json(out, *published);
+  out["date"] = published->date;
+  return out;
+}
+
+Json draft_json(const std::optional<DraftState>& draft) {
+  if (!draft) return nullptr;
+  Json out = Json::object();
+  judgement_json(out, *draft);
+  out["stage"] = to_string(draft->stage);
+  out["owner"] = draft->owner ? actor_json(*draft->owner) : Json(nullptr);
+  out["since"] = draft->since;
+  out["flowlink"] = draft->flowlink;
+  out["run_id"] = draft->run_id;
+  out["publish_intended"] = draft->publish_intended;
+  return out;
+}
+
+Json lock_json(const std::optional<LockState>& lock) {
+  if (!lock) return nullptr;
+  return Json{{"holder", actor_json(lock->holder)}, {"flowlink", to_string(lock->flowlink)}, {"run_id", lock->run_id}};
+}
+
 Json flow_json(const FlowPlan& flow) {
   Json out = Json::object();
   out["id"] = flow.flow_id;
@@ -109,7 +147,17 @@ Json flow_json(const FlowPlan& flow) {
   out["observed_version"] = flow.observed_version;
   out["fingerprint"] = flow.fingerprint;
   out["status"] = to_string(flow.status());
+  out["action"] = to_string(flow.action);
+  out["basis"] = to_string(flow.basis);
   out["publish"] = flow.publish;
+  out["policy"] = to_string(flow.policy);
+  out["skip_reason"] = flow.skip_reason;
+  out["published"] = published_json(flow.published);
+  out["draft"] = draft_json(flow.draft);
+  out["lock"] = lock_json(flow.lock);
+  Json notes = Json::array();
+  for (const auto& note : flow.notes) notes.push_back(Json{{"kind", to_string(note.kind)}, {"message", note.message}});
+  out["notes"] = std::move(notes);
   out["rules"] = flow.rules;
   Json edits = Json::array();
   for (const auto& edit : flow.edits) edits.push_back(edit_json(edit));
@@ -153,6 +201,21 @@ bool get_bool(const Json& object, const std::string& path, const char* key) {
   const Json& value = member(object, path, key);
   if (!value.is_boolean()) fail(join(path, key), "expected true or false");
   return value.get<bool>();
+}
+
+int get_count(const Json& object, const std::string& path, const char* key) {
+  const Json& value = member(object, path, key);
+  if (!value.is_number_integer() || value.get<long long>() < 0 || value.get<long long>() > 1'000'000)
+    fail(join(path, key), "expected a count (an integer from 0)");
+  return value.get<int>();
+}
+
+// The object at `key`, or nullptr when it is null.
+const Json* get_nullable_object(const Json& object, const std::string& path, const char* key) {
+  const Json& value = member(object, path, key);
+  if (value.is_null()) return nullptr;
+  if (!value.is_object()) fail(join(path, key), "expected an object or null");
+  return &value;
 }
 
 const Json& get_array(const Json& object, const std::string& path, const char* key) {
@@ -210,8 +273,84 @@ constexpr std::pair<const char*, flowdoc::InsertionPoint::Kind> kInsertionKinds[
     {"before_action", flowdoc::InsertionPoint::Kind::BeforeAction}};
 constexpr std::pair<const char*, FlowPlan::Status> kStatuses[] = {{"no_change", FlowPlan::Status::NoChange},
                                                                   {"change", FlowPlan::Status::Change},
+                                                                  {"held", FlowPlan::Status::Held},
                                                                   {"drift", FlowPlan::Status::Drift},
                                                                   {"error", FlowPlan::Status::Error}};
+constexpr std::pair<const char*, FlowAction> kActions[] = {{"none", FlowAction::None},
+                                                           {"edit", FlowAction::Edit},
+                                                           {"resume", FlowAction::Resume},
+                                                           {"publish_draft", FlowAction::PublishDraft},
+                                                           {"skip", FlowAction::Skip}};
+constexpr std::pair<const char*, Basis> kBases[] = {{"published", Basis::Published}, {"draft", Basis::Draft}};
+constexpr std::pair<const char*, UnpublishedPolicy> kPolicies[] = {{"skip", UnpublishedPolicy::Skip},
+                                                                   {"edit-draft", UnpublishedPolicy::EditDraft},
+                                                                   {"publish", UnpublishedPolicy::Publish}};
+constexpr std::pair<const char*, DraftState::Stage> kStages[] = {{"saved", DraftState::Stage::Saved},
+                                                                 {"checked_in", DraftState::Stage::CheckedIn}};
+constexpr std::pair<const char*, Actor::Kind> kActorKinds[] = {{"user", Actor::Kind::User}, {"client", Actor::Kind::Client}};
+constexpr std::pair<const char*, LockState::Flowlink> kLockFlowlink[] = {
+    {"no", LockState::Flowlink::No},
+    {"running_run", LockState::Flowlink::RunningRun},
+    {"interrupted_run", LockState::Flowlink::InterruptedRun},
+    {"unknown", LockState::Flowlink::Unknown}};
+constexpr std::pair<const char*, Note::Kind> kNoteKinds[] = {{"flowlink_pending", Note::Kind::FlowlinkPending},
+                                                             {"flowlink_lock", Note::Kind::FlowlinkLock},
+                                                             {"foreign_draft", Note::Kind::ForeignDraft},
+                                                             {"foreign_lock", Note::Kind::ForeignLock},
+                                                             {"never_published", Note::Kind::NeverPublished}};
+
+Actor read_actor(const Json& json, const std::string& path) {
+  Actor actor;
+  actor.kind = get_enum(json, path, "kind", kActorKinds);
+  actor.id = get_string(json, path, "id");
+  actor.name = get_string(json, path, "name");
+  return actor;
+}
+
+void read_judgement(const Json& json, const std::string& path, VersionJudgement& version) {
+  version.version = get_string(json, path, "version");
+  version.fingerprint = get_string(json, path, "fingerprint");
+  version.complies = get_bool(json, path, "complies");
+  version.edits = get_count(json, path, "edits");
+  version.findings = get_count(json, path, "findings");
+}
+
+std::optional<PublishedState> read_published(const Json& flow, const std::string& path) {
+  const Json* json = get_nullable_object(flow, path, "published");
+  if (!json) return std::nullopt;
+  const std::string here = path + ".published";
+  PublishedState published;
+  read_judgement(*json, here, published);
+  published.date = get_string(*json, here, "date");
+  return published;
+}
+
+std::optional<DraftState> read_draft(const Json& flow, const std::string& path) {
+  const Json* json = get_nullable_object(flow, path, "draft");
+  if (!json) return std::nullopt;
+  const std::string here = path + ".draft";
+  DraftState draft;
+  read_judgement(*json, here, draft);
+  draft.stage = get_enum(*json, here, "stage", kStages);
+  if (const Json* owner = get_nullable_object(*json, here, "owner")) draft.owner = read_actor(*owner, here + ".owner");
+  draft.since = get_string(*json, here, "since");
+  draft.flowlink = get_bool(*json, here, "flowlink");
+  draft.run_id = get_string(*json, here, "run_id");
+  draft.publish_intended = get_bool(*json, here, "publish_intended");
+  return draft;
+}
+
+std::optional<LockState> read_lock(const Json& flow, const std::string& path) {
+  const Json* json = get_nullable_object(flow, path, "lock");
+  if (!json) return std::nullopt;
+  const std::string here = path + ".lock";
+  LockState lock;
+  const Json& holder = member(*json, here, "holder");
+  lock.holder = read_actor(holder, here + ".holder");
+  lock.flowlink = get_enum(*json, here, "flowlink", kLockFlowlink);
+  lock.run_id = get_string(*json, here, "run_id");
+  return lock;
+}
 
 Placement read_placement(const Json& json, const std::string& path) {
   Placement placement;
@@ -284,7 +423,27 @@ FlowPlan read_flow(const Json& json, const std::string& path) {
   flow.observed_version = get_string(json, path, "observed_version");
   flow.fingerprint = get_string(json, path, "fingerprint");
   FlowPlan::Status status = get_enum(json, path, "status", kStatuses);
+  flow.action = get_enum(json, path, "action", kActions);
+  flow.basis = get_enum(json, path, "basis", kBases);
   flow.publish = get_bool(json, path, "publish");
+  flow.policy = get_enum(json, path, "policy", kPolicies);
+  flow.skip_reason = get_string(json, path, "skip_reason");
+  flow.published = read_published(json, path);
+  flow.draft = read_draft(json, path);
+  flow.lock = read_lock(json, path);
+  const Json& notes = get_array(json, path, "notes");
+  for (std::size_t i = 0; i < notes.size(); ++i) {
+    std::string note_path = fmt::format("{}.notes[{}]", path, i);
+    Note note;
+    note.kind = get_enum(notes[i], note_path, "kind", kNoteKinds);
+    note.message = get_string(notes[i], note_path, "message");
+    flow.notes.push_back(std::move(note));
+  }
+  // What apply acts on must be there: a draft basis, a draft to resume or to
+  // publish names the draft's version and fingerprint.
+  if (flow.basis == Basis::Draft && !flow.draft) fail(path + ".draft", "null, but basis is 'draft'");
+  if ((flow.action == FlowAction::Resume || flow.action == FlowAction::PublishDraft) && !flow.draft)
+    fail(path + ".draft", fmt::format("null, but action is '{}'", to_string(flow.action)));
   flow.rules = get_strings(json, path, "rules");
   const Json& edits = get_array(json, path, "edits");
   for (std::size_t i = 0; i < edits.size(); ++i) flow.edits.push_back(read_edit(edits[i], fmt::format("{}.edits[{}]", path, i)));
@@ -305,8 +464,8 @@ FlowPlan read_flow(const Json& json, const std::string& path) {
   flow.errors = get_strings(json, path, "errors");
   // The status is derived; one that disagrees means the file was edited by hand.
   if (status != flow.status())
-    fail(path + ".status", fmt::format("says '{}' but the edits, findings and errors make it '{}'", to_string(status),
-                                       to_string(flow.status())));
+    fail(path + ".status", fmt::format("says '{}' but the action, lifecycle, notes, edits, findings and errors make it '{}'",
+                                       to_string(status), to_string(flow.status())));
   return flow;
 }
 
@@ -317,12 +476,17 @@ Json to_json(const Plan& plan) {
   out["format_version"] = plan.format_version;
   out["flowlink_version"] = plan.flowlink_version;
   out["source"] = plan.source;
+  // The org the flows were read from (apply refuses a plan for another); null
+  // for an export directory.
+  out["org"] = plan.org_id.empty() && plan.org_name.empty() ? Json(nullptr)
+                                                            : Json{{"id", plan.org_id}, {"name", plan.org_name}};
   out["manifest_files"] = plan.manifest_files;
   out["manifest_fingerprint"] = plan.manifest_fingerprint;
   PlanSummary s = plan.summary();
-  out["summary"] = Json{{"flows_matched", s.flows_matched}, {"to_change", s.to_change}, {"unchanged", s.unchanged},
-                        {"drift_only", s.drift_only},       {"errors", s.errors},       {"add", s.add},
-                        {"update", s.update},               {"remove", s.remove},       {"move", s.move}};
+  out["summary"] = Json{{"flows_matched", s.flows_matched}, {"to_change", s.to_change}, {"held", s.held},
+                        {"unchanged", s.unchanged},         {"drift_only", s.drift_only}, {"errors", s.errors},
+                        {"add", s.add},                     {"update", s.update},       {"remove", s.remove},
+                        {"move", s.move}};
   out["errors"] = plan.errors;
   Json flows = Json::array();
   for (const auto& flow : plan.flows) flows.push_back(flow_json(flow));
@@ -336,13 +500,24 @@ Plan plan_from_json(const Json& json) {
   if (!json.is_object()) fail("(the plan)", "expected an object");
   const Json& version = member(json, "", "format_version");
   if (!version.is_number_integer()) fail("format_version", "expected an integer");
-  if (version.get<int>() != kFormatVersion)
-    fail("format_version", fmt::format("{} is not supported (this flowlink reads format_version {})",
-                                       version.dump(), kFormatVersion));
+  const auto number = version.get<long long>();
+  if (number >= 1 && number < kFormatVersion)
+    fail("format_version", fmt::format("plan was written by an older flowlink (format_version {}); plan again", number));
+  if (number > kFormatVersion)
+    fail("format_version", fmt::format("plan was written by a newer flowlink (format_version {}; this flowlink reads {}); "
+                                       "upgrade flowlink or plan again",
+                                       number, kFormatVersion));
+  if (number != kFormatVersion)
+    fail("format_version", fmt::format("{} is not supported (this flowlink reads format_version {})", number,
+                                       kFormatVersion));
   Plan plan;
   plan.format_version = kFormatVersion;
   plan.flowlink_version = get_string(json, "", "flowlink_version");
   plan.source = get_string(json, "", "source");
+  if (const Json* org = get_nullable_object(json, "", "org")) {
+    plan.org_id = get_string(*org, "org", "id");
+    plan.org_name = get_string(*org, "org", "name");
+  }
   plan.manifest_files = get_strings(json, "", "manifest_files");
   if (json.contains("manifest_fingerprint")) plan.manifest_fingerprint = get_string(json, "", "manifest_fingerprint");
   if (!member(json, "", "summary").is_object()) fail("summary", "expected an object");

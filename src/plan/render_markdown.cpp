@@ -1,9 +1,14 @@
 // The plan as GitHub-flavoured Markdown, for a pull-request comment: a summary
-// table, then one collapsible block per flow that changes or fails.
+// table, then one collapsible block per flow to review (changes, is held by
+// someone's unpublished draft, drifts, fails, or carries a note), with its
+// lifecycle (published version, draft, lock) when read from an org.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "plan/planner_internal.hpp"
 #include "plan/render.hpp"
+#include "plan/render_lifecycle.hpp"
 
 namespace flowlink::plan {
 
@@ -11,7 +16,7 @@ namespace {
 
 // Names come from the org: they must not break the table (|), open HTML (<, >,
 // &) or span lines.
-std::string escape(const std::string& text) {
+std::string escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -29,7 +34,7 @@ std::string escape(const std::string& text) {
 }
 
 // A code span that survives backticks inside the text.
-std::string code(const std::string& text) {
+std::string code(std::string_view text) {
   std::string escaped = escape(text);
   if (escaped.find('`') == std::string::npos) return "`" + escaped + "`";
   return "`` " + escaped + " ``";
@@ -73,10 +78,45 @@ std::string status_label(FlowPlan::Status status) {
   switch (status) {
     case FlowPlan::Status::NoChange: return "no change";
     case FlowPlan::Status::Change: return "change";
+    case FlowPlan::Status::Held: return "held";
     case FlowPlan::Status::Drift: return "drift";
     case FlowPlan::Status::Error: return "**error**";
   }
   return "?";
+}
+
+std::string indented(const std::string& lines) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < lines.size()) {
+    std::size_t end = lines.find('\n', start);
+    end = end == std::string::npos ? lines.size() : end + 1;
+    out += "  " + lines.substr(start, end - start);
+    start = end;
+  }
+  return out;
+}
+
+// "✗ v3.0 / ✓ v4.0 by Alice · locked by Bob": the table's lifecycle cell.
+std::string lifecycle_cell(const FlowPlan& flow) {
+  auto mark = [](const VersionJudgement& v) { return std::string(v.complies ? "✓" : "✗"); };
+  auto version = [](const std::string& v) { return v.empty() ? std::string("?") : "v" + escape(v); };
+  std::string out;
+  if (flow.published)
+    out = mark(*flow.published) + " " + version(flow.published->version);
+  else
+    out = flow.draft ? "none" : "—";
+  if (flow.draft) {
+    const DraftState& draft = *flow.draft;
+    out += " / " + mark(draft) + " " + version(draft.version) + " by " +
+           (draft.flowlink ? std::string("flowlink") : render_detail::owner_name(draft.owner, escape));
+  }
+  if (flow.lock) {
+    const LockState& lock = *flow.lock;
+    const bool ours = lock.flowlink == LockState::Flowlink::InterruptedRun || lock.flowlink == LockState::Flowlink::RunningRun;
+    out += " · locked by " + (ours ? std::string("flowlink") : render_detail::owner_name(lock.holder, escape));
+  }
+  return out;
 }
 
 int count(const FlowPlan& flow, Edit::Kind kind) {
@@ -91,17 +131,22 @@ std::string render_markdown(const Plan& plan) {
   const PlanSummary s = plan.summary();
   std::string out = "### flowlink plan\n\n";
   if (!plan.source.empty()) out += fmt::format("Source: {}", escape(plan.source));
+  if (!plan.org_name.empty() || !plan.org_id.empty())
+    out += fmt::format("{}Org: {}", plan.source.empty() ? "" : " · ",
+                       plan.org_name.empty() ? code(plan.org_id) : escape(plan.org_name));
+  const bool has_header_line = !plan.source.empty() || !plan.org_name.empty() || !plan.org_id.empty();
   if (!plan.manifest_files.empty()) {
     std::vector<std::string> files;
     for (const auto& file : plan.manifest_files) files.push_back(escape(file));
-    out += fmt::format("{}Manifest: {}", plan.source.empty() ? "" : " · ", fmt::join(files, ", "));
+    out += fmt::format("{}Manifest: {}", has_header_line ? " · " : "", fmt::join(files, ", "));
   }
-  if (!plan.source.empty() || !plan.manifest_files.empty()) out += "\n\n";
+  if (has_header_line || !plan.manifest_files.empty()) out += "\n\n";
   out += fmt::format(
-      "**Plan:** {} to add, {} to update, {} to remove, {} to move; {} flows to change, {} unchanged, {} with "
+      "**Plan:** {} to add, {} to update, {} to remove, {} to move; {} flows to change, {}{} unchanged, {} with "
       "errors{}.\n\n",
-      s.add, s.update, s.remove, s.move, s.to_change, s.unchanged, s.errors,
-      s.drift_only ? fmt::format(", {} with findings only", s.drift_only) : "");
+      s.add, s.update, s.remove, s.move, s.to_change,
+      s.held ? fmt::format("**{} held by unpublished drafts**, ", s.held) : "", s.unchanged, s.errors,
+      s.drift_only ? fmt::format(", {} with drift only (reported, not acted on)", s.drift_only) : "");
 
   if (!plan.errors.empty()) {
     out += "**Errors:**\n\n";
@@ -111,25 +156,45 @@ std::string render_markdown(const Plan& plan) {
 
   if (plan.flows.empty()) return out + "No flow matches the manifest's rules.\n";
 
-  // A PR comment lists what needs a reviewer's eyes; unchanged flows are counted, not listed.
-  if (s.unchanged == static_cast<int>(plan.flows.size()))
+  // A PR comment lists what needs a reviewer's eyes; unchanged flows are
+  // counted, not listed, unless they carry a note (someone's draft or lock).
+  const auto listed = static_cast<int>(std::count_if(plan.flows.begin(), plan.flows.end(), render_detail::shown));
+  if (listed == 0)
     return out + fmt::format("All {} matched flows already call their modules as the manifest says.\n", s.unchanged);
-  out += "| Flow | Type | Status | Add | Update | Remove | Move |\n";
-  out += "|---|---|---|---:|---:|---:|---:|\n";
+  // The lifecycle column only when flows were read from an org.
+  const bool lifecycle = std::any_of(plan.flows.begin(), plan.flows.end(),
+                                     [](const FlowPlan& flow) { return flow.published || flow.draft || flow.lock; });
+  out += fmt::format("| Flow | Type | Status |{} Add | Update | Remove | Move |\n", lifecycle ? " Published / draft |" : "");
+  out += fmt::format("|---|---|---|{}---:|---:|---:|---:|\n", lifecycle ? "---|" : "");
   for (const auto& flow : plan.flows)
-    if (flow.status() != FlowPlan::Status::NoChange)
-      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", escape(flow.flow_name), escape(flow.flow_type),
-                       status_label(flow.status()), count(flow, Edit::Kind::AddCall), count(flow, Edit::Kind::UpdateCall),
+    if (render_detail::shown(flow))
+      out += fmt::format("| {} | {} | {} |{} {} | {} | {} | {} |\n", escape(flow.flow_name), escape(flow.flow_type),
+                         status_label(flow.status()), lifecycle ? " " + lifecycle_cell(flow) + " |" : "",
+                         count(flow, Edit::Kind::AddCall), count(flow, Edit::Kind::UpdateCall),
                          count(flow, Edit::Kind::RemoveCall), count(flow, Edit::Kind::MoveCall));
-  if (s.unchanged > 0)
-    out += fmt::format("\n{} other matched flow{} unchanged.\n", s.unchanged, s.unchanged == 1 ? "" : "s");
+  const int others = static_cast<int>(plan.flows.size()) - listed;
+  if (others > 0) out += fmt::format("\n{} other matched flow{} unchanged.\n", others, others == 1 ? "" : "s");
 
   for (const auto& flow : plan.flows) {
-    if (flow.status() == FlowPlan::Status::NoChange) continue;
+    if (!render_detail::shown(flow)) continue;
+    const FlowPlan::Status status = flow.status();
     out += fmt::format("\n<details><summary>{} ({}){} — {}</summary>\n\n", escape(flow.flow_name),
                        escape(flow.flow_type), flow.observed_version.empty() ? "" : " v" + escape(flow.observed_version),
-                       status_label(flow.status()));
-    for (const auto& edit : flow.edits) out += edit_line(edit);
+                       status_label(status));
+    for (const auto& line : render_detail::lifecycle_lines(flow, escape)) out += fmt::format("- {}\n", line);
+    for (const auto& note : flow.notes) out += fmt::format("- **!** {}\n", escape(note.message));
+    for (const auto& line : render_detail::action_lines(flow, escape)) {
+      // Someone else's changes going live with ours must not be missed.
+      const char* flag = line.kind == render_detail::ActionLine::Kind::AlsoPublishes ? "⚠️ " : "";
+      out += fmt::format("- {}**{} {}** {}\n", flag, line.symbol, line.lead, line.rest);
+    }
+    if (!flow.actionable() && !flow.edits.empty()) {  // held, or a lock in the way
+      // Nested under a line saying so: what the version needs, not what apply does.
+      out += fmt::format("- *{}*\n", render_detail::not_applied_line(flow));
+      for (const auto& edit : flow.edits) out += indented(edit_line(edit));
+    } else {
+      for (const auto& edit : flow.edits) out += edit_line(edit);
+    }
     for (const auto& finding : flow.findings)
       out += fmt::format("- **! {}** {}\n", to_string(finding.kind), escape(finding.message));
     for (const auto& error : flow.errors) out += fmt::format("- **x error:** {}\n", escape(error));

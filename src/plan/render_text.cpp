@@ -1,9 +1,14 @@
 // The plan as text for a terminal, in the manner of `terraform plan`:
-//   + add, ~ update, - remove, > move, ! finding (not acted on), x error.
+//   + add, ~ update, - remove, > move, ! finding or note (not acted on),
+//   x error; flow headers: ~ change, # held, ! drift, = unchanged (shown only
+//   with notes), x error. Under each header, the flow's lifecycle (published
+//   version, draft, lock), its notes, what apply does beyond the edits
+//   (resume, publish a draft, also publish someone's changes), then the edits.
 #include <fmt/format.h>
 
 #include "plan/planner_internal.hpp"
 #include "plan/render.hpp"
+#include "plan/render_lifecycle.hpp"
 
 namespace flowlink::plan {
 
@@ -26,7 +31,7 @@ Palette palette(const TextStyle& style) {
 
 // Text from the org or the manifest goes to a terminal: control characters
 // (an ESC in a flow name could forge colours or lines) are shown escaped.
-std::string clean(std::string_view text) {
+std::string clean(std::string_view text) {  // an Escape for render_detail
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -82,6 +87,7 @@ const char* flow_symbol(FlowPlan::Status status) {
   switch (status) {
     case FlowPlan::Status::NoChange: return "=";
     case FlowPlan::Status::Change: return "~";
+    case FlowPlan::Status::Held: return "#";
     case FlowPlan::Status::Drift: return "!";
     case FlowPlan::Status::Error: return "x";
   }
@@ -95,6 +101,8 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
   std::string out;
   out += fmt::format("{}flowlink plan{}", p.bold, p.reset);
   if (!plan.source.empty()) out += fmt::format(" of {}", clean(plan.source));
+  if (!plan.org_name.empty() || !plan.org_id.empty())
+    out += fmt::format(" (org {})", clean(plan.org_name.empty() ? plan.org_id : plan.org_name));
   out += "\n";
   if (!plan.manifest_files.empty()) {
     std::vector<std::string> files;
@@ -108,16 +116,37 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
 
   if (plan.flows.empty()) out += "No flow matches the manifest's rules.\n\n";
   for (const auto& flow : plan.flows) {
+    if (!render_detail::shown(flow)) continue;
     const FlowPlan::Status status = flow.status();
-    if (status == FlowPlan::Status::NoChange) continue;
-    const char* colour = status == FlowPlan::Status::Error ? p.red
-                         : status == FlowPlan::Status::Drift ? p.magenta
-                                                             : p.yellow;
+    const char* colour = status == FlowPlan::Status::Error    ? p.red
+                         : status == FlowPlan::Status::Drift  ? p.magenta
+                         : status == FlowPlan::Status::Held   ? p.cyan
+                         : status == FlowPlan::Status::Change ? p.yellow
+                                                              : "";
     out += fmt::format("{}{}{} flow {} ({}){}{}", colour, p.bold, flow_symbol(status), clean(flow.flow_name),
                        clean(flow.flow_type), flow.observed_version.empty() ? "" : " v" + clean(flow.observed_version),
                        p.reset);
-    out += fmt::format("  [{}]{}\n", clean(flow.flow_id), flow.publish && !flow.edits.empty() ? ", publish" : "");
-    for (const auto& edit : flow.edits) write_edit(out, edit, p);
+    out += fmt::format("  [{}]{}\n", clean(flow.flow_id),
+                       flow.actionable() && flow.publish ? ", publish"
+                       : status == FlowPlan::Status::Held ? ", held"
+                                                          : "");
+    for (const auto& line : render_detail::lifecycle_lines(flow, clean)) out += fmt::format("  {}\n", line);
+    for (const auto& note : flow.notes) out += fmt::format("  {}! {}{}\n", p.magenta, clean(note.message), p.reset);
+    for (const auto& line : render_detail::action_lines(flow, clean)) {
+      using Kind = render_detail::ActionLine::Kind;
+      // Someone else's changes going live with ours must not be missed.
+      const std::string emphasis = line.kind == Kind::AlsoPublishes ? std::string(p.bold) + p.yellow
+                                   : line.kind == Kind::Held        ? std::string(p.cyan)
+                                                                    : std::string(p.yellow);
+      out += fmt::format("  {}{} {}{} {}\n", emphasis, line.symbol, line.lead, p.reset, line.rest);
+    }
+    if (!flow.actionable() && !flow.edits.empty()) {  // held, or a lock in the way
+      // Shown as what the version needs, without the colours of planned edits.
+      out += fmt::format("  {}# {}{}\n", p.cyan, render_detail::not_applied_line(flow), p.reset);
+      for (const auto& edit : flow.edits) write_edit(out, edit, Palette{});
+    } else {
+      for (const auto& edit : flow.edits) write_edit(out, edit, p);
+    }
     for (const auto& finding : flow.findings)
       out += fmt::format("  {}! {} {}{}\n", p.magenta, to_string(finding.kind), clean(finding.message), p.reset);
     for (const auto& error : flow.errors) out += fmt::format("  {}x error: {}{}\n", p.red, clean(error), p.reset);
@@ -125,13 +154,13 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
   }
 
   const PlanSummary s = plan.summary();
-  out += fmt::format("{}Plan:{} {} to add, {} to update, {} to remove, {} to move; {} flow{} to change, {} unchanged, {} "
+  out += fmt::format("{}Plan:{} {} to add, {} to update, {} to remove, {} to move; {} flow{} to change, {}{} unchanged, {} "
                      "with errors.\n",
                      p.bold, p.reset, s.add, s.update, s.remove, s.move, s.to_change, s.to_change == 1 ? "" : "s",
-                     s.unchanged, s.errors);
+                     s.held > 0 ? fmt::format("{} held by unpublished drafts, ", s.held) : "", s.unchanged, s.errors);
   if (s.drift_only > 0)
-    out += fmt::format("{} flow{} only with findings ('!': reported, not acted on).\n", s.drift_only,
-                       s.drift_only == 1 ? "" : "s");
+    out += fmt::format("{} flow{} drift{} with nothing to apply ('!': reported, not acted on).\n", s.drift_only,
+                       s.drift_only == 1 ? "" : "s", s.drift_only == 1 ? "s" : "");
   if (!plan.errors.empty())
     out += fmt::format("{}{} plan-wide error{}.{}\n", p.red, plan.errors.size(), plan.errors.size() == 1 ? "" : "s",
                        p.reset);

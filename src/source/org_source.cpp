@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <ctime>
+#include <functional>
 #include <exception>
 #include <set>
 #include <tuple>
@@ -35,30 +38,41 @@ bool named_by_manifest(const manifest::DesiredState& desired, const genesys::Flo
   return false;
 }
 
-plan::ObservedFlow observed_from_listing(const genesys::Flow& flow) {
-  plan::ObservedFlow observed;
-  observed.id = flow.id;
-  observed.name = flow.name;
-  observed.type = util::ascii_lower(flow.type);
-  observed.version = observed_version_of(flow);
-  observed.published = flow.published_version.has_value();
-  return observed;
+std::optional<plan::Actor> actor_of(const std::optional<genesys::EntityRef>& ref, plan::Actor::Kind kind) {
+  if (!ref || ref->id.empty()) return std::nullopt;
+  return plan::Actor{kind, ref->id, ref->name};
 }
 
-// Reads one flow's latest configuration into `observed`; failures become its
-// load_error (the flow alone is affected).
-void load_document(genesys::FlowApi& api, plan::ObservedFlow& observed) {
-  const std::string source = flow_source_name(observed.name, observed.id);
+// The draft above the published version, if any: the saved version, else
+// a checked-in version that is not the published one.
+const genesys::FlowVersionInfo* draft_version(const genesys::Flow& flow) {
+  const std::string published = flow.published_version ? flow.published_version->id : "";
+  if (flow.saved_version && !flow.saved_version->id.empty() && flow.saved_version->id != published)
+    return &*flow.saved_version;
+  if (flow.checked_in_version && !flow.checked_in_version->id.empty() && flow.checked_in_version->id != published)
+    return &*flow.checked_in_version;
+  return nullptr;
+}
+
+std::string version_id(const std::optional<genesys::FlowVersionInfo>& version) {
+  return version ? version->id : std::string();
+}
+
+std::string describe_source(const plan::ObservedFlow& observed) { return flow_source_name(observed.name, observed.id); }
+
+// Reads one configuration; failures come back as the error text.
+std::optional<flowdoc::Document> read_document(const std::function<std::string()>& read, const std::string& source,
+                                               const char* what, std::string& error) {
   try {
-    std::string text = api.latest_configuration(observed.id);
-    observed.document = flowdoc::Document::parse(text, source);
+    return flowdoc::Document::parse(read(), source);
   } catch (const genesys::ApiError& e) {
-    observed.load_error = fmt::format("{}: could not read the configuration: {}", source, e.what());
+    error = fmt::format("{}: could not read the {} configuration: {}", source, what, e.what());
   } catch (const flowdoc::DocumentError& e) {
-    observed.load_error = fmt::format("{}: could not parse the configuration: {}", source, e.what());
+    error = fmt::format("{}: could not parse the {} configuration: {}", source, what, e.what());
   } catch (const std::exception& e) {
-    observed.load_error = fmt::format("{}: {}", source, e.what());
+    error = fmt::format("{}: {}", source, e.what());
   }
+  return std::nullopt;
 }
 
 std::vector<std::string> listed_types(const manifest::DesiredState& desired, bool modules_only) {
@@ -69,7 +83,7 @@ std::vector<std::string> listed_types(const manifest::DesiredState& desired, boo
   return {types.begin(), types.end()};
 }
 
-OrgReadResult read(genesys::FlowApi& api, const manifest::DesiredState& desired, int parallelism,
+OrgReadResult read(genesys::FlowApi& api, const manifest::DesiredState& desired, const ReadOptions& options,
                    bool modules_only) {
   const genesys::RequestStats before = api.stats();
   OrgReadResult result;
@@ -82,7 +96,7 @@ OrgReadResult read(genesys::FlowApi& api, const manifest::DesiredState& desired,
   std::vector<std::size_t> to_read;  // indices into result.flows
   for (const auto& flow : listed) {
     if (flow.deleted) continue;
-    plan::ObservedFlow observed = observed_from_listing(flow);
+    plan::ObservedFlow observed = observe_flow(flow, options);
     const bool is_module = observed.type == kModuleType;
     const bool selected = !modules_only && selected_by_rules(desired, flow);
     const bool named = is_module && named_by_manifest(desired, flow);
@@ -96,8 +110,8 @@ OrgReadResult read(genesys::FlowApi& api, const manifest::DesiredState& desired,
     result.flows.push_back(std::move(observed));
   }
 
-  genesys::parallel_for(to_read.size(), std::max(1, parallelism),
-                        [&](std::size_t i) { load_document(api, result.flows[to_read[i]]); });
+  genesys::parallel_for(to_read.size(), std::max(1, options.parallelism),
+                        [&](std::size_t i) { load_documents(api, result.flows[to_read[i]]); });
 
   for (std::size_t index : to_read) {
     const auto& observed = result.flows[index];
@@ -124,12 +138,111 @@ std::string flow_source_name(const std::string& name, const std::string& id) {
   return fmt::format("flow '{}' ({})", name, id);
 }
 
+OrgReadResult read_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const ReadOptions& options) {
+  return read(api, desired, options, false);
+}
+
 OrgReadResult read_org(genesys::FlowApi& api, const manifest::DesiredState& desired, int parallelism) {
-  return read(api, desired, parallelism, false);
+  ReadOptions options;
+  options.parallelism = parallelism;
+  options.client_id = api.client_id();
+  return read(api, desired, options, false);
 }
 
 OrgReadResult read_modules(genesys::FlowApi& api, const manifest::DesiredState& desired, int parallelism) {
-  return read(api, desired, parallelism, true);
+  ReadOptions options;
+  options.parallelism = parallelism;
+  options.client_id = api.client_id();
+  return read(api, desired, options, true);
+}
+
+plan::ObservedFlow observe_flow(const genesys::Flow& flow, const ReadOptions& options) {
+  plan::ObservedFlow observed;
+  observed.id = flow.id;
+  observed.name = flow.name;
+  observed.type = util::ascii_lower(flow.type);
+  observed.published = flow.published_version.has_value() && !flow.published_version->id.empty();
+  plan::ObservedLifecycle life;
+  if (observed.published) {
+    life.published_version = flow.published_version->id;
+    life.published_date = flow.published_version->date_published;
+  }
+  if (const genesys::FlowVersionInfo* version = draft_version(flow)) {
+    plan::ObservedDraft draft;
+    draft.version = version->id;
+    const bool saved = flow.saved_version && version == &*flow.saved_version;
+    draft.stage = saved ? plan::DraftState::Stage::Saved : plan::DraftState::Stage::CheckedIn;
+    draft.owner = actor_of(version->created_by, plan::Actor::Kind::User);
+    if (!draft.owner) draft.owner = actor_of(version->created_by_client, plan::Actor::Kind::Client);
+    const std::int64_t when = saved || !version->date_checked_in ? version->date_created : version->date_checked_in;
+    draft.since = iso_from_epoch_ms(when);
+    draft.by_this_client = !version->created_by && version->created_by_client && !options.client_id.empty() &&
+                           version->created_by_client->id == options.client_id;
+    if (draft.by_this_client && options.memory) {
+      if (auto record = options.memory->saved_version(flow.id, version->id)) {
+        draft.flowlink = true;
+        draft.run_id = record->run_id;
+        draft.publish_intended = record->publish_intended;
+      }
+    }
+    life.draft = std::move(draft);
+  }
+  if (flow.locked_user || flow.locked_client) {
+    plan::LockState lock;
+    if (flow.locked_user) {
+      lock.holder = plan::Actor{plan::Actor::Kind::User, flow.locked_user->id, flow.locked_user->name};
+    } else {
+      lock.holder = plan::Actor{plan::Actor::Kind::Client, flow.locked_client->id, flow.locked_client->name};
+      if (!options.client_id.empty() && flow.locked_client->id == options.client_id) {
+        lock.flowlink = plan::LockState::Flowlink::Unknown;
+        if (options.memory) {
+          if (auto checkout = options.memory->checkout(flow.id)) {
+            lock.flowlink = checkout->running ? plan::LockState::Flowlink::RunningRun
+                                              : plan::LockState::Flowlink::InterruptedRun;
+            lock.run_id = checkout->run_id;
+          }
+        }
+      }
+    }
+    life.lock = lock;
+  }
+  observed.version = observed.published ? life.published_version : (life.draft ? life.draft->version : "");
+  observed.lifecycle = std::move(life);
+  return observed;
+}
+
+void load_documents(genesys::FlowApi& api, plan::ObservedFlow& observed) {
+  const std::string source = describe_source(observed);
+  const std::string id = observed.id;
+  plan::ObservedLifecycle* life = observed.lifecycle ? &*observed.lifecycle : nullptr;
+  const bool is_module = observed.type == kModuleType;
+  if (observed.published) {
+    const std::string version = life ? life->published_version : observed.version;
+    observed.document = read_document([&] { return api.version_configuration(id, version); },
+                                      source + " published version " + version, "published", observed.load_error);
+    // A module's callers get its published version: its draft does not matter.
+    if (life && life->draft && !is_module) {
+      auto& draft = *life->draft;
+      draft.document = read_document([&] { return api.latest_configuration(id); },
+                                     source + " draft version " + draft.version, "draft", draft.load_error);
+    }
+  } else {
+    // Never published: the draft (latestconfiguration) is all there is.
+    observed.document =
+        read_document([&] { return api.latest_configuration(id); }, source, "latest", observed.load_error);
+  }
+}
+
+std::string iso_from_epoch_ms(std::int64_t epoch_ms) {
+  if (epoch_ms <= 0) return {};
+  using namespace std::chrono;
+  const auto ms = milliseconds(epoch_ms);
+  const auto secs = duration_cast<seconds>(ms);
+  std::time_t t = static_cast<std::time_t>(secs.count());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>((ms - secs).count()));
 }
 
 std::vector<plan::ObservedFlow> modules_of(const std::vector<plan::ObservedFlow>& flows) {
@@ -141,7 +254,15 @@ std::vector<plan::ObservedFlow> modules_of(const std::vector<plan::ObservedFlow>
 
 plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const plan::PlanOptions& options,
                     int parallelism, OrgReadResult* read_result) {
-  OrgReadResult result = read_org(api, desired, parallelism);
+  ReadOptions read_options;
+  read_options.parallelism = parallelism;
+  read_options.client_id = api.client_id();
+  return plan_org(api, desired, options, read_options, read_result);
+}
+
+plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const plan::PlanOptions& options,
+                    const ReadOptions& read_options, OrgReadResult* read_result) {
+  OrgReadResult result = read_org(api, desired, read_options);
   plan::Plan plan = plan::make_plan(desired, result.flows, options);
   if (read_result) *read_result = std::move(result);
   return plan;

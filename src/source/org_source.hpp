@@ -8,7 +8,13 @@
 // interfaces; the other common modules are passed on without a document so
 // that the planner can suggest a name when the manifest misspells one.
 //
-// observed_version (ObservedFlow::version, FlowPlan::observed_version) means:
+// Each selected flow is read as a lifecycle (see planner.hpp): the published
+// version's configuration (versions/{id}/configuration) and, only when a
+// saved or checked-in version stands above it, the draft's (latest-
+// configuration). A flow never published has only its draft. Who made the
+// draft and who holds the lock come from the listing: no extra request.
+//
+// observed_version (ObservedFlow::version) means:
 // the id of the version whose configuration latestconfiguration answers, as
 // the flow listing reported it — savedVersion when a draft exists, else
 // checkedInVersion, else publishedVersion; "" when the flow reports none. It is
@@ -16,6 +22,8 @@
 // flow changing between plan and apply is the document's fingerprint, never
 // this label.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +33,34 @@
 #include "plan/planner.hpp"
 
 namespace flowlink::source {
+
+// What a work dir remembers of flowlink's own runs, so that flowlink's own
+// draft or lock (this OAuth client's) is told from someone else's, and a
+// running run from an interrupted one. src/apply/run_history implements it
+// from the journal; without one, this client's drafts and locks count as
+// someone else's (the cautious reading).
+class RunMemory {
+ public:
+  virtual ~RunMemory() = default;
+  struct SavedVersion {
+    std::string run_id;
+    bool publish_intended = true;
+  };
+  // The run that saved this version of the flow, if this work dir recorded it.
+  virtual std::optional<SavedVersion> saved_version(const std::string& flow_id, const std::string& version) const = 0;
+  struct Checkout {
+    std::string run_id;
+    bool running = false;  // the run is still alive
+  };
+  // The latest run that checked the flow out (or tried to), if any.
+  virtual std::optional<Checkout> checkout(const std::string& flow_id) const = 0;
+};
+
+struct ReadOptions {
+  int parallelism = 8;
+  std::string client_id;             // this OAuth client: tells flowlink's drafts and locks
+  const RunMemory* memory = nullptr; // the work dir's journal, if any
+};
 
 struct OrgReadResult {
   // Matched flows (with a document, or with load_error when it could not be
@@ -47,7 +83,16 @@ inline constexpr const char* kModuleNotRead = "not read: the manifest does not n
 // Throws genesys::ApiError when the flows cannot be listed; a flow whose
 // configuration cannot be read or parsed becomes an ObservedFlow with
 // load_error and does not stop the others.
+OrgReadResult read_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const ReadOptions& options);
 OrgReadResult read_org(genesys::FlowApi& api, const manifest::DesiredState& desired, int parallelism);
+
+// One flow's lifecycle from its Flow object (listing or GET): versions,
+// owners, lock; documents are not read.
+plan::ObservedFlow observe_flow(const genesys::Flow& flow, const ReadOptions& options);
+// Reads what observe_flow's lifecycle needs: the published configuration
+// and, when a draft is above it, the draft's too (a flow never published:
+// its draft's alone). Failures become load_error; never throws.
+void load_documents(genesys::FlowApi& api, plan::ObservedFlow& observed);
 
 // Only the common modules (named ones with a document, the others without):
 // what the applier needs to re-plan a flow for verification.
@@ -65,7 +110,12 @@ std::string flow_source_name(const std::string& name, const std::string& id);
 // Reads the org and plans it: what `flowlink plan` / `drift` / `apply -f`
 // run against a live org. `read` (optional) receives the read's details.
 plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const plan::PlanOptions& options,
+                    const ReadOptions& read_options, OrgReadResult* read = nullptr);
+plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const plan::PlanOptions& options,
                     int parallelism, OrgReadResult* read = nullptr);
+
+// ISO-8601 UTC with milliseconds for an epoch-ms time ("" for 0).
+std::string iso_from_epoch_ms(std::int64_t epoch_ms);
 
 // The difference of two stats snapshots (after - before).
 genesys::RequestStats stats_delta(const genesys::RequestStats& after, const genesys::RequestStats& before);

@@ -97,7 +97,9 @@ TEST_CASE("checkout, save, check in, publish and wait for each operation") {
 
   Operation checkin = api->checkin(flow.id);
   CHECK(checkin.action_name == "CHECKIN");
-  Operation checked_in = api->wait_for_operation(flow.id, checkin.id, milliseconds(10000));
+  OperationWait checkin_wait = api->wait_for_operation(flow.id, checkin.id, milliseconds(10000));
+  CHECK_FALSE(checkin_wait.replaced);
+  const Operation& checked_in = checkin_wait.operation;
   CHECK(checked_in.complete);
   CHECK(checked_in.id == checkin.id);
   CHECK(checked_in.action_status == "SUCCESS");
@@ -108,12 +110,29 @@ TEST_CASE("checkout, save, check in, publish and wait for each operation") {
 
   Operation publish = api->publish(flow.id);
   CHECK(publish.action_name == "PUBLISH");
-  Operation published = api->wait_for_operation(flow.id, "", milliseconds(10000));
+  OperationWait publish_wait = api->wait_for_operation(flow.id, publish.id, milliseconds(10000));
+  CHECK_FALSE(publish_wait.replaced);
+  const Operation& published = publish_wait.operation;
   CHECK(published.complete);
   CHECK(published.action_status == "SUCCESS");
   Flow after_publish = api->get_flow(flow.id);
   REQUIRE(after_publish.published_version.has_value());
   CHECK(after_publish.published_version->id == saved.id);
+  // Who made the version, as the listing and GET report it.
+  CHECK_FALSE(after_publish.published_version->created_by.has_value());
+  REQUIRE(after_publish.published_version->created_by_client.has_value());
+  CHECK(after_publish.published_version->created_by_client->id == api->client_id());
+  CHECK(after_publish.published_version->date_created > 0);
+  CHECK_FALSE(after_publish.published_version->date_published.empty());
+}
+
+TEST_CASE("the organization the credentials belong to") {
+  EmulatedOrg org;
+  auto api = make_http_flow_api(org.client_options());
+  const Organization me = api->organization();
+  CHECK_FALSE(me.id.empty());
+  CHECK_FALSE(me.name.empty());
+  CHECK(api->organization().id == me.id);  // stable for one org
 }
 
 TEST_CASE("revert discards the draft and unlocks") {

@@ -1,0 +1,140 @@
+// The work dir's memory of flowlink's runs (see run_history.hpp).
+#include "apply/run_history.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace flowlink::apply {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kMaxLine = 1 << 20;
+
+fs::path runs_dir_of(const fs::path& work_dir) { return work_dir / ".flowlink" / "runs"; }
+
+// A run id becomes a file name: keep it to safe characters.
+std::string lease_name(const std::string& run_id) {
+  std::string name;
+  for (char c : run_id) name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
+  return name + ".lock";
+}
+
+std::string text(const nlohmann::json& line, const char* key) {
+  auto it = line.find(key);
+  return it != line.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+RunHistory RunHistory::load(const fs::path& work_dir) {
+  RunHistory history;
+  history.runs_dir_ = runs_dir_of(work_dir);
+  std::ifstream in(work_dir / ".flowlink" / "journal.jsonl", std::ios::binary);
+  std::string line;
+  while (in) {
+    line.clear();
+    // getline with a bound: a line longer than kMaxLine is skipped, not held.
+    bool too_long = false;
+    for (char c; in.get(c) && c != '\n';) {
+      if (line.size() < kMaxLine) line.push_back(c);
+      else too_long = true;
+    }
+    if (too_long || line.empty()) continue;
+    auto json = nlohmann::json::parse(line, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) continue;
+    const std::string run = text(json, "run"), flow = text(json, "flow_id"), step = text(json, "step"),
+                      outcome = text(json, "outcome"), version = text(json, "version");
+    if (run.empty() || flow.empty()) continue;
+    if (step == "checkout") history.checkouts_[flow] = run;
+    if (step == "save" && (outcome == "ok" || outcome == "reconciled") && !version.empty()) {
+      SavedVersion saved{run, true};
+      if (auto publish = json.find("publish"); publish != json.end() && publish->is_boolean())
+        saved.publish_intended = publish->get<bool>();
+      history.saved_[{flow, version}] = saved;
+    }
+  }
+  return history;
+}
+
+std::optional<source::RunMemory::SavedVersion> RunHistory::saved_version(const std::string& flow_id,
+                                                                         const std::string& version) const {
+  auto it = saved_.find({flow_id, version});
+  if (it == saved_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<source::RunMemory::Checkout> RunHistory::checkout(const std::string& flow_id) const {
+  auto it = checkouts_.find(flow_id);
+  if (it == checkouts_.end()) return std::nullopt;
+  return Checkout{it->second, running(it->second)};
+}
+
+bool RunHistory::running(const std::string& run_id) const {
+  const fs::path path = runs_dir_ / lease_name(run_id);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;  // no lease: the run ended (or never took one)
+  // A shared lock is refused exactly while the run holds its exclusive one.
+  const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);  // also drops our shared lock, if we got it
+  return held;
+}
+
+RunLease::RunLease(const fs::path& work_dir, const std::string& run_id) {
+  std::error_code ec;
+  fs::create_directories(runs_dir_of(work_dir), ec);
+  path_ = runs_dir_of(work_dir) / lease_name(run_id);
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    error_ = fmt::format("cannot create the run lease {}: {}", path_.string(), std::strerror(errno));
+    return;
+  }
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    error_ = fmt::format("cannot lock the run lease {}: {}", path_.string(), std::strerror(errno));
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
+RunLease::~RunLease() {
+  if (fd_ < 0) return;
+  std::error_code ec;
+  fs::remove(path_, ec);  // first, so that no one finds a lease file nobody holds
+  ::flock(fd_, LOCK_UN);
+  ::close(fd_);
+}
+
+FlowClaim::FlowClaim(const fs::path& work_dir, const std::string& flow_id) {
+  const fs::path dir = runs_dir_of(work_dir) / "flows";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const fs::path path = dir / lease_name(flow_id);
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    error_ = fmt::format("cannot create the claim file {}: {}", path.string(), std::strerror(errno));
+    return;
+  }
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    error_ = errno == EWOULDBLOCK ? "busy" : fmt::format("cannot lock {}: {}", path.string(), std::strerror(errno));
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
+FlowClaim::~FlowClaim() {
+  if (fd_ < 0) return;
+  ::flock(fd_, LOCK_UN);
+  ::close(fd_);
+}
+
+}  // namespace flowlink::apply

@@ -71,9 +71,10 @@ std::vector<std::string> lifecycle_lines(const FlowPlan& flow, Escape escape) {
                                 draft.since.empty() ? "" : " since " + escape(draft.since), judgement(draft)));
   }
   if (flow.lock) lines.push_back(lock_line(*flow.lock, escape));
-  // A line a note says word for word is left to the note ("! ...").
+  // A line a note says (or begins with) word for word is left to the note.
   std::erase_if(lines, [&](const std::string& line) {
-    return std::any_of(flow.notes.begin(), flow.notes.end(), [&](const Note& note) { return escape(note.message) == line; });
+    return std::any_of(flow.notes.begin(), flow.notes.end(),
+                       [&](const Note& note) { return escape(note.message).starts_with(line); });
   });
   return lines;
 }

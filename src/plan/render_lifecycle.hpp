@@ -28,8 +28,8 @@ std::string owner_name(const std::optional<Actor>& owner, Escape escape);
 //   "published: none"                        (a draft of a flow never published)
 //   "draft v4.0 checked in by Alice (user) since 2026-11-20T09:12:00.000Z: complies"
 //   "locked by Bob (user)" / "locked by flowlink (an interrupted run R)"
-// A line one of the flow's notes says word for word is left out (the note
-// shows it). Empty for a flow without a lifecycle (an export directory).
+// A line one of the flow's notes says (or begins with) word for word is left
+// out: the note shows it, e.g. "locked by Bob (user): apply skips the flow...". Empty for a flow without a lifecycle (an export directory).
 std::vector<std::string> lifecycle_lines(const FlowPlan& flow, Escape escape);
 
 // What apply does beyond (or instead of) the edits, when that needs saying.

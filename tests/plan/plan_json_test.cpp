@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "plan/render.hpp"
 #include "render_support.hpp"
@@ -48,13 +49,21 @@ TEST_CASE("to_json: keys in a fixed order, kinds by name") {
   Json json = to_json(sample_plan());
   std::vector<std::string> keys;
   for (const auto& [key, value] : json.items()) keys.push_back(key);
-  CHECK(keys == std::vector<std::string>{"format_version", "flowlink_version", "source", "manifest_files",
+  CHECK(keys == std::vector<std::string>{"format_version", "flowlink_version", "source", "org", "manifest_files",
                                          "manifest_fingerprint", "summary", "errors", "flows"});
-  CHECK(json["format_version"] == 1);
+  CHECK(json["format_version"] == 2);
+  CHECK(json["org"].is_null());  // an export directory has no org
   CHECK(json["summary"]["add"] == 2);
+  CHECK(json["summary"]["held"] == 0);
   const Json& support = json["flows"][1];
   CHECK(support["name"] == "Inbound_Support_Main");
   CHECK(support["status"] == "change");
+  CHECK(support["action"] == "edit");
+  CHECK(support["basis"] == "published");
+  CHECK(support["published"].is_null());
+  CHECK(support["draft"].is_null());
+  CHECK(support["lock"].is_null());
+  CHECK(support["notes"] == Json::array());
   CHECK(support["edits"][0]["kind"] == "remove_call");
   CHECK(support["edits"][1]["kind"] == "update_call");
   CHECK(support["edits"][1]["changes"][0] ==
@@ -95,10 +104,16 @@ TEST_CASE("plan_from_json names the field that is wrong") {
   Json good = to_json(sample_plan());
   SUBCASE("format_version") {
     Json j = good;
-    j["format_version"] = 2;
-    std::string error = from_json_error(j);
-    CHECK(has(error, "format_version"));
-    CHECK(has(error, "2 is not supported"));
+    j["format_version"] = 1;
+    CHECK(from_json_error(j) ==
+          "plan JSON: format_version: plan was written by an older flowlink (format_version 1); plan again");
+    j["format_version"] = 3;
+    CHECK(from_json_error(j) == "plan JSON: format_version: plan was written by a newer flowlink (format_version 3; this "
+                                "flowlink reads 2); upgrade flowlink or plan again");
+    j["format_version"] = 0;
+    CHECK(has(from_json_error(j), "format_version: 0 is not supported (this flowlink reads format_version 2)"));
+    j["format_version"] = "2";
+    CHECK(has(from_json_error(j), "format_version: expected an integer"));
   }
   SUBCASE("missing key") {
     Json j = good;
@@ -143,7 +158,7 @@ TEST_CASE("the plan JSON validates against schemas/plan.schema.json (ajv, draft 
   bad["flows"][1]["edits"][3].erase("insertion");
   invalid.emplace_back("bad-add.json", bad);
   bad = json;
-  bad["format_version"] = 2;
+  bad["format_version"] = 1;
   invalid.emplace_back("bad-version.json", bad);
   bad = anchored;
   bad["flows"][0]["edits"][0]["placement"]["anchor"] = Json::object();
@@ -151,5 +166,233 @@ TEST_CASE("the plan JSON validates against schemas/plan.schema.json (ajv, draft 
   for (const auto& file : invalid) {
     CAPTURE(file.first);
     CHECK(schema_check({file}) != 0);
+  }
+}
+
+// --- the lifecycle -------------------------------------------------------------
+
+TEST_CASE("to_json: the lifecycle of each flow, the org, the held count") {
+  Json json = to_json(lifecycle_plan());
+  CHECK(json["org"] == Json{{"id", "0f0e0d0c-0000-4000-8000-00000000beef"}, {"name", "Acme Contact Center"}});
+  CHECK(json["summary"]["held"] == 1);
+  CHECK(json["summary"]["to_change"] == 5);
+  CHECK(json["summary"]["add"] == 2);
+
+  const Json& a = json["flows"][0];
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : a.items()) keys.push_back(key);
+  CHECK(keys == std::vector<std::string>{"id", "name", "type", "observed_version", "fingerprint", "status", "action",
+                                         "basis", "publish", "policy", "skip_reason", "published", "draft", "lock",
+                                         "notes", "rules", "edits", "findings", "errors"});
+  CHECK(a["published"] == Json{{"version", "3.0"},   {"fingerprint", hex64('a')}, {"complies", false},
+                               {"edits", 1},         {"findings", 0},             {"date", "2026-11-02T10:00:00.000Z"}});
+  CHECK(a["draft"].is_null());
+
+  const Json& b = json["flows"][1];
+  CHECK(b["status"] == "held");
+  CHECK(b["action"] == "skip");
+  CHECK(b["policy"] == "skip");
+  CHECK(has(b["skip_reason"].get<std::string>(), "Alice (user) has an unpublished check-in"));
+  CHECK(b["draft"]["stage"] == "checked_in");
+  CHECK(b["draft"]["owner"] == Json{{"kind", "user"}, {"id", "user-alice"}, {"name", "Alice"}});
+  CHECK(b["notes"] == Json::array({Json{{"kind", "foreign_draft"},
+                                        {"message", "checked in by Alice (user) at 2026-11-20T09:12:00.000Z, unpublished"}}}));
+
+  const Json& c = json["flows"][2];
+  CHECK(c["basis"] == "draft");
+  CHECK(c["policy"] == "edit-draft");
+  CHECK(c["publish"] == false);
+  CHECK(c["draft"]["owner"]["kind"] == "client");
+  CHECK(c["draft"]["stage"] == "saved");
+
+  CHECK(json["flows"][4]["action"] == "publish_draft");
+  CHECK(json["flows"][4]["published"]["date"] == "");
+
+  const Json& f = json["flows"][5];
+  CHECK(f["action"] == "resume");
+  CHECK(f["draft"]["flowlink"] == true);
+  CHECK(f["draft"]["run_id"] == "20261121T101500Z-7f3a");
+  CHECK(f["draft"]["publish_intended"] == true);
+  CHECK(f["lock"] == Json{{"holder", {{"kind", "client"}, {"id", "client-flowlink"}, {"name", "flowlink-ci"}}},
+                          {"flowlink", "interrupted_run"},
+                          {"run_id", "20261121T101500Z-7f3a"}});
+  CHECK(f["notes"][0]["kind"] == "flowlink_pending");
+  CHECK(f["notes"][1]["kind"] == "flowlink_lock");
+
+  CHECK(json["flows"][6]["lock"]["flowlink"] == "no");
+  CHECK(json["flows"][6]["notes"][1]["kind"] == "foreign_lock");
+  CHECK(json["flows"][7]["published"].is_null());
+  CHECK(json["flows"][7]["notes"][0]["kind"] == "never_published");
+  CHECK(json["flows"][8]["status"] == "drift");
+  CHECK(json["flows"][8]["lock"]["flowlink"] == "running_run");
+  CHECK(json["flows"][9]["status"] == "no_change");
+  CHECK(json["flows"][10]["lock"]["flowlink"] == "unknown");
+}
+
+TEST_CASE("plan_from_json: the lifecycle comes back exactly, byte for byte") {
+  using flowlink::plan::FlowPlan;
+  Plan plan = lifecycle_plan();
+  // A draft whose owner and date are unknown, a never-published flow's draft
+  // that flowlink made but did not mean to publish.
+  plan.flows[7].draft->owner.reset();
+  plan.flows[7].draft->since.clear();
+  plan.flows[7].draft->flowlink = true;
+  plan.flows[7].draft->run_id = "r-9";
+  plan.flows[7].draft->publish_intended = false;
+  const std::string written = render_json(plan);
+  Plan read = plan_from_json(Json::parse(written));
+  CHECK(render_json(read) == written);
+  CHECK(render_json(plan_from_json(Json::parse(render_json(read)))) == written);
+
+  CHECK(read.org_id == plan.org_id);
+  CHECK(read.org_name == plan.org_name);
+  CHECK(read.summary().held == 1);
+  REQUIRE(read.flows.size() == plan.flows.size());
+  for (std::size_t i = 0; i < plan.flows.size(); ++i) {
+    const FlowPlan& want = plan.flows[i];
+    const FlowPlan& got = read.flows[i];
+    CAPTURE(want.flow_name);
+    // What the applier acts on.
+    CHECK(got.action == want.action);
+    CHECK(got.basis == want.basis);
+    CHECK(got.publish == want.publish);
+    CHECK(got.policy == want.policy);
+    CHECK(got.fingerprint == want.fingerprint);
+    CHECK(got.observed_version == want.observed_version);
+    CHECK(got.skip_reason == want.skip_reason);
+    CHECK(got.status() == want.status());
+    REQUIRE(got.draft.has_value() == want.draft.has_value());
+    if (want.draft) {
+      CHECK(got.draft->version == want.draft->version);
+      CHECK(got.draft->fingerprint == want.draft->fingerprint);
+      CHECK(got.draft->stage == want.draft->stage);
+      CHECK(got.draft->flowlink == want.draft->flowlink);
+      CHECK(got.draft->run_id == want.draft->run_id);
+      CHECK(got.draft->publish_intended == want.draft->publish_intended);
+      CHECK(got.draft->owner.has_value() == want.draft->owner.has_value());
+    }
+    REQUIRE(got.published.has_value() == want.published.has_value());
+    if (want.published) {
+      CHECK(got.published->fingerprint == want.published->fingerprint);
+      CHECK(got.published->complies == want.published->complies);
+      CHECK(got.published->edits == want.published->edits);
+    }
+    REQUIRE(got.lock.has_value() == want.lock.has_value());
+    if (want.lock) {
+      CHECK(got.lock->flowlink == want.lock->flowlink);
+      CHECK(got.lock->holder.kind == want.lock->holder.kind);
+    }
+    CHECK(got.notes.size() == want.notes.size());
+  }
+  CHECK_FALSE(read.flows[7].draft->owner.has_value());
+  CHECK_FALSE(read.flows[7].draft->publish_intended);
+
+  SUBCASE("an export-directory plan keeps no org") {
+    Plan sample = plan_from_json(to_json(sample_plan()));
+    CHECK(sample.org_id.empty());
+    CHECK(sample.org_name.empty());
+    CHECK(render_json(sample) == render_json(sample_plan()));
+  }
+}
+
+TEST_CASE("plan_from_json names the lifecycle field that is wrong") {
+  const Json good = to_json(lifecycle_plan());
+  REQUIRE(from_json_error(good) == "(no error)");
+  struct Case {
+    const char* what;
+    std::function<void(Json&)> breaks;
+    const char* error;
+  };
+  const std::vector<Case> cases = {
+      {"org missing", [](Json& j) { j.erase("org"); }, "plan JSON: org: missing"},
+      {"org not an object", [](Json& j) { j["org"] = "acme"; }, "plan JSON: org: expected an object or null"},
+      {"org id", [](Json& j) { j["org"]["id"] = 7; }, "plan JSON: org.id: expected a string"},
+      {"action", [](Json& j) { j["flows"][0]["action"] = "teleport"; },
+       "plan JSON: flows[0].action: 'teleport' is not one of none, edit, resume, publish_draft, skip"},
+      {"basis", [](Json& j) { j["flows"][0].erase("basis"); }, "plan JSON: flows[0].basis: missing"},
+      {"policy", [](Json& j) { j["flows"][2]["policy"] = "edit_draft"; },
+       "plan JSON: flows[2].policy: 'edit_draft' is not one of skip, edit-draft, publish"},
+      {"skip_reason", [](Json& j) { j["flows"][1]["skip_reason"] = nullptr; },
+       "plan JSON: flows[1].skip_reason: expected a string"},
+      {"published", [](Json& j) { j["flows"][0]["published"] = Json::array(); },
+       "plan JSON: flows[0].published: expected an object or null"},
+      {"published.fingerprint", [](Json& j) { j["flows"][0]["published"].erase("fingerprint"); },
+       "plan JSON: flows[0].published.fingerprint: missing"},
+      {"published.complies", [](Json& j) { j["flows"][0]["published"]["complies"] = "no"; },
+       "plan JSON: flows[0].published.complies: expected true or false"},
+      {"published.edits", [](Json& j) { j["flows"][0]["published"]["edits"] = -1; },
+       "plan JSON: flows[0].published.edits: expected a count (an integer from 0)"},
+      {"draft.version", [](Json& j) { j["flows"][1]["draft"]["version"] = 4.0; },
+       "plan JSON: flows[1].draft.version: expected a string"},
+      {"draft.stage", [](Json& j) { j["flows"][1]["draft"]["stage"] = "published"; },
+       "plan JSON: flows[1].draft.stage: 'published' is not one of saved, checked_in"},
+      {"draft.owner.kind", [](Json& j) { j["flows"][1]["draft"]["owner"]["kind"] = "robot"; },
+       "plan JSON: flows[1].draft.owner.kind: 'robot' is not one of user, client"},
+      {"draft.flowlink", [](Json& j) { j["flows"][5]["draft"]["flowlink"] = 1; },
+       "plan JSON: flows[5].draft.flowlink: expected true or false"},
+      {"draft.publish_intended", [](Json& j) { j["flows"][5]["draft"].erase("publish_intended"); },
+       "plan JSON: flows[5].draft.publish_intended: missing"},
+      {"lock.holder", [](Json& j) { j["flows"][5]["lock"]["holder"] = "flowlink"; },
+       "plan JSON: flows[5].lock.holder: expected an object"},
+      {"lock.flowlink", [](Json& j) { j["flows"][5]["lock"]["flowlink"] = "maybe"; },
+       "plan JSON: flows[5].lock.flowlink: 'maybe' is not one of no, running_run, interrupted_run, unknown"},
+      {"notes", [](Json& j) { j["flows"][6]["notes"] = Json::object(); }, "plan JSON: flows[6].notes: expected an array"},
+      {"note kind", [](Json& j) { j["flows"][6]["notes"][1]["kind"] = "gossip"; },
+       "plan JSON: flows[6].notes[1].kind: 'gossip' is not one of flowlink_pending"},
+      // What apply relies on must be there.
+      {"a draft basis without a draft", [](Json& j) { j["flows"][2]["draft"] = nullptr; },
+       "plan JSON: flows[2].draft: null, but basis is 'draft'"},
+      {"resume without a draft",
+       [](Json& j) {
+         j["flows"][5]["basis"] = "published";
+         j["flows"][5]["draft"] = nullptr;
+       },
+       "plan JSON: flows[5].draft: null, but action is 'resume'"},
+      // The status is derived from the action and the lifecycle.
+      {"held said to change", [](Json& j) { j["flows"][1]["status"] = "change"; },
+       "plan JSON: flows[1].status: says 'change' but the action, lifecycle, notes, edits, findings and errors make it "
+       "'held'"},
+      {"a compliant published version said to drift", [](Json& j) { j["flows"][9]["status"] = "drift"; },
+       "plan JSON: flows[9].status: says 'drift'"},
+      {"an action edited by hand", [](Json& j) { j["flows"][1]["action"] = "edit"; },
+       "plan JSON: flows[1].status: says 'held' but the action"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.what);
+    Json j = good;
+    c.breaks(j);
+    CHECK(has(from_json_error(j), c.error));
+  }
+}
+
+TEST_CASE("the lifecycle plan JSON validates against schemas/plan.schema.json, and what breaks it does not") {
+  REQUIRE_MESSAGE(std::filesystem::exists(FLOWLINK_SOURCE_DIR "/tests/node/node_modules/ajv/package.json"),
+                  "run scripts/install-deps: tests/node/node_modules/ajv is missing");
+  const Json json = to_json(lifecycle_plan());
+  CHECK(schema_check({{"lifecycle-plan.json", json}}) == 0);
+
+  std::vector<std::pair<std::string, std::function<void(Json&)>>> breaks = {
+      {"bad-held-status.json", [](Json& j) { j["flows"][1]["action"] = "edit"; }},  // held, yet apply would edit
+      {"bad-change-status.json", [](Json& j) { j["flows"][0]["status"] = "held"; }},
+      {"bad-held-reason.json", [](Json& j) { j["flows"][1]["skip_reason"] = ""; }},
+      {"bad-draft-basis.json", [](Json& j) { j["flows"][2]["draft"] = nullptr; }},
+      {"bad-stage.json", [](Json& j) { j["flows"][1]["draft"]["stage"] = "pending"; }},
+      {"bad-owner.json", [](Json& j) { j["flows"][1]["draft"]["owner"]["kind"] = "robot"; }},
+      {"bad-lock.json", [](Json& j) { j["flows"][5]["lock"]["flowlink"] = "maybe"; }},
+      {"bad-note.json", [](Json& j) { j["flows"][6]["notes"][0].erase("message"); }},
+      {"bad-org.json", [](Json& j) { j["org"].erase("name"); }},
+      {"bad-no-org.json", [](Json& j) { j.erase("org"); }},
+      {"bad-policy.json", [](Json& j) { j["flows"][2]["policy"] = "edit_draft"; }},
+      {"bad-fingerprint.json", [](Json& j) { j["flows"][1]["draft"]["fingerprint"] = "not-a-sha"; }},
+      {"bad-count.json", [](Json& j) { j["flows"][0]["published"]["edits"] = -1; }},
+      {"bad-date.json", [](Json& j) { j["flows"][0]["published"]["date"] = "yesterday"; }},
+      {"bad-no-held.json", [](Json& j) { j["summary"].erase("held"); }},
+      {"bad-extra.json", [](Json& j) { j["flows"][5]["draft"]["colour"] = "blue"; }},
+  };
+  for (const auto& [name, broken] : breaks) {
+    CAPTURE(name);
+    Json bad = json;
+    broken(bad);
+    CHECK(schema_check({{name, bad}}) != 0);
   }
 }

@@ -1,10 +1,28 @@
 #pragma once
-// One plan with every kind of line, made by the real planner, for the
-// renderer and JSON tests.
+// Plans for the renderer and JSON tests: one with every kind of edit line,
+// made by the real planner (in its export-directory form), and one by hand with
+// every lifecycle case (published, drafts, locks, notes, each action).
 
 #include "plan_test_support.hpp"
 
 namespace plantest {
+
+// The export-directory form of a planned plan: one document per flow, no
+// lifecycle, so the renderer tests do not depend on how the planner reads
+// ObservedFlow's version fields; apply edits a flow that needs edits.
+inline flowlink::plan::Plan export_dir_form(flowlink::plan::Plan plan) {
+  for (auto& flow : plan.flows) {
+    flow.published.reset();
+    flow.draft.reset();
+    flow.lock.reset();
+    flow.notes.clear();
+    flow.basis = flowlink::plan::Basis::Published;
+    flow.skip_reason.clear();
+    flow.action = flow.errors.empty() && !flow.edits.empty() ? flowlink::plan::FlowAction::Edit
+                                                             : flowlink::plan::FlowAction::None;
+  }
+  return plan;
+}
 
 // Flows:
 //   Inbound_Support_Main: validation misplaced with stale bindings (update +
@@ -40,7 +58,231 @@ inline flowlink::plan::Plan sample_plan() {
   unreadable.type = "inboundcall";
   unreadable.load_error = "not base64";
   flows.push_back(unreadable);
-  return flowlink::plan::make_plan(state, with_modules(flows), options());
+  return export_dir_form(flowlink::plan::make_plan(state, with_modules(flows), options()));
+}
+
+// --- the lifecycle, by hand ---------------------------------------------------
+
+inline flowlink::plan::Edit add_logging_edit(std::string rule_name = "support") {
+  flowlink::plan::Edit edit;
+  edit.kind = flowlink::plan::Edit::Kind::AddCall;
+  edit.rule = std::move(rule_name);
+  edit.module_key = "logging";
+  edit.module_id = kLoggingId;
+  edit.module_name = kLoggingName;
+  edit.action_name = std::string("Call ") + kLoggingName;
+  edit.placement = at_task("Billing");
+  edit.insertion.kind = flowlink::flowdoc::InsertionPoint::Kind::TaskStart;
+  edit.insertion.task_name = "Billing";
+  edit.position_description = "first in task 'Billing'";
+  edit.inputs = {{"Common.Message", "\"hello\""}};
+  edit.reason = "missing";
+  return edit;
+}
+
+inline flowlink::plan::Edit update_validation_edit() {
+  flowlink::plan::Edit edit;
+  edit.kind = flowlink::plan::Edit::Kind::UpdateCall;
+  edit.rule = "support";
+  edit.module_key = "validation";
+  edit.module_id = kValidationId;
+  edit.module_name = kValidationName;
+  edit.action_id = "c-val";
+  edit.action_name = std::string("Call ") + kValidationName;
+  edit.position_description = "first in task 'Main'";
+  edit.inputs = {{"Common.CallerAni", "Call.Ani"}};
+  edit.changes = {{"inputs.Common.CallerAni", std::string("x"), std::string("Call.Ani")}};
+  edit.reason = "inputs differ";
+  return edit;
+}
+
+inline flowlink::plan::Actor user(std::string name, std::string id) {
+  return {flowlink::plan::Actor::Kind::User, std::move(id), std::move(name)};
+}
+inline flowlink::plan::Actor client(std::string name, std::string id) {
+  return {flowlink::plan::Actor::Kind::Client, std::move(id), std::move(name)};
+}
+
+inline std::string hex64(char c) { return std::string(64, c); }
+
+inline flowlink::plan::PublishedState published(std::string version, bool complies, int edits, std::string date,
+                                                char fingerprint) {
+  flowlink::plan::PublishedState p;
+  p.version = std::move(version);
+  p.fingerprint = hex64(fingerprint);
+  p.complies = complies;
+  p.edits = edits;
+  p.date = std::move(date);
+  return p;
+}
+
+inline flowlink::plan::DraftState draft(std::string version, flowlink::plan::DraftState::Stage stage,
+                                        std::optional<flowlink::plan::Actor> owner, std::string since, bool complies,
+                                        int edits, char fingerprint) {
+  flowlink::plan::DraftState d;
+  d.version = std::move(version);
+  d.fingerprint = hex64(fingerprint);
+  d.stage = stage;
+  d.owner = std::move(owner);
+  d.since = std::move(since);
+  d.complies = complies;
+  d.edits = edits;
+  return d;
+}
+
+inline flowlink::plan::FlowPlan lifecycle_flow(std::string id, std::string name) {
+  flowlink::plan::FlowPlan flow;
+  flow.flow_id = std::move(id);
+  flow.flow_name = std::move(name);
+  flow.flow_type = "inboundcall";
+  flow.rules = {"support"};
+  return flow;
+}
+
+inline constexpr const char* kAliceSince = "2026-11-20T09:12:00.000Z";
+inline constexpr const char* kPublishedDate = "2026-11-02T10:00:00.000Z";
+inline constexpr const char* kInterruptedRun = "20261121T101500Z-7f3a";
+
+// A plan read from an org, one flow per lifecycle case (sorted by name):
+//   A_Edit_Published   edit the published version (no draft): change
+//   B_Held             Alice's checked-in draft in the way (unpublished: skip): held
+//   C_Edit_Draft       edit ci-bot's saved draft, check in, no publish (edit-draft): change
+//   D_Also_Publishes   edit Alice's draft and publish it (unpublished: publish): change
+//   E_Publish_Draft    Carol's draft already complies: publish it as it is: change
+//   F_Resume           flowlink's own saved draft from an interrupted run, locked by it: change
+//   G_Colleague_Draft  published complies, Dave's draft does not, Bob holds the lock: unchanged, notes
+//   H_Never_Published  only Erin's compliant draft: unchanged, a note
+//   I_Other_Run        locked by another flowlink run still going: drift
+//   J_Quiet            published complies, nothing pending: unchanged, hidden
+//   K_Client_Lock      locked by flowlink's client, no run known: unchanged, a note
+inline flowlink::plan::Plan lifecycle_plan() {
+  using namespace flowlink::plan;
+  using Stage = DraftState::Stage;
+  Plan plan;
+  plan.flowlink_version = "0.0.0-test";
+  plan.source = "https://api.mypurecloud.ie";
+  plan.org_id = "0f0e0d0c-0000-4000-8000-00000000beef";
+  plan.org_name = "Acme Contact Center";
+  plan.manifest_files = {"manifests/flowlink.yaml"};
+  plan.manifest_fingerprint = hex64('e');
+
+  FlowPlan a = lifecycle_flow("id-a", "A_Edit_Published");
+  a.observed_version = "3.0";
+  a.fingerprint = hex64('a');
+  a.published = published("3.0", false, 1, kPublishedDate, 'a');
+  a.action = FlowAction::Edit;
+  a.publish = true;
+  a.edits = {add_logging_edit()};
+  plan.flows.push_back(a);
+
+  FlowPlan b = lifecycle_flow("id-b", "B_Held");
+  b.observed_version = "3.0";
+  b.fingerprint = hex64('b');
+  b.published = published("3.0", false, 1, kPublishedDate, 'b');
+  b.draft = draft("4.0", Stage::CheckedIn, user("Alice", "user-alice"), kAliceSince, false, 2, 'c');
+  b.notes = {{Note::Kind::ForeignDraft, "checked in by Alice (user) at 2026-11-20T09:12:00.000Z, unpublished"}};
+  b.action = FlowAction::Skip;
+  b.publish = true;
+  b.skip_reason = "Alice (user) has an unpublished check-in, version 4.0 from 2026-11-20T09:12:00.000Z (unpublished: skip)";
+  b.edits = {add_logging_edit()};
+  plan.flows.push_back(b);
+
+  FlowPlan c = lifecycle_flow("id-c", "C_Edit_Draft");
+  c.observed_version = "5.0";
+  c.fingerprint = hex64('d');
+  c.published = published("4.0", false, 1, kPublishedDate, 'e');
+  c.draft = draft("5.0", Stage::Saved, client("ci-bot", "client-ci"), kAliceSince, false, 1, 'd');
+  c.notes = {{Note::Kind::ForeignDraft, "saved by ci-bot (client) at 2026-11-20T09:12:00.000Z, unpublished"}};
+  c.basis = Basis::Draft;
+  c.policy = UnpublishedPolicy::EditDraft;
+  c.action = FlowAction::Edit;
+  c.publish = false;
+  c.edits = {add_logging_edit()};
+  plan.flows.push_back(c);
+
+  FlowPlan d = lifecycle_flow("id-d", "D_Also_Publishes");
+  d.observed_version = "4.0";
+  d.fingerprint = hex64('f');
+  d.published = published("3.0", false, 1, kPublishedDate, '0');
+  d.draft = draft("4.0", Stage::CheckedIn, user("Alice", "user-alice"), kAliceSince, false, 1, 'f');
+  d.notes = {{Note::Kind::ForeignDraft, "checked in by Alice (user) at 2026-11-20T09:12:00.000Z, unpublished"}};
+  d.basis = Basis::Draft;
+  d.policy = UnpublishedPolicy::Publish;
+  d.action = FlowAction::Edit;
+  d.publish = true;
+  d.edits = {update_validation_edit()};
+  plan.flows.push_back(d);
+
+  FlowPlan e = lifecycle_flow("id-e", "E_Publish_Draft");
+  e.observed_version = "7.0";
+  e.fingerprint = hex64('1');
+  e.published = published("6.0", false, 1, "", '2');
+  e.draft = draft("7.0", Stage::CheckedIn, user("Carol", "user-carol"), "2026-11-19T08:00:00.000Z", true, 0, '1');
+  e.notes = {{Note::Kind::ForeignDraft, "checked in by Carol (user) at 2026-11-19T08:00:00.000Z, unpublished"}};
+  e.basis = Basis::Draft;
+  e.policy = UnpublishedPolicy::Publish;
+  e.action = FlowAction::PublishDraft;
+  e.publish = true;
+  plan.flows.push_back(e);
+
+  FlowPlan f = lifecycle_flow("id-f", "F_Resume");
+  f.observed_version = "9.0";
+  f.fingerprint = hex64('3');
+  f.published = published("8.0", false, 1, kPublishedDate, '4');
+  f.draft = draft("9.0", Stage::Saved, client("flowlink-ci", "client-flowlink"), "2026-11-21T10:15:02.000Z", true, 0, '3');
+  f.draft->flowlink = true;
+  f.draft->run_id = kInterruptedRun;
+  f.draft->publish_intended = true;
+  f.lock = LockState{client("flowlink-ci", "client-flowlink"), LockState::Flowlink::InterruptedRun, kInterruptedRun};
+  f.notes = {{Note::Kind::FlowlinkPending, "flowlink's own change saved but not published (run 20261121T101500Z-7f3a)"},
+             {Note::Kind::FlowlinkLock, "locked by flowlink (an interrupted run 20261121T101500Z-7f3a)"}};
+  f.basis = Basis::Draft;
+  f.action = FlowAction::Resume;
+  f.publish = true;
+  plan.flows.push_back(f);
+
+  FlowPlan g = lifecycle_flow("id-g", "G_Colleague_Draft");
+  g.observed_version = "2.0";
+  g.fingerprint = hex64('5');
+  g.published = published("2.0", true, 0, kPublishedDate, '5');
+  g.draft = draft("3.0", Stage::CheckedIn, user("Dave", "user-dave"), "2026-11-18T07:00:00.000Z", false, 1, '6');
+  g.draft->findings = 1;
+  g.lock = LockState{user("Bob", "user-bob"), LockState::Flowlink::No, ""};
+  g.notes = {{Note::Kind::ForeignDraft, "checked in by Dave (user) at 2026-11-18T07:00:00.000Z, unpublished"},
+             {Note::Kind::ForeignLock, "locked by Bob (user)"}};
+  plan.flows.push_back(g);
+
+  FlowPlan h = lifecycle_flow("id-h", "H_Never_Published");
+  h.observed_version = "1.0";
+  h.fingerprint = hex64('7');
+  h.draft = draft("1.0", Stage::Saved, user("Erin", "user-erin"), "2026-11-17T06:00:00.000Z", true, 0, '7');
+  h.notes = {{Note::Kind::NeverPublished, "never published"}};
+  h.basis = Basis::Draft;
+  plan.flows.push_back(h);
+
+  FlowPlan i = lifecycle_flow("id-i", "I_Other_Run");
+  i.observed_version = "2.0";
+  i.fingerprint = hex64('8');
+  i.published = published("2.0", false, 1, kPublishedDate, '8');
+  i.lock = LockState{client("flowlink-ci", "client-flowlink"), LockState::Flowlink::RunningRun, "20261122T080000Z-0c1d"};
+  i.notes = {{Note::Kind::FlowlinkLock, "locked by another flowlink run still going (20261122T080000Z-0c1d)"}};
+  i.edits = {add_logging_edit()};
+  plan.flows.push_back(i);
+
+  FlowPlan j = lifecycle_flow("id-j", "J_Quiet");
+  j.observed_version = "2.0";
+  j.fingerprint = hex64('9');
+  j.published = published("2.0", true, 0, kPublishedDate, '9');
+  plan.flows.push_back(j);
+
+  FlowPlan k = lifecycle_flow("id-k", "K_Client_Lock");
+  k.observed_version = "2.0";
+  k.fingerprint = hex64('b');
+  k.published = published("2.0", true, 0, kPublishedDate, 'b');
+  k.lock = LockState{client("flowlink-ci", "client-flowlink"), LockState::Flowlink::Unknown, ""};
+  k.notes = {{Note::Kind::ForeignLock, "locked by flowlink-ci (client), a run this work dir does not know"}};
+  plan.flows.push_back(k);
+  return plan;
 }
 
 }  // namespace plantest

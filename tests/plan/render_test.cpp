@@ -128,3 +128,262 @@ TEST_CASE("render_markdown: a plan with nothing to change says so instead of a t
   CHECK(md.find("All 1 matched flows already call their modules as the manifest says.") != std::string::npos);
   CHECK(md.find("| Flow |") == std::string::npos);
 }
+
+// --- the lifecycle -------------------------------------------------------------
+
+namespace {
+
+std::size_t occurrences(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("the lifecycle plan has what the renderer tests expect") {
+  Plan plan = lifecycle_plan();
+  REQUIRE(plan.flows.size() == 11);
+  using Status = flowlink::plan::FlowPlan::Status;
+  const std::vector<Status> statuses = {Status::Change,   Status::Held,     Status::Change,   Status::Change,
+                                        Status::Change,   Status::Change,   Status::NoChange, Status::NoChange,
+                                        Status::Drift,    Status::NoChange, Status::NoChange};
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    CAPTURE(plan.flows[i].flow_name);
+    CHECK(plan.flows[i].status() == statuses[i]);
+  }
+  auto s = plan.summary();
+  CHECK(s.to_change == 5);
+  CHECK(s.held == 1);
+  CHECK(s.unchanged == 4);
+  CHECK(s.drift_only == 1);
+  CHECK(s.add == 2);  // the held flow's and the locked flow's edits are not planned
+  CHECK(s.update == 1);
+}
+
+TEST_CASE("render_text: each flow's lifecycle, notes and action above its edits") {
+  const std::string text = render_text(lifecycle_plan(), TextStyle{});
+  INFO(text);
+  CHECK(has(text, "flowlink plan of https://api.mypurecloud.ie (org Acme Contact Center)\n"));
+
+  // Edit the published version: one line for it, then the edit.
+  CHECK(has(text, "~ flow A_Edit_Published (inboundcall) v3.0  [id-a], publish\n"
+                  "  published v3.0 (2026-11-02T10:00:00.000Z): does not comply (1 edit)\n"
+                  "  + add call Common_Logging_Module first in task 'Billing'  [rule 'support': missing]\n"));
+
+  // Held: the reason, then the edits marked as not applied.
+  CHECK(has(text, "# flow B_Held (inboundcall) v3.0  [id-b], held\n"
+                  "  published v3.0 (2026-11-02T10:00:00.000Z): does not comply (1 edit)\n"
+                  "  draft v4.0 checked in by Alice (user) since 2026-11-20T09:12:00.000Z: does not comply (2 edits)\n"
+                  "  ! checked in by Alice (user) at 2026-11-20T09:12:00.000Z, unpublished\n"
+                  "  # held: Alice (user) has an unpublished check-in, version 4.0 from 2026-11-20T09:12:00.000Z "
+                  "(unpublished: skip)\n"
+                  "  # not applied; what the published version needs:\n"
+                  "  + add call Common_Logging_Module first in task 'Billing'  [rule 'support': missing]\n"));
+
+  // edit-draft: a client's saved draft, checked in, not published.
+  CHECK(has(text, "~ flow C_Edit_Draft (inboundcall) v5.0  [id-c]\n"));  // no ", publish"
+  CHECK(has(text, "  draft v5.0 saved by ci-bot (client) since 2026-11-20T09:12:00.000Z: does not comply (1 edit)\n"));
+  CHECK(has(text, "  ~ edits ci-bot's draft v5.0 and checks it in; not published: goes live when they publish "
+                  "(unpublished: edit-draft)\n  + add call"));
+
+  // publish: someone's changes go live with ours, and the plan says so.
+  CHECK(has(text, "  ^ also publishes Alice's unpublished changes from 2026-11-20T09:12:00.000Z, version 4.0 "
+                  "(unpublished: publish)\n  ~ update call"));
+
+  // A compliant draft published as it is; no date known for the published version.
+  CHECK(has(text, "~ flow E_Publish_Draft (inboundcall) v7.0  [id-e], publish\n"
+                  "  published v6.0: does not comply (1 edit)\n"
+                  "  draft v7.0 checked in by Carol (user) since 2026-11-19T08:00:00.000Z: complies\n"
+                  "  ! checked in by Carol (user) at 2026-11-19T08:00:00.000Z, unpublished\n"
+                  "  ^ publish Carol's draft v7.0 as it is (unpublished: publish)\n\n"));
+
+  // flowlink's own interrupted run, resumed; the lock line a note repeats is shown once, as the note.
+  CHECK(has(text, "~ flow F_Resume (inboundcall) v9.0  [id-f], publish\n"
+                  "  published v8.0 (2026-11-02T10:00:00.000Z): does not comply (1 edit)\n"
+                  "  draft v9.0 saved by flowlink (run 20261121T101500Z-7f3a) since 2026-11-21T10:15:02.000Z: complies\n"
+                  "  ! flowlink's own change saved but not published (run 20261121T101500Z-7f3a)\n"
+                  "  ! locked by flowlink (an interrupted run 20261121T101500Z-7f3a)\n"
+                  "  > resume: finish flowlink's own change (check in, publish, verify)\n\n"));
+  CHECK(occurrences(text, "locked by flowlink (an interrupted run 20261121T101500Z-7f3a)") == 1);
+
+  // Unchanged, but a colleague's non-compliant draft and a lock: shown, briefly.
+  CHECK(has(text, "= flow G_Colleague_Draft (inboundcall) v2.0  [id-g]\n"
+                  "  published v2.0 (2026-11-02T10:00:00.000Z): complies\n"
+                  "  draft v3.0 checked in by Dave (user) since 2026-11-18T07:00:00.000Z: does not comply (1 edit, 1 "
+                  "finding)\n"
+                  "  ! checked in by Dave (user) at 2026-11-18T07:00:00.000Z, unpublished\n"
+                  "  ! locked by Bob (user)\n\n"));
+  CHECK(occurrences(text, "locked by Bob (user)") == 1);
+
+  CHECK(has(text, "= flow H_Never_Published (inboundcall) v1.0  [id-h]\n"
+                  "  published: none\n"
+                  "  draft v1.0 saved by Erin (user) since 2026-11-17T06:00:00.000Z: complies\n"
+                  "  ! never published\n\n"));
+
+  // Locked by another flowlink run: drift, its edits not applied.
+  CHECK(has(text, "! flow I_Other_Run (inboundcall) v2.0  [id-i]\n"
+                  "  published v2.0 (2026-11-02T10:00:00.000Z): does not comply (1 edit)\n"
+                  "  locked by flowlink (run 20261122T080000Z-0c1d, still going)\n"
+                  "  ! locked by another flowlink run still going (20261122T080000Z-0c1d)\n"
+                  "  # not applied; what the published version needs:\n"
+                  "  + add call"));
+  CHECK(has(text, "  locked by flowlink-ci (client): flowlink's OAuth client, but no run this work dir knows of\n"));
+
+  CHECK_FALSE(has(text, "J_Quiet"));  // unchanged, nothing pending: counted only
+  CHECK(has(text, "Plan: 2 to add, 1 to update, 0 to remove, 0 to move; 5 flows to change, 1 held by unpublished "
+                  "drafts, 4 unchanged, 0 with errors.\n"));
+  CHECK(has(text, "1 flow drifts with nothing to apply ('!': reported, not acted on).\n"));
+}
+
+TEST_CASE("render_text: the other wordings of resume, locks and drafts") {
+  using namespace flowlink::plan;
+  Plan plan = lifecycle_plan();
+  FlowPlan& resume = plan.flows[5];
+
+  SUBCASE("flowlink's checked-in draft, publish: false") {
+    resume.draft->stage = DraftState::Stage::CheckedIn;
+    resume.publish = false;
+    const std::string text = render_text(plan, TextStyle{});
+    CHECK(has(text, "  > resume: finish flowlink's own change (verify); not published (publish: false)\n"));
+    CHECK(has(text, "~ flow F_Resume (inboundcall) v9.0  [id-f]\n"));
+  }
+  SUBCASE("flowlink's own draft that needs edits: resumed, never 'also publishes'") {
+    resume.action = FlowAction::Edit;
+    resume.edits = {add_logging_edit()};
+    const std::string text = render_text(plan, TextStyle{});
+    CHECK(has(text, "  > resume: edit flowlink's own draft v9.0, then check in, publish\n  + add call"));
+    CHECK(occurrences(text, "also publishes") == 1);  // D_Also_Publishes only
+  }
+  SUBCASE("a draft whose owner and date are unknown, a held flow without a reason") {
+    FlowPlan& held = plan.flows[1];
+    held.draft->owner.reset();
+    held.draft->since.clear();
+    held.skip_reason.clear();
+    FlowPlan& also = plan.flows[3];
+    also.draft->owner.reset();
+    also.draft->since.clear();
+    const std::string text = render_text(plan, TextStyle{});
+    CHECK(has(text, "  draft v4.0 checked in: does not comply (2 edits)\n"));
+    CHECK(has(text, "  # held: someone's unpublished draft is in the way (unpublished: skip)\n"));
+    CHECK(has(text, "  ^ also publishes someone's unpublished changes from an unknown date, version 4.0"));
+  }
+  SUBCASE("a nameless user is named by id") {
+    plan.flows[4].draft->owner = user("", "user-7");
+    const std::string text = render_text(plan, TextStyle{});
+    CHECK(has(text, "  draft v7.0 checked in by user user-7 since"));
+    CHECK(has(text, "  ^ publish user user-7's draft v7.0 as it is"));
+  }
+  SUBCASE("a note that begins with the lock line stands for it; one that does not leaves it") {
+    plan.flows[6].notes[1].message = "locked by Bob (user): apply skips the flow while they hold it";
+    std::string text = render_text(plan, TextStyle{});
+    CHECK(has(text, "  ! locked by Bob (user): apply skips the flow while they hold it\n"));
+    CHECK(occurrences(text, "locked by Bob (user)") == 1);
+    plan.flows[6].notes[1].message = "Bob (user) holds the lock";
+    text = render_text(plan, TextStyle{});
+    CHECK(has(text, "  locked by Bob (user)\n  ! checked in by Dave"));
+  }
+  SUBCASE("a flow without a lifecycle keeps the export-directory form") {
+    const std::string text = render_text(sample_plan(), TextStyle{});
+    CHECK_FALSE(has(text, "published v"));
+    CHECK_FALSE(has(text, "held"));
+    CHECK_FALSE(has(text, "(org "));
+  }
+}
+
+TEST_CASE("render_text: colours mark the lifecycle lines; edits not applied are not coloured as planned") {
+  const std::string text = render_text(lifecycle_plan(), TextStyle{true});
+  INFO(text);
+  CHECK(has(text, "\x1b[36m\x1b[1m# flow B_Held"));
+  CHECK(has(text, "  \x1b[1m\x1b[33m^ also publishes\x1b[0m Alice's"));
+  CHECK(has(text, "  \x1b[35m! checked in by Alice (user)"));
+  CHECK(has(text, "  \x1b[36m# held:\x1b[0m Alice (user)"));
+  // The held flow's edit, plain under its "not applied" line; the planned one green.
+  CHECK(has(text, "  \x1b[36m# not applied; what the published version needs:\x1b[0m\n  + add call Common_Logging_Module first"));
+  CHECK(has(text, "  \x1b[32m+ add call Common_Logging_Module first"));
+  CHECK(occurrences(text, "\x1b[32m+ add call") == 2);  // A and C; not B nor I
+}
+
+TEST_CASE("render_text and render_markdown: names, dates and notes from the org are escaped") {
+  Plan plan = lifecycle_plan();
+  plan.flows[1].draft->owner = user("Mallory\x1b[2J|<b>", "user-m");
+  plan.flows[1].draft->since = "2026\r11";
+  plan.flows[1].skip_reason = "held\x1b[31m";
+  plan.flows[1].notes[0].message = "note\nforged line";
+  plan.flows[8].lock->run_id = "run\x07";
+  plan.org_name = "Acme\x1b]0;";
+  const std::string text = render_text(plan, TextStyle{});
+  CHECK_FALSE(has(text, "\x1b"));
+  CHECK_FALSE(has(text, "\r"));
+  CHECK_FALSE(has(text, "\x07"));
+  CHECK(has(text, "  draft v4.0 checked in by Mallory\\x1b[2J|<b> (user) since 2026\\x0d11:"));
+  CHECK(has(text, "  # held: held\\x1b[31m\n"));
+  CHECK(has(text, "  ! note\\x0aforged line\n"));
+  CHECK(has(text, "locked by flowlink (run run\\x07, still going)"));
+  CHECK(has(text, "(org Acme\\x1b]0;)"));
+
+  const std::string md = render_markdown(plan);
+  CHECK(has(md, "| B_Held | inboundcall | held | ✗ v3.0 / ✗ v4.0 by Mallory\x1b[2J\\|&lt;b&gt; | 1 | 0 | 0 | 0 |\n"));
+  CHECK(has(md, "- **!** note forged line\n"));
+  CHECK_FALSE(has(md, "<b>"));
+}
+
+TEST_CASE("render_markdown: the published / draft column, held flows, lifecycle lines in the details") {
+  const std::string md = render_markdown(lifecycle_plan());
+  INFO(md);
+  CHECK(has(md, "Source: https://api.mypurecloud.ie · Org: Acme Contact Center · Manifest: manifests/flowlink.yaml\n"));
+  CHECK(has(md, "**Plan:** 2 to add, 1 to update, 0 to remove, 0 to move; 5 flows to change, **1 held by unpublished "
+                "drafts**, 4 unchanged, 0 with errors, 1 with drift only (reported, not acted on).\n"));
+  CHECK(has(md, "| Flow | Type | Status | Published / draft | Add | Update | Remove | Move |\n"
+                "|---|---|---|---|---:|---:|---:|---:|\n"
+                "| A_Edit_Published | inboundcall | change | ✗ v3.0 | 1 | 0 | 0 | 0 |\n"
+                "| B_Held | inboundcall | held | ✗ v3.0 / ✗ v4.0 by Alice | 1 | 0 | 0 | 0 |\n"
+                "| C_Edit_Draft | inboundcall | change | ✗ v4.0 / ✗ v5.0 by ci-bot | 1 | 0 | 0 | 0 |\n"
+                "| D_Also_Publishes | inboundcall | change | ✗ v3.0 / ✗ v4.0 by Alice | 0 | 1 | 0 | 0 |\n"
+                "| E_Publish_Draft | inboundcall | change | ✗ v6.0 / ✓ v7.0 by Carol | 0 | 0 | 0 | 0 |\n"
+                "| F_Resume | inboundcall | change | ✗ v8.0 / ✓ v9.0 by flowlink · locked by flowlink | 0 | 0 | 0 | 0 |\n"
+                "| G_Colleague_Draft | inboundcall | no change | ✓ v2.0 / ✗ v3.0 by Dave · locked by Bob | 0 | 0 | 0 | 0 |\n"
+                "| H_Never_Published | inboundcall | no change | none / ✓ v1.0 by Erin | 0 | 0 | 0 | 0 |\n"
+                "| I_Other_Run | inboundcall | drift | ✗ v2.0 · locked by flowlink | 1 | 0 | 0 | 0 |\n"
+                "| K_Client_Lock | inboundcall | no change | ✓ v2.0 · locked by flowlink-ci | 0 | 0 | 0 | 0 |\n"
+                "\n1 other matched flow unchanged.\n"));
+  CHECK_FALSE(has(md, "J_Quiet"));
+
+  CHECK(has(md, "<details><summary>B_Held (inboundcall) v3.0 — held</summary>\n\n"
+                "- published v3.0 (2026-11-02T10:00:00.000Z): does not comply (1 edit)\n"
+                "- draft v4.0 checked in by Alice (user) since 2026-11-20T09:12:00.000Z: does not comply (2 edits)\n"
+                "- **!** checked in by Alice (user) at 2026-11-20T09:12:00.000Z, unpublished\n"
+                "- **# held:** Alice (user) has an unpublished check-in, version 4.0 from 2026-11-20T09:12:00.000Z "
+                "(unpublished: skip)\n"
+                "- *not applied; what the published version needs:*\n"
+                "  - **+ add** call Common_Logging_Module first in task 'Billing' — rule 'support': missing\n"
+                "    - inputs.Common.Message = `\"hello\"`\n"));
+  CHECK(has(md, "- **~ edits** ci-bot's draft v5.0 and checks it in; not published: goes live when they publish "
+                "(unpublished: edit-draft)\n- **+ add** call"));
+  CHECK(has(md, "- ⚠️ **^ also publishes** Alice's unpublished changes from 2026-11-20T09:12:00.000Z, version 4.0 "
+                "(unpublished: publish)\n- **~ update** call"));
+  CHECK(has(md, "- **^ publish** Carol's draft v7.0 as it is (unpublished: publish)\n"));
+  CHECK(has(md, "- **> resume:** finish flowlink's own change (check in, publish, verify)\n"));
+  CHECK(has(md, "<details><summary>G_Colleague_Draft (inboundcall) v2.0 — no change</summary>\n\n"
+                "- published v2.0 (2026-11-02T10:00:00.000Z): complies\n"
+                "- draft v3.0 checked in by Dave (user) since 2026-11-18T07:00:00.000Z: does not comply (1 edit, 1 "
+                "finding)\n"
+                "- **!** checked in by Dave (user) at 2026-11-18T07:00:00.000Z, unpublished\n"
+                "- **!** locked by Bob (user)\n\n</details>\n"));
+  CHECK(has(md, "- published: none\n- draft v1.0 saved by Erin (user)"));
+  CHECK(has(md, "- locked by flowlink (run 20261122T080000Z-0c1d, still going)\n"));
+  CHECK(occurrences(md, "<details>") == 10);
+  CHECK(occurrences(md, "</details>") == 10);
+}
+
+TEST_CASE("render_markdown: an unchanged flow with a note is listed, not summed up as all compliant") {
+  Plan plan = lifecycle_plan();
+  std::vector<flowlink::plan::FlowPlan> kept = {plan.flows[6], plan.flows[9]};  // G (notes), J (quiet)
+  plan.flows = kept;
+  const std::string md = render_markdown(plan);
+  CHECK_FALSE(has(md, "already call their modules"));
+  CHECK(has(md, "| G_Colleague_Draft | inboundcall | no change |"));
+  CHECK(has(md, "1 other matched flow unchanged."));
+  plan.flows[0].notes.clear();
+  CHECK(has(render_markdown(plan), "All 2 matched flows already call their modules as the manifest says."));
+}

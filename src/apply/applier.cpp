@@ -98,6 +98,15 @@ class FlowRun {
       if (flow.current_operation) last_operation_id_ = flow.current_operation->id;
       const bool already_ours = take_lock_decision(flow, step);
 
+      if (!plan_.actionable()) {
+        // Nothing to apply, but an interrupted run's lock to give back.
+        if (already_ours) {
+          step = "unlock";
+          ctx_.api.unlock(plan_.flow_id);
+          record(step, "ok", "", "released the lock an interrupted run left");
+        }
+        return;  // the status decided before the run stands (unchanged, skipped_draft)
+      }
       switch (plan_.action) {
         case plan::FlowAction::Edit: edit(flow, already_ours, step); break;
         case plan::FlowAction::Resume: resume(flow, already_ours, step); break;
@@ -570,8 +579,12 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
       out.status = FlowOutcome::Status::SkippedDraft;
       out.step = "plan";
       out.reason = flow.skip_reason;
+      if (flow.lock && flow.lock->flowlink == plan::LockState::Flowlink::InterruptedRun) to_apply.push_back(i);
     } else if (!flow.actionable()) {
       out.status = FlowOutcome::Status::Unchanged;
+      // A lock an interrupted run of ours left is given back even when
+      // there is nothing to apply (someone's draft holds the flow, say).
+      if (flow.lock && flow.lock->flowlink == plan::LockState::Flowlink::InterruptedRun) to_apply.push_back(i);
     } else {
       to_apply.push_back(i);
     }

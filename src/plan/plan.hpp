@@ -207,6 +207,6 @@ const char* to_string(LockState::Flowlink flowlink);  // "no", "running_run", "i
 const char* to_string(Note::Kind kind);           // "flowlink_pending", ...
 const char* to_string(Actor::Kind kind);          // "user", "client"
 std::optional<DriftCheck> parse_drift_check(std::string_view text);  // "published", "draft", "both"
-std::string describe(const Actor& actor);          // "Alice (user)" / "ci-bot (client 1234...)"
+std::string describe(const Actor& actor);          // "Alice (user)" / "ci-bot (client)" / "user 1234..." when unnamed
 
 }  // namespace flowlink::plan

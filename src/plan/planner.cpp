@@ -451,13 +451,6 @@ std::string draft_label(const ObservedDraft& draft) {
                      draft.version);
 }
 
-std::string compliance_word(const VersionJudgement& judgement) {
-  if (judgement.complies) return "complies";
-  if (judgement.edits == 0 && judgement.findings == 0) return "cannot be planned";
-  return fmt::format("does not comply ({} edit{}, {} finding{})", judgement.edits, judgement.edits == 1 ? "" : "s",
-                     judgement.findings, judgement.findings == 1 ? "" : "s");
-}
-
 UnpublishedPolicy policy_of(const std::vector<const manifest::Rule*>& rules, const PlanOptions& options) {
   if (options.unpublished_override) return *options.unpublished_override;
   UnpublishedPolicy policy = UnpublishedPolicy::Publish;
@@ -596,8 +589,14 @@ void plan_lifecycle(const manifest::DesiredState& desired, const std::vector<con
 
   // Someone else's draft (a person, another client, or this client in a
   // run nobody recorded).
-  out.notes.push_back({Note::Kind::ForeignDraft, fmt::format("{}, unpublished; the draft {}", label,
-                                                             compliance_word(draft))});
+  const std::string owner = observed_draft.owner ? describe(*observed_draft.owner) : std::string("someone unknown");
+  const char* consequence = out.policy == UnpublishedPolicy::Skip
+                                ? "left alone (unpublished: skip); drift reports it once it is published"
+                            : out.policy == UnpublishedPolicy::EditDraft
+                                ? "flowlink edits it and checks it in, never publishes it (unpublished: edit-draft)"
+                                : "flowlink edits it and publishes it with their changes (unpublished: publish)";
+  out.notes.push_back({Note::Kind::ForeignDraft, fmt::format("version {} is unpublished work of {}; {}",
+                                                             observed_draft.version, owner, consequence)});
   if (!published) {
     // Nothing is live yet: the draft is all there is.
     if (out.policy == UnpublishedPolicy::Skip) {

@@ -54,10 +54,6 @@ const genesys::FlowVersionInfo* draft_version(const genesys::Flow& flow) {
   return nullptr;
 }
 
-std::string version_id(const std::optional<genesys::FlowVersionInfo>& version) {
-  return version ? version->id : std::string();
-}
-
 std::string describe_source(const plan::ObservedFlow& observed) { return flow_source_name(observed.name, observed.id); }
 
 // Reads one configuration; failures come back as the error text.

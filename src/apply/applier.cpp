@@ -366,6 +366,9 @@ class FlowRun {
   genesys::FlowVersionInfo save(const flowdoc::Document& document) {
     const std::string text = document.serialize();
     const std::string sent = document.fingerprint();
+    // Journalled before it is sent: a run killed before the answer is
+    // journalled still owns the version it saved (RunHistory).
+    record_save("", "started", "");
     for (int attempt = 1;; ++attempt) {
       try {
         genesys::FlowVersionInfo saved = ctx_.api.save_version(plan_.flow_id, text);

@@ -57,11 +57,18 @@ RunHistory RunHistory::load(const fs::path& work_dir) {
                       outcome = text(json, "outcome"), version = text(json, "version");
     if (run.empty() || flow.empty()) continue;
     if (step == "checkout") history.checkouts_[flow] = run;
-    if (step == "save" && (outcome == "ok" || outcome == "reconciled") && !version.empty()) {
+    if (step == "save") {
       SavedVersion saved{run, true};
       if (auto publish = json.find("publish"); publish != json.end() && publish->is_boolean())
         saved.publish_intended = publish->get<bool>();
-      history.saved_[{flow, version}] = saved;
+      if (outcome == "started") {
+        history.unanswered_saves_[flow] = saved;
+      } else if ((outcome == "ok" || outcome == "reconciled") && !version.empty()) {
+        history.saved_[{flow, version}] = saved;
+        auto pending = history.unanswered_saves_.find(flow);
+        if (pending != history.unanswered_saves_.end() && pending->second.run_id == run)
+          history.unanswered_saves_.erase(pending);
+      }
     }
   }
   return history;
@@ -70,8 +77,12 @@ RunHistory RunHistory::load(const fs::path& work_dir) {
 std::optional<source::RunMemory::SavedVersion> RunHistory::saved_version(const std::string& flow_id,
                                                                          const std::string& version) const {
   auto it = saved_.find({flow_id, version});
-  if (it == saved_.end()) return std::nullopt;
-  return it->second;
+  if (it != saved_.end()) return it->second;
+  // A save whose answer the run never journalled (killed while it was under
+  // way): the run that sent it owns this client's draft, if that run is over.
+  auto pending = unanswered_saves_.find(flow_id);
+  if (pending != unanswered_saves_.end() && !running(pending->second.run_id)) return pending->second;
+  return std::nullopt;
 }
 
 std::optional<source::RunMemory::Checkout> RunHistory::checkout(const std::string& flow_id) const {

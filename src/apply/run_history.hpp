@@ -42,6 +42,7 @@ class RunHistory final : public source::RunMemory {
   std::filesystem::path runs_dir_;
   std::map<std::pair<std::string, std::string>, SavedVersion> saved_;  // (flow, version) -> run
   std::map<std::string, std::string> checkouts_;                       // flow -> latest run
+  std::map<std::string, SavedVersion> unanswered_saves_;               // flow -> a save sent, never answered
 };
 
 // A run's lease: created and flock'ed when the run starts, released and

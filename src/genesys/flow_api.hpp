@@ -108,6 +108,18 @@ struct OperationWait {
   Flow flow;  // the flow as last read
 };
 
+// One entry of dependency tracking (Models.Dependency): a flow version that
+// uses an object, or an object a flow version uses.
+struct Dependency {
+  std::string id;
+  std::string name;
+  std::string version;  // consumers: the consumer's version; consumed: the version it uses (snapshotted)
+  std::string type;     // object type: COMMONMODULEFLOW, INBOUNDCALLFLOW, ...
+  bool deleted = false;
+  bool updated = false;  // consumed: the object changed since this version took it
+  bool state_unknown = false;
+};
+
 struct ListFlowsQuery {
   std::vector<std::string> types;  // lowercase; empty: all
   std::string name;                // server-side filter; flowlink matches locally
@@ -156,6 +168,17 @@ class FlowApi {
                                            std::chrono::milliseconds timeout) = 0;
   // GET /api/v2/organizations/me: which org the credentials belong to.
   virtual Organization organization() = 0;
+  // GET /api/v2/architect/dependencytracking/consumingresources, every page:
+  // the flows whose `flow_filter` ("published" or "checkedIn") version uses
+  // object `id` of `object_type` (e.g. COMMONMODULEFLOW).
+  virtual std::vector<Dependency> consuming_resources(const std::string& id, const std::string& object_type,
+                                                      const std::string& flow_filter) = 0;
+  // GET .../consumedresources, every page: what one flow version uses.
+  virtual std::vector<Dependency> consumed_resources(const std::string& id, const std::string& version,
+                                                     const std::string& object_type) = 0;
+  // GET .../build: the index's status; answers are trustworthy only while
+  // it is OPERATIONAL.
+  virtual std::string dependency_tracking_status() = 0;
   // Who this client is (the lockedClient id Genesys reports for our locks).
   virtual std::string client_id() const = 0;
 

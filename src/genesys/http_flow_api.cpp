@@ -170,6 +170,27 @@ class HttpFlowApi final : public FlowApi {
     }
   }
 
+  std::vector<Dependency> consuming_resources(const std::string& id, const std::string& object_type,
+                                              const std::string& flow_filter) override {
+    std::string query = "id=" + util::url_encode(id) + "&objectType=" + util::url_encode(object_type);
+    if (!flow_filter.empty()) query += "&flowFilter=" + util::url_encode(flow_filter);
+    return dependencies(kDependencyPath + std::string("/consumingresources"), query, id);
+  }
+
+  std::vector<Dependency> consumed_resources(const std::string& id, const std::string& version,
+                                             const std::string& object_type) override {
+    const std::string query = "id=" + util::url_encode(id) + "&version=" + util::url_encode(version) +
+                              "&objectType=" + util::url_encode(object_type);
+    return dependencies(kDependencyPath + std::string("/consumedresources"), query, id);
+  }
+
+  std::string dependency_tracking_status() override {
+    Json build = get_json(ApiRequest{"GET", kDependencyPath + std::string("/build"), "", "", ""});
+    return build.is_object() && build.contains("status") && build["status"].is_string()
+               ? build["status"].get<std::string>()
+               : std::string();
+  }
+
   Organization organization() override {
     return organization_from_json(get_json(ApiRequest{"GET", "/api/v2/organizations/me", "", "", ""}));
   }
@@ -180,6 +201,24 @@ class HttpFlowApi final : public FlowApi {
 
  private:
   Json get_json(const ApiRequest& request) { return parse_json(transport_.send(request), request); }
+
+  // Every page of a dependency-tracking listing, one after another (a page
+  // count the server reports is trusted up to kMaxDependencyPages).
+  std::vector<Dependency> dependencies(const std::string& path, const std::string& query, const std::string& about) {
+    std::vector<Dependency> out;
+    for (int page = 1; page <= kMaxDependencyPages; ++page) {
+      Json body = get_json(ApiRequest{"GET", path, query + "&pageSize=100&pageNumber=" + std::to_string(page), "", about});
+      auto entities = body.find("entities");
+      if (entities == body.end() || !entities->is_array()) break;
+      for (const Json& e : *entities) out.push_back(dependency_from_json(e));
+      const int page_count = body.value("pageCount", 0);
+      if (page >= page_count || entities->empty()) break;
+    }
+    return out;
+  }
+
+  static constexpr const char* kDependencyPath = "/api/v2/architect/dependencytracking";
+  static constexpr int kMaxDependencyPages = 1000;
 
   ClientOptions options_;
   mutable HttpTransport transport_;

@@ -66,6 +66,19 @@ FlowVersionInfo version_from_json(const Json& json) {
   return version;
 }
 
+Dependency dependency_from_json(const Json& json) {
+  Dependency d;
+  if (!json.is_object()) return d;
+  d.id = text(json, "id");
+  d.name = text(json, "name");
+  d.version = text(json, "version");
+  d.type = text(json, "type");
+  d.deleted = flag(json, "deleted");
+  d.updated = flag(json, "updated");
+  d.state_unknown = flag(json, "stateUnknown");
+  return d;
+}
+
 Organization organization_from_json(const Json& json) { return Organization{text(json, "id"), text(json, "name")}; }
 
 Operation operation_from_json(const Json& json) {

@@ -12,5 +12,6 @@ FlowVersionInfo version_from_json(const Json& json);
 Operation operation_from_json(const Json& json);
 Flow flow_from_json(const Json& json);
 Organization organization_from_json(const Json& json);
+Dependency dependency_from_json(const Json& json);
 
 }  // namespace flowlink::genesys

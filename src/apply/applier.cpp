@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <thread>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -108,7 +109,10 @@ class FlowRun {
         return;  // the status decided before the run stands (unchanged, skipped_draft)
       }
       switch (plan_.action) {
-        case plan::FlowAction::Edit: edit(flow, already_ours, step); break;
+        case plan::FlowAction::Edit:
+        case plan::FlowAction::Republish:  // the same locked path with no edit: a new version, published
+          edit(flow, already_ours, step);
+          break;
         case plan::FlowAction::Resume: resume(flow, already_ours, step); break;
         case plan::FlowAction::PublishDraft: publish_draft(flow, step); break;
         default: throw std::logic_error("not an action apply takes");
@@ -434,10 +438,35 @@ class FlowRun {
     }
     out_.version_after = version;
     replan(flow, text);
+    if (plan_.publish) verify_modules_current(flow);
     if (locked_by_client(flow, ctx_.client_id))
       throw std::runtime_error("verification failed: the flow is still locked by this client after check-in");
     record("verify", "ok", version, plan_.publish ? "the published version plans to no edits"
                                                   : "the checked-in version plans to no edits (not published)");
+  }
+
+  // Each module the plan found stale must now be older than the flow's
+  // new publish: the flow snapshotted the module's latest version.
+  void verify_modules_current(const genesys::Flow& flow) {
+    if (plan_.stale.empty()) return;
+    const std::string published = flow.published_version ? flow.published_version->date_published : "";
+    for (const auto& stale : plan_.stale) {
+      const auto* module = find_module(stale.module_id);
+      const std::string module_date =
+          module && module->lifecycle ? module->lifecycle->published_date : stale.module_published;
+      if (published.empty() || published < module_date)
+        throw std::runtime_error(fmt::format(
+            "verification failed: module '{}' was published {} but the flow's published version is from {}: it "
+            "still runs an older snapshot",
+            stale.module_name, module_date, published.empty() ? "never" : published));
+    }
+    record("verify", "ok", "", fmt::format("{} module(s) current", plan_.stale.size()));
+  }
+
+  const plan::ObservedFlow* find_module(const std::string& id) const {
+    for (const auto& module : *ctx_.modules)
+      if (module.id == id) return &module;
+    return nullptr;
   }
 
   // After releasing a lock only: what callers run must already comply.
@@ -616,18 +645,84 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
   }
 
   auto cancelled = [&] { return options.cancel && options.cancel->load(); };
-  genesys::parallel_for(to_apply.size(), std::max(1, options.parallelism), [&](std::size_t k) {
-    const std::size_t i = to_apply[k];
-    if (cancelled()) {
-      FlowOutcome& out = report.flows[i];
-      out.status = FlowOutcome::Status::Cancelled;
-      out.step = "start";
-      out.reason = "not started: the run was cancelled";
-      journal.record({out.flow_id, out.flow_name, "start", "cancelled", "", out.reason});
-      return;
+  // The rollout: a canary wave first (when asked), then batches; a wave
+  // starts only if the run was not cancelled, the canary verified and the
+  // failures stay under the limit. What did not start is reported as such.
+  std::vector<std::vector<std::size_t>> waves;
+  {
+    std::size_t next = 0;
+    const auto canary = static_cast<std::size_t>(std::max(0, options.rollout.canary));
+    if (canary > 0 && canary < to_apply.size()) {
+      waves.emplace_back(to_apply.begin(), to_apply.begin() + static_cast<std::ptrdiff_t>(canary));
+      next = canary;
     }
-    FlowRun(ctx, plan.flows[i], report.flows[i]).run();
-  });
+    const auto batch = static_cast<std::size_t>(std::max(0, options.rollout.batch_size));
+    while (next < to_apply.size()) {
+      const std::size_t end = batch > 0 ? std::min(to_apply.size(), next + batch) : to_apply.size();
+      waves.emplace_back(to_apply.begin() + static_cast<std::ptrdiff_t>(next),
+                         to_apply.begin() + static_cast<std::ptrdiff_t>(end));
+      next = end;
+    }
+  }
+  std::atomic<int> failures{0};
+  std::string stop_reason;
+  auto failed_enough = [&] { return options.rollout.max_failures > 0 && failures.load() >= options.rollout.max_failures; };
+  auto hold_back = [&](std::size_t i, const std::string& reason) {
+    FlowOutcome& out = report.flows[i];
+    out.status = FlowOutcome::Status::NotStarted;
+    out.step = "start";
+    out.reason = reason;
+    journal.record({out.flow_id, out.flow_name, "start", "not-started", "", reason});
+  };
+  for (std::size_t w = 0; w < waves.size(); ++w) {
+    const bool canary_wave = options.rollout.canary > 0 && w == 0 && waves.size() > 1;
+    if (w > 0 && options.rollout.pause.count() > 0 && stop_reason.empty()) {
+      // Between batches; a signal cuts the pause short.
+      const auto until = std::chrono::steady_clock::now() + options.rollout.pause;
+      while (!cancelled() && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (stop_reason.empty() && failed_enough())
+      stop_reason = fmt::format("not started: the run stopped after {} failure(s) (--max-failures {})", failures.load(),
+                                options.rollout.max_failures);
+    const auto& wave = waves[w];
+    if (!stop_reason.empty()) {
+      for (std::size_t i : wave) hold_back(i, stop_reason);
+      continue;
+    }
+    genesys::parallel_for(wave.size(), std::max(1, options.parallelism), [&](std::size_t k) {
+      const std::size_t i = wave[k];
+      if (cancelled()) {
+        FlowOutcome& out = report.flows[i];
+        out.status = FlowOutcome::Status::Cancelled;
+        out.step = "start";
+        out.reason = "not started: the run was cancelled";
+        journal.record({out.flow_id, out.flow_name, "start", "cancelled", "", out.reason});
+        return;
+      }
+      if (failed_enough()) {
+        hold_back(i, fmt::format("not started: the run stopped after {} failure(s) (--max-failures {})",
+                                 failures.load(), options.rollout.max_failures));
+        return;
+      }
+      FlowRun(ctx, plan.flows[i], report.flows[i]).run();
+      if (report.flows[i].status == FlowOutcome::Status::Failed) ++failures;
+    });
+    if (canary_wave) {
+      std::vector<std::string> unverified;
+      for (std::size_t i : wave)
+        if (report.flows[i].status != FlowOutcome::Status::Applied &&
+            report.flows[i].status != FlowOutcome::Status::Unchanged)
+          unverified.push_back(report.flows[i].flow_name);
+      if (!unverified.empty())
+        stop_reason = fmt::format("not started: the canary ({} flow{}) did not all verify ({}); fix them and re-run",
+                                  wave.size(), wave.size() == 1 ? "" : "s", fmt::join(unverified, ", "));
+      journal.record({"", "", "canary", unverified.empty() ? "ok" : "failed", "",
+                      unverified.empty() ? fmt::format("{} flow(s) verified", wave.size()) : stop_reason});
+    }
+  }
+  report.rollout_stopped = !stop_reason.empty();
+  report.stop_reason = stop_reason;
   report.cancelled = cancelled();
 
   report.stats = source::stats_delta(api.stats(), stats_before);

@@ -50,6 +50,14 @@ namespace flowlink::apply {
 
 using Clock = std::function<std::chrono::system_clock::time_point()>;
 
+// How the flows are rolled out (all default to off).
+struct Rollout {
+  int canary = 0;        // apply to the first N flows; go on only if all N verified
+  int max_failures = 0;  // start no flow after K failures
+  int batch_size = 0;    // flows per batch (0: one batch)
+  std::chrono::milliseconds pause{0};  // between batches
+};
+
 struct ApplyOptions {
   std::filesystem::path work_dir = ".";  // .flowlink/ (backups, journal) is made here
   bool force_unlock = false;             // break other people's locks instead of skipping
@@ -67,10 +75,11 @@ struct ApplyOptions {
   // Set (by a signal handler, say) to stop: no new flow starts, flows under
   // way are released or finished, the report says what was not done.
   const std::atomic<bool>* cancel = nullptr;
+  Rollout rollout;
 };
 
 struct FlowOutcome {
-  enum class Status { Applied, Unchanged, SkippedStale, SkippedLocked, SkippedDraft, Cancelled, Failed };
+  enum class Status { Applied, Unchanged, SkippedStale, SkippedLocked, SkippedDraft, Cancelled, NotStarted, Failed };
   std::string flow_id;
   std::string flow_name;
   std::string flow_type;
@@ -93,6 +102,8 @@ struct ApplyReport {
   std::string org_id;    // the org applied to (GET /api/v2/organizations/me)
   std::string org_name;
   bool cancelled = false;  // ApplyOptions::cancel was set during the run
+  bool rollout_stopped = false;  // the canary or --max-failures stopped the rollout
+  std::string stop_reason;
   std::string journal_path;
   std::vector<FlowOutcome> flows;       // in plan order
   std::vector<std::string> plan_errors; // plan-wide errors carried over

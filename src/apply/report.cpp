@@ -15,6 +15,7 @@ const char* to_string(FlowOutcome::Status status) {
     case FlowOutcome::Status::SkippedLocked: return "skipped_locked";
     case FlowOutcome::Status::SkippedDraft: return "skipped_draft";
     case FlowOutcome::Status::Cancelled: return "cancelled";
+    case FlowOutcome::Status::NotStarted: return "not_started";
     case FlowOutcome::Status::Failed: return "failed";
   }
   return "?";
@@ -28,7 +29,8 @@ int ApplyReport::count(FlowOutcome::Status status) const {
 bool ApplyReport::ok() const {
   return plan_errors.empty() && !cancelled && count(FlowOutcome::Status::Failed) == 0 &&
          count(FlowOutcome::Status::SkippedStale) == 0 && count(FlowOutcome::Status::SkippedLocked) == 0 &&
-         count(FlowOutcome::Status::SkippedDraft) == 0 && count(FlowOutcome::Status::Cancelled) == 0;
+         count(FlowOutcome::Status::SkippedDraft) == 0 && count(FlowOutcome::Status::Cancelled) == 0 &&
+         count(FlowOutcome::Status::NotStarted) == 0;
 }
 
 namespace {
@@ -45,6 +47,7 @@ std::string flow_line(const FlowOutcome& flow) {
       std::string line =
           flow.action == "resume"          ? fmt::format("  ~ {}: finished an interrupted run's change, {}", who, versions(flow))
           : flow.action == "publish_draft" ? fmt::format("  ~ {}: published the draft as it was, {}", who, versions(flow))
+          : flow.action == "republish"     ? fmt::format("  ~ {}: republished (its modules are current now), {}", who, versions(flow))
                                            : fmt::format("  ~ {}: applied {} edit(s), {}", who, flow.edits, versions(flow));
       if (flow.published) line += ", published";
       if (flow.pending_publish) line += ", checked in, not published (pending publish)";
@@ -55,6 +58,7 @@ std::string flow_line(const FlowOutcome& flow) {
     case FlowOutcome::Status::SkippedLocked: return fmt::format("  ! {}: skipped (locked): {}", who, flow.reason);
     case FlowOutcome::Status::SkippedDraft: return fmt::format("  ! {}: skipped (unpublished draft): {}", who, flow.reason);
     case FlowOutcome::Status::Cancelled: return fmt::format("  - {}: not done (cancelled): {}", who, flow.reason);
+    case FlowOutcome::Status::NotStarted: return fmt::format("  - {}: not started", who);
     case FlowOutcome::Status::Failed: return fmt::format("  x {}: failed at {}: {}", who, flow.step, flow.reason);
   }
   return who;
@@ -73,12 +77,19 @@ std::string render_apply_text(const ApplyReport& report) {
   }
   if (report.cancelled)
     out += "Cancelled: no flow was started after the signal; flows under way were finished or released.\n";
+  if (report.rollout_stopped) {
+    const int done = report.count(FlowOutcome::Status::Applied);
+    const int remaining = report.count(FlowOutcome::Status::NotStarted);
+    out += fmt::format("Rollout stopped: {}. {} done, {} remaining: re-run apply to continue where it stopped.\n",
+                       report.stop_reason.substr(report.stop_reason.rfind("not started: ", 0) == 0 ? 13 : 0), done,
+                       remaining);
+  }
   out += fmt::format("Summary: {} applied, {} unchanged, {} skipped as stale, {} skipped as locked, {} skipped for an "
-                     "unpublished draft, {} cancelled, {} failed.\n",
+                     "unpublished draft, {} cancelled, {} not started, {} failed.\n",
                      report.count(FlowOutcome::Status::Applied), report.count(FlowOutcome::Status::Unchanged),
                      report.count(FlowOutcome::Status::SkippedStale), report.count(FlowOutcome::Status::SkippedLocked),
                      report.count(FlowOutcome::Status::SkippedDraft), report.count(FlowOutcome::Status::Cancelled),
-                     report.count(FlowOutcome::Status::Failed));
+                     report.count(FlowOutcome::Status::NotStarted), report.count(FlowOutcome::Status::Failed));
   out += fmt::format("Requests: {} ({} retried, {} rate-limited, {} server errors, {} token requests) in {:.1f}s.\n",
                      report.stats.requests, report.stats.retries, report.stats.rate_limited,
                      report.stats.server_errors, report.stats.token_requests, report.elapsed.count() / 1000.0);
@@ -93,12 +104,15 @@ nlohmann::ordered_json apply_report_to_json(const ApplyReport& report) {
   json["org"] = Json{{"id", report.org_id}, {"name", report.org_name}};
   json["ok"] = report.ok();
   json["cancelled"] = report.cancelled;
+  json["rollout_stopped"] = report.rollout_stopped;
+  if (!report.stop_reason.empty()) json["stop_reason"] = report.stop_reason;
   json["summary"] = Json{{"applied", report.count(FlowOutcome::Status::Applied)},
                          {"unchanged", report.count(FlowOutcome::Status::Unchanged)},
                          {"skipped_stale", report.count(FlowOutcome::Status::SkippedStale)},
                          {"skipped_locked", report.count(FlowOutcome::Status::SkippedLocked)},
                          {"skipped_draft", report.count(FlowOutcome::Status::SkippedDraft)},
                          {"cancelled", report.count(FlowOutcome::Status::Cancelled)},
+                         {"not_started", report.count(FlowOutcome::Status::NotStarted)},
                          {"failed", report.count(FlowOutcome::Status::Failed)}};
   json["plan_errors"] = report.plan_errors;
   Json flows = Json::array();

@@ -23,6 +23,10 @@ struct ApplyCommandOptions {
   bool color = false;
   bool interactive = false;            // stdin is a terminal: may ask for confirmation
   std::string unpublished;             // --unpublished (with -f): overrides the rules' policy
+  int canary = 0;                      // --canary N
+  int max_failures = 0;                // --max-failures K
+  int batch_size = 0;                  // --batch-size B
+  double pause_seconds = 0;            // --pause S (between batches)
   const std::atomic<bool>* cancel = nullptr;  // set on SIGTERM/SIGINT (see main.cpp)
 };
 

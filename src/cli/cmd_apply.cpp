@@ -1,5 +1,6 @@
 // `flowlink apply`: executes a plan with the applier (src/apply), which locks,
 // re-reads, refuses stale flows, saves, checks in, publishes and verifies.
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -219,6 +220,10 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     apply_options.plan_options = plan_options;
     apply_options.progress = options.json_output ? &err : &out;
     apply_options.cancel = options.cancel;
+    apply_options.rollout.canary = options.canary;
+    apply_options.rollout.max_failures = options.max_failures;
+    apply_options.rollout.batch_size = options.batch_size;
+    apply_options.rollout.pause = std::chrono::milliseconds(static_cast<long long>(options.pause_seconds * 1000));
     if (options.plan_file.empty()) apply_options.modules = &modules;
     const auto report = apply::apply_plan(*api, plan, *desired, apply_options);
     out << (options.json_output ? apply::render_apply_json(report) : "\n" + apply::render_apply_text(report));
@@ -246,6 +251,14 @@ void add_apply_command(CLI::App& app, CliContext& context) {
                       "With -f: for flows with someone else's unpublished draft, override every rule's policy: skip, "
                       "edit-draft or publish")
       ->check(CLI::IsMember({"skip", "edit-draft", "publish"}));
+  command->add_option("--canary", options->canary,
+                      "Apply to the first N flows only, then go on only if all N verified")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--max-failures", options->max_failures, "Start no more flows after K failures")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--batch-size", options->batch_size, "Apply in batches of B flows")->check(CLI::NonNegativeNumber);
+  command->add_option("--pause", options->pause_seconds, "Seconds to wait between batches")
+      ->check(CLI::Range(0.0, 86400.0));
   command->footer(
       "Exit codes: 0 every flow applied or already compliant; 1 a flow failed or was skipped (stale, locked,\n"
       "held by someone's unpublished draft), the plan had errors, or the apply was refused or cancelled\n"

@@ -44,6 +44,9 @@ struct ModuleRef {
   std::string key;   // the manifest's own name, e.g. "validation"
   std::string name;  // the COMMONMODULE flow's name in Genesys
   std::optional<std::string> id;  // optional: pin the flow id
+  // Every flow that calls the module must run its latest published version
+  // (a consumer published before the module's latest publish is republished).
+  bool current = false;
   SourceLocation location;
 };
 
@@ -68,6 +71,9 @@ struct EnsureEntry {
   flowdoc::Bindings outputs;
   bool move = false;    // misplaced calls are moved, not just reported
   bool dedupe = false;  // extra calls are removed, not just reported
+  // The selected flows must run the module's latest published version
+  // (or the module says `current: true` for every rule).
+  bool current = false;
   SourceLocation location;
 };
 

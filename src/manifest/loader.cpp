@@ -29,7 +29,7 @@ using detail::YamlReader;
 
 const std::string kApiVersion = "flowlink/v1";
 const std::vector<std::string> kTopKeys = {"apiVersion", "modules", "rules"};
-const std::vector<std::string> kModuleKeys = {"name", "id"};
+const std::vector<std::string> kModuleKeys = {"name", "id", "current"};
 
 struct ModuleDefinition {
   ModuleRef ref;
@@ -73,6 +73,8 @@ void read_modules(YamlReader& reader, const MapEntry& entry, FileContent& conten
         if (auto value = reader.string(*name, "the common module flow's name")) definition.ref.name = *value;
       if (const MapEntry* id = fields->find("id"))
         if (auto value = reader.string(*id, "the common module flow's id")) definition.ref.id = *value;
+      if (const MapEntry* current = fields->find("current"))
+        if (auto value = reader.boolean(*current)) definition.ref.current = *value;
     }
     // Even a broken module is recorded so that references to its key are not
     // reported as unknown a second time.

@@ -14,7 +14,7 @@ namespace {
 
 const std::vector<std::string> kRuleKeys = {"name", "flows", "ensure", "remove", "publish", "unpublished"};
 const std::vector<std::string> kFlowsKeys = {"types", "include", "exclude", "caseSensitive"};
-const std::vector<std::string> kEnsureKeys = {"module", "at", "inputs", "outputs", "move", "dedupe"};
+const std::vector<std::string> kEnsureKeys = {"module", "at", "inputs", "outputs", "move", "dedupe", "current"};
 const std::vector<std::string> kAtKeys = {"task", "after", "before"};
 const std::vector<std::string> kAnchorKeys = {"name", "trackingId", "type"};
 
@@ -210,6 +210,8 @@ std::optional<EnsureEntry> read_ensure(YamlReader& reader, const YamlReader::Ite
     if (auto value = reader.boolean(*move)) ensure.move = *value;
   if (const MapEntry* dedupe = map->find("dedupe"))
     if (auto value = reader.boolean(*dedupe)) ensure.dedupe = *value;
+  if (const MapEntry* current = map->find("current"))
+    if (auto value = reader.boolean(*current)) ensure.current = *value;
   if (!ok) return std::nullopt;
   return ensure;
 }
@@ -297,6 +299,14 @@ std::optional<Rule> read_rule(YamlReader& reader, const YamlReader::Item& item,
     } else {
       has_work = true;
     }
+  }
+  if (!rule.publish) {
+    for (const auto& entry : rule.ensure)
+      if (entry.current)
+        reader.error(entry.location, item.path + ".ensure",
+                     "module '" + entry.module +
+                         "' must be current (current: true), which republishes its consumers, but the rule says "
+                         "publish: false");
   }
   bool misspelt_work = std::any_of(map->rejected.begin(), map->rejected.end(), [](const auto& r) {
     return r.second == "ensure" || r.second == "remove";

@@ -61,6 +61,7 @@ const char* to_string(FlowAction action) {
     case FlowAction::Resume: return "resume";
     case FlowAction::PublishDraft: return "publish_draft";
     case FlowAction::Skip: return "skip";
+    case FlowAction::Republish: return "republish";
   }
   return "?";
 }
@@ -107,7 +108,8 @@ std::string describe(const Actor& actor) {
 
 bool FlowPlan::actionable() const {
   if (!errors.empty()) return false;
-  return action == FlowAction::Edit || action == FlowAction::Resume || action == FlowAction::PublishDraft;
+  return action == FlowAction::Edit || action == FlowAction::Resume || action == FlowAction::PublishDraft ||
+         action == FlowAction::Republish;
 }
 
 FlowPlan::Status FlowPlan::status() const {
@@ -155,6 +157,7 @@ PlanSummary Plan::summary() const {
       case FlowPlan::Status::Error: ++s.errors; break;
     }
     if (!flow.actionable()) continue;  // a held flow's edits are shown, not counted as planned
+    if (flow.action == FlowAction::Republish) ++s.republish;
     for (const auto& edit : flow.edits) {
       switch (edit.kind) {
         case Edit::Kind::AddCall: ++s.add; break;

@@ -118,6 +118,22 @@ struct Note {
   std::string message;
 };
 
+// A common module the flow's published version calls, published before the
+// module's latest publish: callers run an older snapshot of the module
+// (Architect snapshots a module into its consumer at the consumer's
+// publish). Only for modules a rule wants `current`.
+struct StaleModule {
+  std::string rule;
+  std::string module_key;
+  std::string module_id;
+  std::string module_name;
+  std::string module_version;      // the module's published version now ("3.0")
+  std::string module_published;    // its datePublished
+  std::string consumer_published;  // the flow's published version's datePublished
+  std::string snapshot_version;    // the module version the flow took, when dependency tracking said; "" unknown
+  std::string decided_by = "datePublished";  // which field answered
+};
+
 // What apply does with the flow.
 enum class FlowAction {
   None,          // nothing to do
@@ -125,6 +141,7 @@ enum class FlowAction {
   Resume,        // flowlink's own draft already complies: check it in / publish it, verify
   PublishDraft,  // (unpublished: publish) someone's draft already complies: publish it as it is
   Skip,          // someone else's unpublished draft stands in the way (unpublished: skip)
+  Republish,     // no edit, but a module it calls must be current: save the published content again, publish
 };
 
 // Which version the edits were planned against.
@@ -147,6 +164,7 @@ struct FlowPlan {
   std::optional<DraftState> draft;
   std::optional<LockState> lock;
   std::vector<Note> notes;
+  std::vector<StaleModule> stale;  // modules that must be current and are not, in the published version
   Basis basis = Basis::Published;
   FlowAction action = FlowAction::None;
   UnpublishedPolicy policy = UnpublishedPolicy::Skip;  // the policy that applied
@@ -156,7 +174,7 @@ struct FlowPlan {
   // Error > Change (an action apply takes) > Held (edits needed, Skip) >
   // Drift (findings, or a flowlink run left unfinished) > NoChange
   Status status() const;
-  bool actionable() const;  // Edit, Resume or PublishDraft, and no error
+  bool actionable() const;  // Edit, Resume, PublishDraft or Republish, and no error
 };
 
 // Which version `drift` judges (--check).
@@ -176,6 +194,7 @@ struct PlanSummary {
   int drift_only = 0;
   int errors = 0;
   int add = 0, update = 0, remove = 0, move = 0;
+  int republish = 0;  // flows republished for a module that must be current (no edit of their own)
 };
 
 struct Plan {
@@ -200,7 +219,7 @@ const char* to_string(Finding::Kind kind);
 const char* to_string(FlowPlan::Status status);
 const char* to_string(UnpublishedPolicy policy);  // "skip", "edit-draft", "publish"
 std::optional<UnpublishedPolicy> parse_unpublished_policy(std::string_view text);
-const char* to_string(FlowAction action);         // "none", "edit", "resume", "publish_draft", "skip"
+const char* to_string(FlowAction action);         // "none", "edit", "resume", "publish_draft", "skip", "republish"
 const char* to_string(Basis basis);               // "published", "draft"
 const char* to_string(DraftState::Stage stage);   // "saved", "checked_in"
 const char* to_string(LockState::Flowlink flowlink);  // "no", "running_run", "interrupted_run", "unknown"

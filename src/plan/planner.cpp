@@ -1,6 +1,8 @@
 // The planner: desired state + observed flows -> Plan. See planner.hpp for the
 // semantics; this file decides, per flow, which edits and findings follow.
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <set>
 
 #include <fmt/format.h>
@@ -451,6 +453,66 @@ std::string draft_label(const ObservedDraft& draft) {
                      draft.version);
 }
 
+// "2026-11-30T05:23:19.022Z" (datePublished) -> epoch ms; nullopt when it
+// is not that shape.
+std::optional<std::int64_t> parse_iso_ms(const std::string& text) {
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, millis = 0;
+  char tail = 0;
+  const int read = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &year, &month, &day, &hour, &minute,
+                               &second, &millis, &tail);
+  if (read < 6) return std::nullopt;
+  if (read < 7) millis = 0;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  // Days from the civil date (Howard Hinnant's algorithm): no time zone, no libc.
+  const int y = year - (month <= 2 ? 1 : 0);
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const std::int64_t days = static_cast<std::int64_t>(era) * 146097 + doe - 719468;
+  return ((days * 24 + hour) * 60 + minute) * 60000 + second * 1000 + millis;
+}
+
+// The modules a rule wants current that the published version calls and
+// that were published after it.
+std::vector<StaleModule> stale_modules(const std::vector<const manifest::Rule*>& rules,
+                                       const manifest::DesiredState& desired,
+                                       const std::map<std::string, ResolvedModule>& modules,
+                                       const flowdoc::Document& published, const std::string& published_date) {
+  std::vector<StaleModule> stale;
+  const auto consumer_time = parse_iso_ms(published_date);
+  if (!consumer_time) return stale;
+  const std::vector<flowdoc::ModuleCall> calls = published.module_calls();
+  for (const auto* rule : rules) {
+    for (const auto& entry : rule->ensure) {
+      auto declared = desired.modules.find(entry.module);
+      const bool current = entry.current || (declared != desired.modules.end() && declared->second.current);
+      if (!current) continue;
+      auto it = modules.find(entry.module);
+      if (it == modules.end() || !it->second.ok()) continue;
+      const ResolvedModule& module = it->second;
+      if (std::any_of(stale.begin(), stale.end(), [&](const StaleModule& s) { return s.module_id == module.id(); }))
+        continue;
+      const bool called = std::any_of(calls.begin(), calls.end(), [&](const flowdoc::ModuleCall& call) {
+        return calls_module(call, module.id(), module.flow->name);
+      });
+      if (!called || !module.flow->lifecycle) continue;
+      const auto module_time = parse_iso_ms(module.flow->lifecycle->published_date);
+      if (!module_time || *consumer_time >= *module_time) continue;
+      StaleModule entry_stale;
+      entry_stale.rule = rule->name;
+      entry_stale.module_key = module.key;
+      entry_stale.module_id = module.id();
+      entry_stale.module_name = module.flow->name;
+      entry_stale.module_version = module.flow->lifecycle->published_version;
+      entry_stale.module_published = module.flow->lifecycle->published_date;
+      entry_stale.consumer_published = published_date;
+      stale.push_back(std::move(entry_stale));
+    }
+  }
+  return stale;
+}
+
 UnpublishedPolicy policy_of(const std::vector<const manifest::Rule*>& rules, const PlanOptions& options) {
   if (options.unpublished_override) return *options.unpublished_override;
   UnpublishedPolicy policy = UnpublishedPolicy::Publish;
@@ -506,9 +568,12 @@ void plan_lifecycle(const manifest::DesiredState& desired, const std::vector<con
       published_plan.errors.push_back("the published version could not be read: " +
                                       (flow.load_error.empty() ? std::string("no document") : flow.load_error));
     }
+    if (flow.document && published_plan.errors.empty())
+      out.stale = stale_modules(rules, desired, modules, *flow.document, life.published_date);
     PublishedState state;
     judge(published_plan, life.published_version, state);
     state.date = life.published_date;
+    state.complies = state.complies && out.stale.empty();
     out.published = state;
   } else {
     out.notes.push_back({Note::Kind::NeverPublished, "never published: callers run no version of it yet"});
@@ -518,7 +583,9 @@ void plan_lifecycle(const manifest::DesiredState& desired, const std::vector<con
   if (!life.draft) {
     out.basis = Basis::Published;
     take_plan(published_plan, life.published_version, out);
-    out.action = out.edits.empty() ? FlowAction::None : FlowAction::Edit;
+    out.action = !out.edits.empty()  ? FlowAction::Edit
+                 : !out.stale.empty() ? FlowAction::Republish
+                                      : FlowAction::None;
     if (out.lock && out.lock->flowlink == LockState::Flowlink::InterruptedRun && out.action == FlowAction::None)
       out.action = FlowAction::Resume;  // only the lock is left: release it
     return;
@@ -618,12 +685,15 @@ void plan_lifecycle(const manifest::DesiredState& desired, const std::vector<con
   switch (out.policy) {
     case UnpublishedPolicy::Skip:
       use_published();
-      if (out.errors.empty() && !out.edits.empty()) {
+      if (out.errors.empty() && (!out.edits.empty() || !out.stale.empty())) {
         out.action = FlowAction::Skip;
-        out.skip_reason = fmt::format("the published version needs {} edit{}, but there is a draft above it ({}): "
+        const std::string needs =
+            !out.edits.empty() ? fmt::format("{} edit{}", out.edits.size(), out.edits.size() == 1 ? "" : "s")
+                               : std::string("a republish (a module it calls changed)");
+        out.skip_reason = fmt::format("the published version needs {}, but there is a draft above it ({}): "
                                       "left alone so that their unpublished work is not published; set "
                                       "`unpublished: edit-draft` or `publish` (or --unpublished) to act",
-                                      out.edits.size(), out.edits.size() == 1 ? "" : "s", label);
+                                      needs, label);
       }
       return;
     case UnpublishedPolicy::EditDraft:

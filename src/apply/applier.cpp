@@ -708,15 +708,28 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
       FlowRun(ctx, plan.flows[i], report.flows[i]).run();
       if (report.flows[i].status == FlowOutcome::Status::Failed) ++failures;
     });
+    if (stop_reason.empty() && failed_enough() &&
+        std::any_of(wave.begin(), wave.end(),
+                    [&](std::size_t i) { return report.flows[i].status == FlowOutcome::Status::NotStarted; }))
+      stop_reason = fmt::format("not started: the run stopped after {} failure(s) (--max-failures {})",
+                                failures.load(), options.rollout.max_failures);
     if (canary_wave) {
       std::vector<std::string> unverified;
       for (std::size_t i : wave)
         if (report.flows[i].status != FlowOutcome::Status::Applied &&
             report.flows[i].status != FlowOutcome::Status::Unchanged)
           unverified.push_back(report.flows[i].flow_name);
-      if (!unverified.empty())
+      // A canary run stops after the canary either way: a person (or the
+      // pipeline's next job) looks at the N flows before the rest go.
+      if (!unverified.empty()) {
         stop_reason = fmt::format("not started: the canary ({} flow{}) did not all verify ({}); fix them and re-run",
                                   wave.size(), wave.size() == 1 ? "" : "s", fmt::join(unverified, ", "));
+      } else {
+        stop_reason = fmt::format("not started: the canary ({} flow{}) verified; re-run apply without --canary to "
+                                  "roll out the rest",
+                                  wave.size(), wave.size() == 1 ? "" : "s");
+        report.canary_verified = true;
+      }
       journal.record({"", "", "canary", unverified.empty() ? "ok" : "failed", "",
                       unverified.empty() ? fmt::format("{} flow(s) verified", wave.size()) : stop_reason});
     }

@@ -52,7 +52,7 @@ using Clock = std::function<std::chrono::system_clock::time_point()>;
 
 // How the flows are rolled out (all default to off).
 struct Rollout {
-  int canary = 0;        // apply to the first N flows; go on only if all N verified
+  int canary = 0;        // apply to the first N flows, verify them, stop (a re-run without it does the rest)
   int max_failures = 0;  // start no flow after K failures
   int batch_size = 0;    // flows per batch (0: one batch)
   std::chrono::milliseconds pause{0};  // between batches
@@ -103,6 +103,7 @@ struct ApplyReport {
   std::string org_name;
   bool cancelled = false;  // ApplyOptions::cancel was set during the run
   bool rollout_stopped = false;  // the canary or --max-failures stopped the rollout
+  bool canary_verified = false;  // a canary run whose N flows all verified (the rest waiting is no failure)
   std::string stop_reason;
   std::string journal_path;
   std::vector<FlowOutcome> flows;       // in plan order

@@ -30,7 +30,7 @@ bool ApplyReport::ok() const {
   return plan_errors.empty() && !cancelled && count(FlowOutcome::Status::Failed) == 0 &&
          count(FlowOutcome::Status::SkippedStale) == 0 && count(FlowOutcome::Status::SkippedLocked) == 0 &&
          count(FlowOutcome::Status::SkippedDraft) == 0 && count(FlowOutcome::Status::Cancelled) == 0 &&
-         count(FlowOutcome::Status::NotStarted) == 0;
+         (count(FlowOutcome::Status::NotStarted) == 0 || canary_verified);
 }
 
 namespace {

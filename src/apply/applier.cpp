@@ -96,6 +96,19 @@ class FlowRun {
                    "another flowlink run in this work dir is applying this flow right now; left to it", "locked"};
       }
       genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
+      if (flow.current_operation && !flow.current_operation->complete) {
+        // Someone's check-in or publish (or a killed run's) is under way:
+        // nothing can be done to the flow until it ends; then judge anew.
+        step = "wait";
+        const std::string running = flow.current_operation->id;
+        record(step, "started", "", fmt::format("operation {} ({}) is under way", running,
+                                                flow.current_operation->action_name));
+        genesys::OperationWait wait =
+            ctx_.api.wait_for_operation(plan_.flow_id, running, ctx_.options.operation_timeout);
+        flow = wait.replaced ? wait.flow : ctx_.api.get_flow(plan_.flow_id);
+        record(step, "ok", "", fmt::format("operation {} ended", running));
+        step = "lock-check";
+      }
       if (flow.current_operation) last_operation_id_ = flow.current_operation->id;
       const bool already_ours = take_lock_decision(flow, step);
 
@@ -187,11 +200,13 @@ class FlowRun {
   // Takes the flow's lock. Journalled before it is sent, and guarded
   // before it is sent: a check-out whose answer is lost may still have
   // locked the flow, so the guard finds out by reading and gives it back.
-  void checkout(bool already_ours, std::string& step) {
+  // `maybe_saved`: an interrupted run's lock may come with its saved draft
+  // (released by a revert then); false when the flow shows none.
+  void checkout(bool already_ours, std::string& step, bool maybe_saved = true) {
     step = "checkout";
     lock_possible_ = true;
     if (already_ours) {
-      start_guard(true);
+      start_guard(maybe_saved);
       record(step, "ok", "", "kept this client's existing lock");
       return;
     }
@@ -274,10 +289,22 @@ class FlowRun {
   // flowlink's own draft, left by an interrupted run: check it in if it is
   // only saved, then publish it if that run meant to.
   void resume(const genesys::Flow& flow, bool already_ours, std::string& step) {
-    const bool saved = plan_.draft && plan_.draft->stage == plan::DraftState::Stage::Saved;
     const bool lock_only = !plan_.draft;
+    // The stage as the flow shows it now: the killed run's own check-in or
+    // publish may have finished since the plan.
+    const std::string version = lock_only ? std::string() : plan_.draft->version;
+    const bool saved = !lock_only && flow.saved_version && flow.saved_version->id == version;
+    if (!lock_only && flow.published_version && flow.published_version->id == version) {
+      reread(step);
+      step = "verify";
+      out_.published = plan_.publish;
+      if (!plan_.publish) out_.pending_publish = true;
+      record(step, "started", version, "the interrupted run's version is already published");
+      verify(version);
+      return;
+    }
     if (saved || lock_only || already_ours) {
-      checkout(already_ours, step);
+      checkout(already_ours, step, saved);
       if (saved) guard_->mark_saved();
     }
     reread(step);
@@ -290,9 +317,14 @@ class FlowRun {
       verify_current(step, flow.published_version ? flow.published_version->id : "");
       return;
     }
-    const std::string version = plan_.draft->version;
-    if (saved || already_ours) {
+    if (saved) {
       checkin(version, step);
+    } else if (guard_) {
+      // Checked in already, but the interrupted run's lock is still ours: give it back.
+      step = "unlock";
+      guard_->release();
+      guard_.reset();
+      record(step, "ok", "", "released the lock an interrupted run left");
     }
     finish(version, step);
   }

@@ -252,7 +252,8 @@ void add_apply_command(CLI::App& app, CliContext& context) {
                       "edit-draft or publish")
       ->check(CLI::IsMember({"skip", "edit-draft", "publish"}));
   command->add_option("--canary", options->canary,
-                      "Apply to the first N flows only, then go on only if all N verified")
+                      "Apply to the first N flows, verify them and stop; re-run without it for the rest (exit 0 when "
+                      "all N verified)")
       ->check(CLI::NonNegativeNumber);
   command->add_option("--max-failures", options->max_failures, "Start no more flows after K failures")
       ->check(CLI::NonNegativeNumber);

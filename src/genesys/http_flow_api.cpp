@@ -57,7 +57,22 @@ class HttpFlowApi final : public FlowApi {
 
     Json first = get_json(ApiRequest{"GET", flows_path, page_query(1), "", ""});
     std::vector<Json> pages{first};
-    int page_count = first.value("pageCount", 0);
+    int page_count = 0;
+    if (auto it = first.find("pageCount"); it != first.end() && it->is_number_integer()) {
+      // The listing's own total bounds its pages: a server that claims more
+      // (10^9 pages, say) is not believed.
+      const long long claimed = it->get<long long>();
+      long long total = -1;
+      if (auto t = first.find("total"); t != first.end() && t->is_number_integer()) total = t->get<long long>();
+      const long long by_total = total >= 0 ? (total + page_size - 1) / page_size : -1;
+      if (claimed < 0 || claimed > kMaxListingPages || (by_total >= 0 && claimed > by_total + 1))
+        throw ApiError("GET " + flows_path, "", 200, "invalid.response",
+                       "the server sent pageCount " + std::to_string(claimed) + " for a listing of " +
+                           (total >= 0 ? std::to_string(total) : std::string("an unstated number of")) +
+                           " flows at " + std::to_string(page_size) + " a page; refused",
+                       "");
+      page_count = static_cast<int>(claimed);
+    }
     if (page_count > 1) {
       // Pages are independent: fetch them side by side.
       std::vector<Json> rest(static_cast<std::size_t>(page_count - 1));
@@ -71,6 +86,11 @@ class HttpFlowApi final : public FlowApi {
       for (Json page = first; page.contains("nextUri") && page["nextUri"].is_string();) {
         std::string next = page["nextUri"].get<std::string>();
         if (next.empty() || !seen_uris.insert(next).second) break;
+        if (seen_uris.size() >= kMaxListingPages)
+          throw ApiError("GET " + flows_path, "", 200, "invalid.response",
+                         "the server's nextUri chain goes on past " + std::to_string(kMaxListingPages) +
+                             " pages; refused",
+                         "");
         auto [path, next_query] = split_uri(next);
         page = get_json(ApiRequest{"GET", path, next_query, "", ""});
         pages.push_back(page);
@@ -218,6 +238,8 @@ class HttpFlowApi final : public FlowApi {
   }
 
   static constexpr const char* kDependencyPath = "/api/v2/architect/dependencytracking";
+  // 10,000 pages of 500 flows: far beyond any org (Genesys caps orgs well below).
+  static constexpr long long kMaxListingPages = 10000;
   static constexpr int kMaxDependencyPages = 1000;
 
   ClientOptions options_;

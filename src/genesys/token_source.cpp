@@ -57,6 +57,9 @@ std::string TokenSource::redact(std::string text) const {
       text.replace(at, secret.size(), "***");
   };
   scrub(client_secret_);
+  // A server that echoes the Authorization header sends the credentials back
+  // base64-encoded (Basic): scrub that form too.
+  scrub(util::base64_encode(client_id_ + ":" + client_secret_));
   std::lock_guard lock(issued_mutex_);
   for (const auto& token : issued_) scrub(token);
   return text;
@@ -86,6 +89,18 @@ std::string TokenSource::fetch(std::chrono::seconds& ttl) {
     throw ApiError(token_call, "", result.answer.status, "invalid.response", "the answer has no access_token",
                    result.answer.correlation_id);
   std::string token = body["access_token"].get<std::string>();
+  // The token goes into a header line: a CR, LF or any other control
+  // character (or an absurd size) would let the server inject headers.
+  const bool unsafe = token.empty() || token.size() > 8192 ||
+                      std::any_of(token.begin(), token.end(), [](char c) {
+                        const auto u = static_cast<unsigned char>(c);
+                        return u < 0x21 || u == 0x7f;
+                      });
+  if (unsafe)
+    throw ApiError(token_call, "", result.answer.status, "invalid.response",
+                   "the access_token the login server sent is empty, too long or holds control characters or spaces; "
+                   "refused",
+                   result.answer.correlation_id);
   long long seconds = 86400;
   if (auto it = body.find("expires_in"); it != body.end() && it->is_number()) seconds = it->get<long long>();
   ttl = std::chrono::seconds(std::max(0LL, seconds));

@@ -77,6 +77,8 @@ std::string describe_edit(const plan::Edit& edit) {
 
 struct Cancelled {};
 
+constexpr int kMaxApplyWorkers = 8;
+
 class FlowRun {
  public:
   FlowRun(Context& ctx, const plan::FlowPlan& plan, FlowOutcome& out) : ctx_(ctx), plan_(plan), out_(out) {}
@@ -273,6 +275,7 @@ class FlowRun {
     record(step, "ok", plan_.observed_version, backup.string());
 
     step = "edit";
+    require_manifest_demands(document);
     plan::apply_edits(document, plan_, ctx_.ids);
     record(step, "ok", "", fmt::format("{} edit(s) on the {} version", plan_.edits.size(), plan::to_string(plan_.basis)));
 
@@ -284,6 +287,39 @@ class FlowRun {
 
     checkin(saved.id, step);
     finish(saved.id, step);
+  }
+
+  // A saved plan is a file anyone could edit: apply carries out only what
+  // the manifest, re-planned against the document just re-read, demands of
+  // it too. The planner is deterministic, so for the document the plan was
+  // made on (the fingerprints matched) the two agree exactly; anything else
+  // (an edit injected or altered in the plan file) refuses the flow.
+  void require_manifest_demands(const flowdoc::Document& document) {
+    plan::ObservedFlow observed;
+    observed.id = plan_.flow_id;
+    observed.name = plan_.flow_name;
+    observed.type = plan_.flow_type;
+    observed.version = plan_.observed_version;
+    observed.published = true;
+    observed.document = document;
+    const plan::FlowPlan again = plan::plan_flow(ctx_.desired, observed, *ctx_.modules, ctx_.options.plan_options);
+    auto key = [](const plan::Edit& e) {
+      std::string k = fmt::format("{}|{}|{}|{}|{}|{}|{}", plan::to_string(e.kind), e.module_key, e.module_id,
+                                  e.action_id, static_cast<int>(e.insertion.kind), e.insertion.task_name,
+                                  e.insertion.action_id);
+      for (const auto& [name, value] : e.inputs) k += "|in:" + name + "=" + value;
+      for (const auto& [name, value] : e.outputs) k += "|out:" + name + "=" + value;
+      return k;
+    };
+    std::vector<std::string> planned, demanded;
+    for (const auto& edit : plan_.edits) planned.push_back(key(edit));
+    for (const auto& edit : again.edits) demanded.push_back(key(edit));
+    if (!again.errors.empty() || planned != demanded)
+      throw std::runtime_error(fmt::format(
+          "the plan's {} edit(s) for this flow are not what the manifest asks of its document ({} edit(s){}): the "
+          "plan file was altered, or made with other manifests; nothing was saved. Plan again",
+          planned.size(), demanded.size(),
+          again.errors.empty() ? std::string() : "; " + fmt::format("{}", fmt::join(again.errors, "; "))));
   }
 
   // flowlink's own draft, left by an interrupted run: check it in if it is
@@ -611,6 +647,17 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
                                          "org '{}' ({}); nothing was applied",
                                          plan.org_name, plan.org_id, org.name, org.id));
 
+  // What makes a saved plan safe to run is checked here, for every caller:
+  // where it was made, and from which manifests.
+  if (plan.source.rfind("export-dir ", 0) == 0)
+    throw std::runtime_error(fmt::format(
+        "the plan was made from an export directory ({}); plan against the org to apply", plan.source));
+  if (plan.manifest_fingerprint.empty())
+    throw std::runtime_error("the plan records no manifest fingerprint: it cannot be checked against the manifests; "
+                             "plan again");
+  if (plan.manifest_fingerprint != desired.fingerprint)
+    throw std::runtime_error("the manifests changed since the plan was made (their fingerprint differs); plan again");
+
   const fs::path flowlink_dir = options.work_dir / ".flowlink";
   RunHistory history = RunHistory::load(options.work_dir);  // before this run writes to the journal
   RunLease lease(options.work_dir, report.run_id);
@@ -722,7 +769,8 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
       for (std::size_t i : wave) hold_back(i, stop_reason);
       continue;
     }
-    genesys::parallel_for(wave.size(), std::max(1, options.parallelism), [&](std::size_t k) {
+    // Genesys's limits are per org: never more than kMaxApplyWorkers flows at once.
+    genesys::parallel_for(wave.size(), std::clamp(options.parallelism, 1, kMaxApplyWorkers), [&](std::size_t k) {
       const std::size_t i = wave[k];
       if (cancelled()) {
         FlowOutcome& out = report.flows[i];

@@ -18,6 +18,7 @@
 #include "apply/lock_guard.hpp"
 #include "apply/run_history.hpp"
 #include "source/org_source.hpp"
+#include "util/terminal_text.hpp"
 
 namespace flowlink::apply {
 
@@ -591,9 +592,10 @@ class FlowRun {
 
   void progress_line(const std::string& step, const std::string& outcome, const std::string& version,
                      const std::string& message) {
-    std::string line = fmt::format("  {}: {} {}", plan_.flow_name, step, outcome);
-    if (!version.empty()) line += fmt::format(" (version {})", version);
-    if (!message.empty() && outcome != "ok") line += ": " + message;
+    // Names, versions and messages come from the org: escaped for the terminal.
+    std::string line = fmt::format("  {}: {} {}", util::terminal_safe(plan_.flow_name), step, outcome);
+    if (!version.empty()) line += fmt::format(" (version {})", util::terminal_safe(version));
+    if (!message.empty() && outcome != "ok") line += ": " + util::terminal_safe(message);
     ctx_.progress(line);
   }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "apply/applier.hpp"
+#include "util/terminal_text.hpp"
 
 namespace flowlink::apply {
 
@@ -40,7 +41,12 @@ std::string versions(const FlowOutcome& flow) {
   return fmt::format("version {} -> {}", flow.version_before.empty() ? "?" : flow.version_before, flow.version_after);
 }
 
-std::string flow_line(const FlowOutcome& flow) {
+std::string flow_line(const FlowOutcome& in) {
+  // Every string here may come from the org: escaped once, for the terminal.
+  FlowOutcome flow = in;
+  for (std::string* text : {&flow.flow_name, &flow.flow_type, &flow.flow_id, &flow.reason, &flow.step,
+                            &flow.version_before, &flow.version_after})
+    *text = util::terminal_safe(*text);
   const std::string who = fmt::format("{} ({}, {})", flow.flow_name, flow.flow_type, flow.flow_id);
   switch (flow.status) {
     case FlowOutcome::Status::Applied: {
@@ -68,12 +74,13 @@ std::string flow_line(const FlowOutcome& flow) {
 
 std::string render_apply_text(const ApplyReport& report) {
   std::string out = fmt::format("Apply run {}\n", report.run_id);
-  for (const auto& error : report.plan_errors) out += fmt::format("  x plan error: {}\n", error);
+  for (const auto& error : report.plan_errors) out += fmt::format("  x plan error: {}\n", util::terminal_safe(error));
   for (const auto& flow : report.flows) {
     if (flow.status == FlowOutcome::Status::Unchanged) continue;
     out += flow_line(flow) + "\n";
     for (const auto& error : flow.cleanup_errors)
-      out += fmt::format("      could not release the lock ({}); check the flow in Architect\n", error);
+      out += fmt::format("      could not release the lock ({}); check the flow in Architect\n",
+                         util::terminal_safe(error));
   }
   if (report.cancelled)
     out += "Cancelled: no flow was started after the signal; flows under way were finished or released.\n";

@@ -12,6 +12,7 @@
 #include "cli/validate_command.hpp"
 #include "plan/planner.hpp"
 #include "plan/render.hpp"
+#include "util/terminal_text.hpp"
 
 namespace flowlink::cli {
 
@@ -35,7 +36,8 @@ int run_drift(const PlanCommandOptions& options, std::ostream& out, std::ostream
     if (!plan) return kExitError;
     const int code = drift_exit_code(*plan, *check);
     // One line on stderr that a scheduler's log shows whatever --output is.
-    const auto drifted = drifted_flows(*plan, *check);
+    auto drifted = drifted_flows(*plan, *check);
+    for (auto& name : drifted) name = util::terminal_safe(name);
     if (code == kExitError) {
       print_error(err, "drift check incomplete: some flows could not be planned (see above)");
     } else if (!drifted.empty()) {

@@ -2,6 +2,8 @@
 #include <memory>
 
 #include <fmt/format.h>
+
+#include "util/terminal_text.hpp"
 #include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
@@ -15,7 +17,8 @@ std::optional<manifest::DesiredState> load_manifests_or_report(const std::vector
                                                                std::ostream& err) {
   auto result = manifest::load_manifest(paths);
   if (result.ok()) return std::move(result.state);
-  for (const auto& error : result.errors) err << error.str() << "\n";
+  // Manifest values (patterns, names) echo into the messages: escaped.
+  for (const auto& error : result.errors) err << util::terminal_safe(error.str()) << "\n";
   print_error(err, fmt::format("{} error{} in {}", result.errors.size(), result.errors.size() == 1 ? "" : "s",
                                fmt::join(paths, ", ")));
   return std::nullopt;

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "util/terminal_text.hpp"
+
 namespace flowlink::cli {
 
 bool plan_has_errors(const plan::Plan& plan) {
@@ -36,7 +38,8 @@ bool color_enabled(bool no_color_flag) {
 }
 
 void print_error(std::ostream& err, std::string_view message) {
-  err << "flowlink: error: " << message << "\n";
+  // Messages carry org-supplied text (flow names, server messages): one line, escaped.
+  err << "flowlink: error: " << util::terminal_safe(message) << "\n";
 }
 
 int run_guarded(std::ostream& err, const std::function<int()>& body) {

@@ -787,7 +787,17 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
                                  failures.load(), options.rollout.max_failures));
         return;
       }
-      FlowRun(ctx, plan.flows[i], report.flows[i]).run();
+      try {
+        FlowRun(ctx, plan.flows[i], report.flows[i]).run();
+      } catch (const std::exception& e) {
+        // run() handles its own failures; this is for what escapes even
+        // that (memory, say): the flow is reported, the others go on.
+        report.flows[i].status = FlowOutcome::Status::Failed;
+        report.flows[i].reason = std::string("unexpected failure: ") + e.what();
+      } catch (...) {
+        report.flows[i].status = FlowOutcome::Status::Failed;
+        report.flows[i].reason = "unexpected failure";
+      }
       if (report.flows[i].status == FlowOutcome::Status::Failed) ++failures;
     });
     if (stop_reason.empty() && failed_enough() &&
@@ -820,6 +830,7 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
   report.stop_reason = stop_reason;
   report.cancelled = cancelled();
 
+  report.journal_error = journal.write_error();
   report.stats = source::stats_delta(api.stats(), stats_before);
   report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   journal.record({"", "", "run-end", report.ok() ? "ok" : "failed", "",

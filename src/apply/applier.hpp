@@ -106,6 +106,7 @@ struct ApplyReport {
   bool canary_verified = false;  // a canary run whose N flows all verified (the rest waiting is no failure)
   std::string stop_reason;
   std::string journal_path;
+  std::string journal_error;  // why the journal could not be written ("" when it was)
   std::vector<FlowOutcome> flows;       // in plan order
   std::vector<std::string> plan_errors; // plan-wide errors carried over
   genesys::RequestStats stats;          // requests this apply made

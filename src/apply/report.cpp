@@ -100,7 +100,11 @@ std::string render_apply_text(const ApplyReport& report) {
   out += fmt::format("Requests: {} ({} retried, {} rate-limited, {} server errors, {} token requests) in {:.1f}s.\n",
                      report.stats.requests, report.stats.retries, report.stats.rate_limited,
                      report.stats.server_errors, report.stats.token_requests, report.elapsed.count() / 1000.0);
-  out += fmt::format("Journal: {}\n", report.journal_path);
+  if (report.journal_error.empty())
+    out += fmt::format("Journal: {}\n", util::terminal_safe(report.journal_path));
+  else
+    out += fmt::format("Journal: NOT written ({}); the run is not recorded for a later resume\n",
+                       util::terminal_safe(report.journal_error));
   return out;
 }
 
@@ -150,6 +154,7 @@ nlohmann::ordered_json apply_report_to_json(const ApplyReport& report) {
                           {"token_requests", report.stats.token_requests}};
   json["elapsed_ms"] = report.elapsed.count();
   json["journal"] = report.journal_path;
+  if (!report.journal_error.empty()) json["journal_error"] = report.journal_error;
   return json;
 }
 

@@ -86,9 +86,25 @@ TEST_CASE("apply converges the example org, and a second apply changes nothing")
       CHECK(steps.empty());
       continue;
     }
-    std::string expected = "lock-check,checkout,reread,backup,edit,save,checkin,";
+    // The check-out and the save are journalled before they are sent
+    // ("started"), then again when they answered ("ok", the save with the
+    // version it made).
+    std::string expected = "lock-check,checkout,checkout,reread,backup,edit,save,save,checkin,";
     expected += fp.publish ? "publish,verify,result" : "verify,result";
     CHECK_MESSAGE(join(steps) == expected, fp.flow_name);
+    std::vector<std::string> checkout_outcomes, save_outcomes;
+    std::string saved_version;
+    for (const auto& line : lines) {
+      if (line.value("flow_id", "") != fp.flow_id) continue;
+      if (line.at("step") == "checkout") checkout_outcomes.push_back(line.at("outcome"));
+      if (line.at("step") == "save") {
+        save_outcomes.push_back(line.at("outcome"));
+        saved_version = line.value("version", "");
+      }
+    }
+    CHECK_MESSAGE(join(checkout_outcomes) == "started,ok", fp.flow_name);
+    CHECK_MESSAGE(join(save_outcomes) == "started,ok", fp.flow_name);
+    CHECK_MESSAGE(saved_version == report.flows[i].saved_version, fp.flow_name);
   }
   CHECK(lines.front().at("step") == "run-start");
   CHECK(lines.back().at("step") == "run-end");

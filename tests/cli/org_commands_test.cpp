@@ -107,7 +107,8 @@ TEST_CASE("org: plan, drift, apply -f --auto-approve, then no drift (demo manife
   CHECK(applied.err.empty());
   const std::string summary = summary_line(applied.out);
   CHECK(summary.rfind("Summary: " + std::to_string(to_change) + " applied, ", 0) == 0);
-  CHECK(summary.find("0 skipped as stale, 0 skipped as locked, 0 failed.") != std::string::npos);
+  CHECK(summary.find(" unchanged, 0 skipped as stale, 0 skipped as locked, 0 skipped for an unpublished draft, "
+                     "0 cancelled, 0 not started, 0 failed.") != std::string::npos);
   CHECK(applied.out.find(", published") != std::string::npos);
   CHECK(applied.out.find("Journal: ") != std::string::npos);
   CHECK(cli.org.control->locks().empty());
@@ -115,7 +116,7 @@ TEST_CASE("org: plan, drift, apply -f --auto-approve, then no drift (demo manife
   const Run clean = cli.drift();
   INFO("drift after apply: " << clean.out << clean.err);
   CHECK(clean.code == kExitOk);
-  CHECK(clean.err.rfind("drift: none", 0) == 0);
+  CHECK(clean.err.rfind("drift (published): none (" + std::to_string(saved.flows.size()) + " flows match", 0) == 0);
   CHECK(cli.plan({"--detailed-exitcode"}).code == kExitOk);
 
   // A second apply has nothing to do and changes nothing.
@@ -129,7 +130,8 @@ TEST_CASE("org: plan, drift, apply -f --auto-approve, then no drift (demo manife
   CHECK(read_text(plan_path).find(flowlink::testing::OrgFixture::kSecret) == std::string::npos);
 }
 
-TEST_CASE("org: another user removes a call in one flow -> drift names exactly that flow -> apply repairs it") {
+TEST_CASE("org: another user removes a call and checks in -> a draft, not drift; once published, drift names "
+          "exactly that flow -> apply repairs it") {
   CliOrg cli("cli-redrift", flowlink::testing::kChatManifest);
   REQUIRE(cli.apply_auto().code == kExitOk);
   REQUIRE(cli.drift().code == kExitOk);
@@ -137,11 +139,44 @@ TEST_CASE("org: another user removes a call in one flow -> drift names exactly t
   const std::string id = cli.flow_id("Chat_Support_Web");
   another_user_removes_call(cli, id, "Common_Closure_Check");
 
+  // Checked in, not published: callers still run a version with the call.
+  const Run published_check = cli.drift();
+  INFO("drift: " << published_check.out << published_check.err);
+  CHECK(published_check.code == kExitOk);
+  CHECK(published_check.err.rfind("drift (published): none", 0) == 0);
+  // Her draft lacks it: --check draft (and both) name exactly that flow.
+  for (const char* check : {"draft", "both"}) {
+    const Run draft_check = cli.flowlink("drift", {"-f", cli.manifest, "--check", check});
+    INFO("drift --check " << check << ": " << draft_check.out << draft_check.err);
+    CHECK(draft_check.code == kExitChanges);
+    CHECK(drift_line_flows(draft_check.err) == std::vector<std::string>{"Chat_Support_Web"});
+    CHECK(draft_check.err.find("drift (" + std::string(check) + "): 1 flow differs from the manifest") !=
+          std::string::npos);
+  }
+  // The plan shows her draft; apply leaves it alone (nothing is live to repair).
+  const Run planned = cli.plan({"--detailed-exitcode"});
+  INFO("plan: " << planned.out << planned.err);
+  CHECK(planned.code == kExitOk);
+  CHECK(planned.out.find("alice") != std::string::npos);
+  cli.org.control->clear_requests();
+  const Run left_alone = cli.apply_auto();
+  INFO("apply: " << left_alone.out << left_alone.err);
+  CHECK(left_alone.code == kExitOk);
+  CHECK(cli.writes_since_clear().empty());
+  const auto draft_flow = cli.org.api->get_flow(id);
+  REQUIRE(draft_flow.checked_in_version.has_value());
+  REQUIRE(draft_flow.published_version.has_value());
+  CHECK(draft_flow.checked_in_version->id != draft_flow.published_version->id);  // still her unpublished draft
+
+  // She publishes: now the live flow differs.
+  cli.org.control->act_as_publish("alice", id);
+  const auto published = cli.org.control->wait_for_operation(id);
+  REQUIRE(published.at("currentOperation").at("actionStatus") == "SUCCESS");
   const Run drifting = cli.drift();
   INFO("drift: " << drifting.out << drifting.err);
   CHECK(drifting.code == kExitChanges);
   CHECK(drift_line_flows(drifting.err) == std::vector<std::string>{"Chat_Support_Web"});
-  CHECK(drifting.err.find("drift: 1 flow differs from the manifest") != std::string::npos);
+  CHECK(drifting.err.find("drift (published): 1 flow differs from the manifest") != std::string::npos);
 
   const Run repaired = cli.apply_auto();
   INFO("apply: " << repaired.out << repaired.err);
@@ -149,9 +184,9 @@ TEST_CASE("org: another user removes a call in one flow -> drift names exactly t
   CHECK(summary_line(repaired.out).rfind("Summary: 1 applied, ", 0) == 0);
   CHECK(repaired.out.find("Chat_Support_Web (inboundchat, " + id + "): applied") != std::string::npos);
 
-  const Run clean = cli.drift();
+  const Run clean = cli.flowlink("drift", {"-f", cli.manifest, "--check", "both"});
   CHECK(clean.code == kExitOk);
-  CHECK(clean.err.rfind("drift: none", 0) == 0);
+  CHECK(clean.err.rfind("drift (both): none", 0) == 0);
   cli.check_secret_never_shown();
 }
 
@@ -173,15 +208,41 @@ TEST_CASE("org: a saved plan applies; a flow changed since the plan is skipped a
   const int compliant = static_cast<int>(saved.flows.size()) - flows_with_edits(saved);
   CHECK(summary_line(applied.out) == "Summary: " + std::to_string(flows_with_edits(saved) - 1) + " applied, " +
                                          std::to_string(compliant) +
-                                         " unchanged, 1 skipped as stale, 0 skipped as locked, 0 failed.");
+                                         " unchanged, 1 skipped as stale, 0 skipped as locked, 0 skipped for an "
+                                         "unpublished draft, 0 cancelled, 0 not started, 0 failed.");
   CHECK(cli.org.api->latest_configuration(changed.flow_id) == alice_text);  // her edit stands
   CHECK(cli.org.control->locks().empty());
 
-  // Only the stale flow still drifts; a fresh plan picks up her version.
+  // Only the stale flow still drifts: its published version still lacks the call.
   const Run drifting = cli.drift();
   CHECK(drifting.code == kExitChanges);
   CHECK(drift_line_flows(drifting.err) == std::vector<std::string>{changed.flow_name});
-  CHECK(cli.apply_auto().code == kExitOk);
+
+  // Her check-in was not published: a fresh plan holds the flow under the
+  // default policy (unpublished: skip) rather than publish her work.
+  const Run held = cli.apply_auto();
+  INFO("apply (held): " << held.out << held.err);
+  CHECK(held.code == kExitError);
+  CHECK(held.out.find(changed.flow_name + " (inboundchat, " + changed.flow_id + "): skipped (unpublished draft)") !=
+        std::string::npos);
+  CHECK(held.out.find("alice") != std::string::npos);
+  CHECK(summary_line(held.out) == "Summary: 0 applied, " + std::to_string(saved.flows.size() - 1) +
+                                      " unchanged, 0 skipped as stale, 0 skipped as locked, 1 skipped for an "
+                                      "unpublished draft, 0 cancelled, 0 not started, 0 failed.");
+  CHECK(cli.org.api->latest_configuration(changed.flow_id) == alice_text);
+  CHECK(cli.drift().code == kExitChanges);
+
+  // With consent (--unpublished publish) her draft gets the call and goes live.
+  const Run consented =
+      cli.flowlink("apply", {"-f", cli.manifest, "--auto-approve", "--work-dir", cli.work_dir(), "--unpublished", "publish"});
+  INFO("apply --unpublished publish: " << consented.out << consented.err);
+  CHECK(consented.code == kExitOk);
+  CHECK(summary_line(consented.out).rfind("Summary: 1 applied, ", 0) == 0);
+  const auto live = cli.org.api->get_flow(changed.flow_id);
+  REQUIRE(live.published_version.has_value());
+  const auto live_doc = nlohmann::ordered_json::parse(
+      cli.org.api->version_configuration(changed.flow_id, live.published_version->id));
+  CHECK(live_doc.value("description", "") == "edited by alice after the plan");
   CHECK(cli.drift().code == kExitOk);
   cli.check_secret_never_shown();
 }

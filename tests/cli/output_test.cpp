@@ -21,9 +21,19 @@ TEST_CASE("plan exit codes: 0 no changes, 2 changes with --detailed-exitcode, 1 
   CHECK(plan_exit_code(plan, false) == kExitOk);
   CHECK(plan_exit_code(plan, true) == kExitOk);
 
+  // Edits held by someone's unpublished draft are not a change apply makes.
+  FlowPlan held;
+  held.flow_name = "H";
+  held.edits.push_back(Edit{});
+  held.action = flowlink::plan::FlowAction::Skip;
+  plan.flows.push_back(held);
+  CHECK(plan_exit_code(plan, false) == kExitOk);
+  CHECK(plan_exit_code(plan, true) == kExitOk);
+
   FlowPlan changed;
   changed.flow_name = "B";
   changed.edits.push_back(Edit{});
+  changed.action = flowlink::plan::FlowAction::Edit;
   plan.flows.push_back(changed);
   CHECK(plan_exit_code(plan, false) == kExitOk);
   CHECK(plan_exit_code(plan, true) == kExitChanges);

@@ -103,42 +103,141 @@ TEST_CASE("read_org lists once, reads the matched flows and the named modules") 
     return std::tie(a.type, a.name, a.id) < std::tie(b.type, b.name, b.id);
   }));
 
-  // One list call, one configuration read per flow read, nothing else.
+  // One list call, one configuration read per flow read, nothing else. Every
+  // flow of the example org is published and has no draft: what is read is
+  // the published version's configuration, never latestconfiguration.
   auto requests = org.control->requests();
   auto by = requests.at("by_endpoint");
   INFO(requests.dump());
   CHECK(by.value("GET /api/v2/flows", 0) == 1);
-  CHECK(by.value("GET /api/v2/flows/{id}/latestconfiguration", 0) == static_cast<int>(wanted.size() + 1));
+  CHECK(by.value("GET /api/v2/flows/{id}/versions/{version}/configuration", 0) ==
+        static_cast<int>(wanted.size() + 1));
+  CHECK(by.value("GET /api/v2/flows/{id}/latestconfiguration", 0) == 0);
+  int api_requests = 0;  // the token request aside
+  for (const auto& [endpoint, count] : by.items())
+    if (endpoint != "POST /oauth/token") api_requests += count.get<int>();
+  CHECK(api_requests == static_cast<int>(wanted.size() + 2));
   CHECK(read.stats.requests >= wanted.size() + 2);
   CHECK(read.stats.retries == 0);
-}
-
-TEST_CASE("a flow whose configuration cannot be parsed gets a load error of its own") {
-  OrgFixture org("source-broken", testing::kChatManifest);
-  const auto wanted = expected_support_chats();
-  const std::string broken_id = *wanted.begin();
-  // Another user saves a document that is JSON but not a flow document.
-  org.control->act_as("mallory", "save", broken_id, R"({"name":"broken","type":"inboundchat"})");
-
-  source::OrgReadResult read = source::read_org(*org.api, org.desired, 2);
-  CHECK(read.load_errors == 1);
   for (const auto& id : wanted) {
     const plan::ObservedFlow* flow = find_flow(read.flows, id);
     REQUIRE(flow != nullptr);
+    REQUIRE(flow->lifecycle.has_value());
+    CHECK_FALSE(flow->lifecycle->published_version.empty());
+    CHECK(flow->version == flow->lifecycle->published_version);
+    CHECK_FALSE(flow->lifecycle->draft.has_value());
+    CHECK_FALSE(flow->lifecycle->lock.has_value());
+  }
+}
+
+TEST_CASE("read_org reads a flow's draft (latestconfiguration) only when a draft stands above the published version") {
+  OrgFixture org("source-draft", testing::kChatManifest);
+  const auto wanted = expected_support_chats();
+  const std::string drafted_id = *wanted.begin();
+  // A colleague saves a draft: the same document with a marker of their own.
+  auto document = nlohmann::ordered_json::parse(org.api->latest_configuration(drafted_id));
+  const std::string published_fingerprint = flowdoc::Document::parse(document.dump(), "published").fingerprint();
+  document["description"] = "alice's unpublished draft";
+  org.control->act_as("alice", "save", drafted_id, document.dump());
+
+  org.control->clear_requests();
+  source::OrgReadResult read = source::read_org(*org.api, org.desired, 4);
+  CHECK(read.load_errors == 0);
+  auto requests = org.control->requests();
+  auto by = requests.at("by_endpoint");
+  INFO(requests.dump());
+  CHECK(by.value("GET /api/v2/flows", 0) == 1);
+  CHECK(by.value("GET /api/v2/flows/{id}/versions/{version}/configuration", 0) ==
+        static_cast<int>(wanted.size() + 1));
+  CHECK(by.value("GET /api/v2/flows/{id}/latestconfiguration", 0) == 1);  // the one draft
+
+  const plan::ObservedFlow* flow = find_flow(read.flows, drafted_id);
+  REQUIRE(flow != nullptr);
+  REQUIRE(flow->document.has_value());
+  REQUIRE(flow->lifecycle.has_value());
+  // The flow's document is still what callers run: the published version.
+  CHECK(flow->document->fingerprint() == published_fingerprint);
+  CHECK(flow->version == flow->lifecycle->published_version);
+  REQUIRE(flow->lifecycle->draft.has_value());
+  const plan::ObservedDraft& draft = *flow->lifecycle->draft;
+  CHECK(draft.stage == plan::DraftState::Stage::Saved);
+  CHECK(draft.version != flow->lifecycle->published_version);
+  REQUIRE(draft.owner.has_value());
+  CHECK(draft.owner->kind == plan::Actor::Kind::User);
+  CHECK(draft.owner->name.find("alice") != std::string::npos);
+  CHECK_FALSE(draft.by_this_client);
+  CHECK_FALSE(draft.flowlink);
+  CHECK_FALSE(draft.since.empty());
+  REQUIRE(draft.document.has_value());
+  CHECK(draft.document->fingerprint() != published_fingerprint);
+  CHECK(draft.load_error.empty());
+  REQUIRE(flow->lifecycle->lock.has_value());  // saving locked the flow to her
+  CHECK(flow->lifecycle->lock->holder.kind == plan::Actor::Kind::User);
+  CHECK(flow->lifecycle->lock->flowlink == plan::LockState::Flowlink::No);
+  for (const auto& id : wanted)
+    if (id != drafted_id) CHECK_FALSE(find_flow(read.flows, id)->lifecycle->draft.has_value());
+}
+
+TEST_CASE("a flow whose draft cannot be parsed: the published version is judged, the draft's error is its own") {
+  OrgFixture org("source-broken", testing::kChatManifest);
+  const auto wanted = expected_support_chats();
+  const std::string broken_id = *wanted.begin();
+  // Another user saves a document that is JSON but not a flow document. It
+  // is a draft: the published version, what callers run, is untouched.
+  org.control->act_as("mallory", "save", broken_id, R"({"name":"broken","type":"inboundchat"})");
+
+  source::OrgReadResult read = source::read_org(*org.api, org.desired, 2);
+  CHECK(read.load_errors == 0);  // every published version was read
+  for (const auto& id : wanted) {
+    const plan::ObservedFlow* flow = find_flow(read.flows, id);
+    REQUIRE(flow != nullptr);
+    CHECK(flow->document.has_value());
+    CHECK(flow->load_error.empty());
+    REQUIRE(flow->lifecycle.has_value());
     if (id == broken_id) {
-      CHECK_FALSE(flow->document.has_value());
-      CHECK(flow->load_error.find(broken_id) != std::string::npos);
+      REQUIRE(flow->lifecycle->draft.has_value());
+      const plan::ObservedDraft& draft = *flow->lifecycle->draft;
+      CHECK_FALSE(draft.document.has_value());
+      CHECK(draft.load_error.find(broken_id) != std::string::npos);
+      CHECK(draft.load_error.find("could not parse the draft configuration") != std::string::npos);
     } else {
-      CHECK(flow->document.has_value());
-      CHECK(flow->load_error.empty());
+      CHECK_FALSE(flow->lifecycle->draft.has_value());
     }
   }
 
-  // The planner reports it as an error of that flow alone.
+  // Under the default policy (skip) the flow is planned on its published
+  // version and never acted on; the unreadable draft is a note of its own.
   plan::Plan plan = plan::make_plan(org.desired, read.flows, org.plan_options());
   for (const auto& fp : plan.flows) {
-    if (fp.flow_id == broken_id) CHECK_FALSE(fp.errors.empty());
-    else CHECK(fp.errors.empty());
+    CHECK_MESSAGE(fp.errors.empty(), fp.flow_name);
+    if (fp.flow_id != broken_id) continue;
+    CHECK(fp.basis == plan::Basis::Published);
+    CHECK_FALSE(fp.actionable());
+    CHECK((fp.action == plan::FlowAction::Skip) == !fp.edits.empty());
+    REQUIRE(fp.draft.has_value());
+    CHECK_FALSE(fp.draft->complies);
+    const bool noted = std::any_of(fp.notes.begin(), fp.notes.end(), [](const plan::Note& note) {
+      return note.kind == plan::Note::Kind::ForeignDraft && note.message.find("cannot be planned") != std::string::npos;
+    });
+    CHECK(noted);
+  }
+
+  // A policy that works on the draft cannot: an error of that flow alone.
+  for (auto policy : {plan::UnpublishedPolicy::EditDraft, plan::UnpublishedPolicy::Publish}) {
+    plan::PlanOptions options = org.plan_options();
+    options.unpublished_override = policy;
+    plan::Plan on_draft = plan::make_plan(org.desired, read.flows, options);
+    for (const auto& fp : on_draft.flows) {
+      INFO(plan::to_string(policy) << ": " << fp.flow_name);
+      if (fp.flow_id == broken_id) {
+        REQUIRE_FALSE(fp.errors.empty());
+        CHECK(fp.errors.front().find(broken_id) != std::string::npos);
+        CHECK(fp.edits.empty());
+        CHECK_FALSE(fp.actionable());
+      } else {
+        CHECK(fp.errors.empty());
+      }
+    }
   }
 }
 

@@ -396,6 +396,43 @@ module.exports = function registerSteps(ctx) {
     expectErrorBody(await sdk(architect.getFlowVersionConfiguration(MODULE.id, sav.id)), 404, 'configuration of a reverted draft');
   });
 
+  check('dependency tracking after the module was republished: version, flowFilter, paging, updated', async () => {
+    // bob published a new module version in the step above; the consumer was
+    // published before it and snapshotted the older one.
+    const module = await sdk(architect.getFlow(MODULE.id));
+    expectStatus(module, 200, 'GET the module');
+    const current = module.body.publishedVersion && module.body.publishedVersion.id;
+    hard(current, 'the module has no published version');
+
+    const consumed = await sdk(architect.getArchitectDependencytrackingConsumedresources(
+      CONSUMER.id, state.published, 'INBOUNDCALLFLOW', { pageSize: 100 }));
+    expectStatus(consumed, 200, 'GET consumedresources');
+    expectConforms(models.check(consumed.body, 'ConsumedResourcesEntityListing'), 'ConsumedResourcesEntityListing');
+    const used = consumed.body.entities.find((d) => d.id === MODULE.id);
+    hard(used, `consumed ${JSON.stringify(consumed.body.entities)} lack the module`);
+    expect(used.version !== current, `the consumer's snapshot ${used.version} is the module's current ${current}`);
+    expect(used.updated === true, `updated ${used.updated}: the module changed since the consumer took it`);
+
+    const consumers = async (opts, what) => {
+      const res = await sdk(architect.getArchitectDependencytrackingConsumingresources(MODULE.id, 'COMMONMODULEFLOW', opts));
+      expectStatus(res, 200, what);
+      expectConforms(models.check(res.body, 'ConsumingResourcesEntityListing'), what);
+      return res.body;
+    };
+    const onOld = await consumers({ version: used.version, flowFilter: 'published', pageSize: 100 }, 'consumers of the old version');
+    expect(onOld.entities.some((d) => d.id === CONSUMER.id), `consumers of ${used.version} lack the consumer`);
+    const onNew = await consumers({ version: current, flowFilter: 'published', pageSize: 100 }, 'consumers of the new version');
+    expect(!onNew.entities.some((d) => d.id === CONSUMER.id), `consumers of ${current} list the consumer, which runs ${used.version}`);
+    const checkedIn = await consumers({ flowFilter: 'checkedIn', pageSize: 100 }, 'checked-in consumers');
+    expect(checkedIn.entities.every((d) => typeof d.version === 'string'), 'a checked-in consumer without version');
+
+    const all = await consumers({ pageSize: 100 }, 'all consumers');
+    const first = await consumers({ pageSize: 1, pageNumber: 1 }, 'consumers page 1 of size 1');
+    expect(first.entities.length === Math.min(1, all.entities.length), `page of size 1 holds ${first.entities.length}`);
+    expect(first.total === all.total, `total ${first.total} on a page of 1, ${all.total} on a page of 100`);
+    expect(first.pageCount === all.total, `pageCount ${first.pageCount} for ${all.total} consumers at 1 a page`);
+  });
+
   check('a flow locked by another user answers 409 to check out, save and check in', async () => {
     await control('POST', `/_emulator/act-as/other-user/checkout?flow=${CACHE.id}`);
     try {

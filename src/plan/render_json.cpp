@@ -139,6 +139,18 @@ Json lock_json(const std::optional<LockState>& lock) {
   return Json{{"holder", actor_json(lock->holder)}, {"flowlink", to_string(lock->flowlink)}, {"run_id", lock->run_id}};
 }
 
+Json stale_json(const StaleModule& stale) {
+  Json out = Json::object();
+  out["rule"] = stale.rule;
+  out["module"] = Json{{"key", stale.module_key}, {"id", stale.module_id}, {"name", stale.module_name}};
+  out["module_version"] = stale.module_version;
+  out["module_published"] = stale.module_published;
+  out["consumer_published"] = stale.consumer_published;
+  out["snapshot_version"] = stale.snapshot_version;
+  out["decided_by"] = stale.decided_by;
+  return out;
+}
+
 Json flow_json(const FlowPlan& flow) {
   Json out = Json::object();
   out["id"] = flow.flow_id;
@@ -162,6 +174,9 @@ Json flow_json(const FlowPlan& flow) {
   Json edits = Json::array();
   for (const auto& edit : flow.edits) edits.push_back(edit_json(edit));
   out["edits"] = std::move(edits);
+  Json stale = Json::array();
+  for (const auto& module : flow.stale) stale.push_back(stale_json(module));
+  out["stale"] = std::move(stale);
   Json findings = Json::array();
   for (const auto& finding : flow.findings) findings.push_back(finding_json(finding));
   out["findings"] = std::move(findings);
@@ -280,7 +295,8 @@ constexpr std::pair<const char*, FlowAction> kActions[] = {{"none", FlowAction::
                                                            {"edit", FlowAction::Edit},
                                                            {"resume", FlowAction::Resume},
                                                            {"publish_draft", FlowAction::PublishDraft},
-                                                           {"skip", FlowAction::Skip}};
+                                                           {"skip", FlowAction::Skip},
+                                                           {"republish", FlowAction::Republish}};
 constexpr std::pair<const char*, Basis> kBases[] = {{"published", Basis::Published}, {"draft", Basis::Draft}};
 constexpr std::pair<const char*, UnpublishedPolicy> kPolicies[] = {{"skip", UnpublishedPolicy::Skip},
                                                                    {"edit-draft", UnpublishedPolicy::EditDraft},
@@ -297,7 +313,8 @@ constexpr std::pair<const char*, Note::Kind> kNoteKinds[] = {{"flowlink_pending"
                                                              {"flowlink_lock", Note::Kind::FlowlinkLock},
                                                              {"foreign_draft", Note::Kind::ForeignDraft},
                                                              {"foreign_lock", Note::Kind::ForeignLock},
-                                                             {"never_published", Note::Kind::NeverPublished}};
+                                                             {"never_published", Note::Kind::NeverPublished},
+                                                             {"awaiting_publish", Note::Kind::AwaitingPublish}};
 
 Actor read_actor(const Json& json, const std::string& path) {
   Actor actor;
@@ -415,6 +432,23 @@ Edit read_edit(const Json& json, const std::string& path) {
   return edit;
 }
 
+StaleModule read_stale(const Json& json, const std::string& path) {
+  StaleModule stale;
+  stale.rule = get_string(json, path, "rule");
+  const Json& module = member(json, path, "module");
+  stale.module_key = get_string(module, path + ".module", "key");
+  stale.module_id = get_string(module, path + ".module", "id");
+  stale.module_name = get_string(module, path + ".module", "name");
+  if (stale.module_id.empty()) fail(path + ".module.id", "must not be empty");
+  stale.module_version = get_string(json, path, "module_version");
+  stale.module_published = get_string(json, path, "module_published");
+  stale.consumer_published = get_string(json, path, "consumer_published");
+  stale.snapshot_version = get_string(json, path, "snapshot_version");
+  stale.decided_by = get_string(json, path, "decided_by");
+  if (stale.decided_by.empty()) fail(path + ".decided_by", "must not be empty");
+  return stale;
+}
+
 FlowPlan read_flow(const Json& json, const std::string& path) {
   FlowPlan flow;
   flow.flow_id = get_string(json, path, "id");
@@ -447,6 +481,24 @@ FlowPlan read_flow(const Json& json, const std::string& path) {
   flow.rules = get_strings(json, path, "rules");
   const Json& edits = get_array(json, path, "edits");
   for (std::size_t i = 0; i < edits.size(); ++i) flow.edits.push_back(read_edit(edits[i], fmt::format("{}.edits[{}]", path, i)));
+  // Format version 2 plans written before modules could be stale have no
+  // "stale": none.
+  if (json.contains("stale")) {
+    const Json& stale = get_array(json, path, "stale");
+    for (std::size_t i = 0; i < stale.size(); ++i)
+      flow.stale.push_back(read_stale(stale[i], fmt::format("{}.stale[{}]", path, i)));
+  }
+  // A republish publishes the published version again, for its stale
+  // modules (which apply verifies current afterwards); and a published version
+  // that runs an old snapshot does not comply.
+  if (flow.action == FlowAction::Republish && !flow.published)
+    fail(path + ".published", "null, but action is 'republish'");
+  if (flow.action == FlowAction::Republish && flow.stale.empty()) fail(path + ".stale", "empty, but action is 'republish'");
+  if (!flow.stale.empty() && !flow.published)
+    fail(path + ".published", fmt::format("null, but stale lists {} module(s) the published version calls", flow.stale.size()));
+  if (!flow.stale.empty() && flow.published->complies)
+    fail(path + ".published.complies", fmt::format("true, but stale lists {} module(s) it runs an old snapshot of",
+                                                   flow.stale.size()));
   const Json& findings = get_array(json, path, "findings");
   for (std::size_t i = 0; i < findings.size(); ++i) {
     std::string finding_path = fmt::format("{}.findings[{}]", path, i);
@@ -486,7 +538,7 @@ Json to_json(const Plan& plan) {
   out["summary"] = Json{{"flows_matched", s.flows_matched}, {"to_change", s.to_change}, {"held", s.held},
                         {"unchanged", s.unchanged},         {"drift_only", s.drift_only}, {"errors", s.errors},
                         {"add", s.add},                     {"update", s.update},       {"remove", s.remove},
-                        {"move", s.move}};
+                        {"move", s.move},                   {"republish", s.republish}};
   out["errors"] = plan.errors;
   Json flows = Json::array();
   for (const auto& flow : plan.flows) flows.push_back(flow_json(flow));

@@ -39,11 +39,12 @@ std::string lock_line(const LockState& lock, Escape escape) {
 
 }  // namespace
 
-std::string judgement(const VersionJudgement& version) {
+std::string judgement(const VersionJudgement& version, std::size_t stale) {
   if (version.complies) return "complies";
   std::string counts;
   if (version.edits > 0) counts = plural(version.edits, "edit");
   if (version.findings > 0) counts += (counts.empty() ? "" : ", ") + plural(version.findings, "finding");
+  if (stale > 0) counts += (counts.empty() ? "" : ", ") + plural(static_cast<int>(stale), "stale module");
   return counts.empty() ? std::string("does not comply") : fmt::format("does not comply ({})", counts);
 }
 
@@ -58,7 +59,8 @@ std::vector<std::string> lifecycle_lines(const FlowPlan& flow, Escape escape) {
   if (flow.published) {
     const PublishedState& published = *flow.published;
     lines.push_back(fmt::format("published {}{}: {}", version_label(published.version, escape),
-                                published.date.empty() ? "" : " (" + escape(published.date) + ")", judgement(published)));
+                                published.date.empty() ? "" : " (" + escape(published.date) + ")",
+                                judgement(published, flow.stale.size())));
   } else if (flow.draft) {
     lines.push_back("published: none");
   }
@@ -127,13 +129,44 @@ std::vector<ActionLine> action_lines(const FlowPlan& flow, Escape escape) {
                                          owner_name(draft ? draft->owner : std::nullopt, escape), to_string(flow.policy))
                            : escape(flow.skip_reason)});
       break;
+    case FlowAction::Republish: {
+      const std::string version = flow.published ? flow.published->version : flow.observed_version;
+      lines.push_back({ActionLine::Kind::Republish, "^", "publish",
+                       fmt::format("{} again as it is (no edit), so that it runs the latest version of {}",
+                                   version_label(version, escape),
+                                   flow.stale.size() == 1 ? std::string("1 module")
+                                                          : fmt::format("{} modules", flow.stale.size()))});
+      break;
+    }
     case FlowAction::None: break;
   }
   return lines;
 }
 
-std::string not_applied_line(const FlowPlan& flow) {
-  return fmt::format("not applied; what the {} version needs:", flow.basis == Basis::Draft ? "draft" : "published");
+std::string stale_line(const StaleModule& stale, Escape escape) {
+  std::string versions;
+  if (!stale.snapshot_version.empty())
+    versions = stale.module_version.empty()
+                   ? fmt::format(" (snapshot v{})", escape(stale.snapshot_version))
+                   : fmt::format(" (snapshot v{} -> v{})", escape(stale.snapshot_version), escape(stale.module_version));
+  else if (!stale.module_version.empty())
+    versions = fmt::format(" (module v{})", escape(stale.module_version));
+  return fmt::format("calls {} from before its {}{}; published {}", escape(stale.module_name),
+                     stale.module_published.empty() ? std::string("latest publish")
+                                                    : "publish of " + escape(stale.module_published),
+                     versions,
+                     stale.consumer_published.empty() ? std::string("at an unknown date") : escape(stale.consumer_published));
+}
+
+std::string stale_note(const StaleModule& stale, Escape escape) {
+  std::string note = fmt::format("rule '{}': current", escape(stale.rule));
+  if (!stale.decided_by.empty() && stale.decided_by != "datePublished")
+    note += fmt::format("; decided by {}", escape(stale.decided_by));
+  return note;
+}
+
+std::string not_applied_line(Basis basis) {
+  return fmt::format("not applied; what the {} version needs:", basis == Basis::Draft ? "draft" : "published");
 }
 
 bool shown(const FlowPlan& flow) { return flow.status() != FlowPlan::Status::NoChange || !flow.notes.empty(); }

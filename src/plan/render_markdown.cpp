@@ -1,7 +1,8 @@
 // The plan as GitHub-flavoured Markdown, for a pull-request comment: a summary
 // table, then one collapsible block per flow to review (changes, is held by
 // someone's unpublished draft, drifts, fails, or carries a note), with its
-// lifecycle (published version, draft, lock) when read from an org.
+// lifecycle (published version, draft, lock) when read from an org, and the
+// modules it runs an old snapshot of (republished).
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -74,6 +75,12 @@ std::string edit_line(const Edit& edit) {
   return {};
 }
 
+// "- **^ republish:** calls M from before its publish of DATE (module v3.0); published DATE — rule 'r': current"
+std::string stale_item(const StaleModule& stale) {
+  return fmt::format("- **{} {}** {} — {}\n", render_detail::kStaleSymbol, render_detail::kStaleLead,
+                     render_detail::stale_line(stale, escape), render_detail::stale_note(stale, escape));
+}
+
 std::string status_label(FlowPlan::Status status) {
   switch (status) {
     case FlowPlan::Status::NoChange: return "no change";
@@ -142,9 +149,10 @@ std::string render_markdown(const Plan& plan) {
   }
   if (has_header_line || !plan.manifest_files.empty()) out += "\n\n";
   out += fmt::format(
-      "**Plan:** {} to add, {} to update, {} to remove, {} to move; {} flows to change, {}{} unchanged, {} with "
+      "**Plan:** {} to add, {} to update, {} to remove, {} to move{}; {} flows to change, {}{} unchanged, {} with "
       "errors{}.\n\n",
-      s.add, s.update, s.remove, s.move, s.to_change,
+      s.add, s.update, s.remove, s.move, s.republish > 0 ? fmt::format(", {} to republish", s.republish) : "",
+      s.to_change,
       s.held ? fmt::format("**{} held by unpublished drafts**, ", s.held) : "", s.unchanged, s.errors,
       s.drift_only ? fmt::format(", {} with drift only (reported, not acted on)", s.drift_only) : "");
 
@@ -164,14 +172,22 @@ std::string render_markdown(const Plan& plan) {
   // The lifecycle column only when flows were read from an org.
   const bool lifecycle = std::any_of(plan.flows.begin(), plan.flows.end(),
                                      [](const FlowPlan& flow) { return flow.published || flow.draft || flow.lock; });
-  out += fmt::format("| Flow | Type | Status |{} Add | Update | Remove | Move |\n", lifecycle ? " Published / draft |" : "");
-  out += fmt::format("|---|---|---|{}---:|---:|---:|---:|\n", lifecycle ? "---|" : "");
+  // The stale-modules column only when a listed flow runs an old snapshot of a module.
+  const bool stale = std::any_of(plan.flows.begin(), plan.flows.end(), [](const FlowPlan& flow) {
+    return render_detail::shown(flow) && !flow.stale.empty();
+  });
+  out += fmt::format("| Flow | Type | Status |{} Add | Update | Remove | Move |{}\n",
+                     lifecycle ? " Published / draft |" : "", stale ? " Stale modules |" : "");
+  out += fmt::format("|---|---|---|{}---:|---:|---:|---:|{}\n", lifecycle ? "---|" : "", stale ? "---:|" : "");
   for (const auto& flow : plan.flows)
     if (render_detail::shown(flow))
-      out += fmt::format("| {} | {} | {} |{} {} | {} | {} | {} |\n", escape(flow.flow_name), escape(flow.flow_type),
-                         status_label(flow.status()), lifecycle ? " " + lifecycle_cell(flow) + " |" : "",
-                         count(flow, Edit::Kind::AddCall), count(flow, Edit::Kind::UpdateCall),
-                         count(flow, Edit::Kind::RemoveCall), count(flow, Edit::Kind::MoveCall));
+      out += fmt::format("| {} | {} | {}{} |{} {} | {} | {} | {} |{}\n", escape(flow.flow_name), escape(flow.flow_type),
+                         status_label(flow.status()),
+                         flow.actionable() && flow.action == FlowAction::Republish ? " (republish)" : "",
+                         lifecycle ? " " + lifecycle_cell(flow) + " |" : "", count(flow, Edit::Kind::AddCall),
+                         count(flow, Edit::Kind::UpdateCall), count(flow, Edit::Kind::RemoveCall),
+                         count(flow, Edit::Kind::MoveCall),
+                         stale ? fmt::format(" {} |", flow.stale.size()) : "");
   const int others = static_cast<int>(plan.flows.size()) - listed;
   if (others > 0) out += fmt::format("\n{} other matched flow{} unchanged.\n", others, others == 1 ? "" : "s");
 
@@ -188,12 +204,22 @@ std::string render_markdown(const Plan& plan) {
       const char* flag = line.kind == render_detail::ActionLine::Kind::AlsoPublishes ? "⚠️ " : "";
       out += fmt::format("- {}**{} {}** {}\n", flag, line.symbol, line.lead, line.rest);
     }
-    if (!flow.actionable() && !flow.edits.empty()) {  // held, or a lock in the way
-      // Nested under a line saying so: what the version needs, not what apply does.
-      out += fmt::format("- *{}*\n", render_detail::not_applied_line(flow));
-      for (const auto& edit : flow.edits) out += indented(edit_line(edit));
-    } else {
+    if (flow.actionable()) {
+      // The stale modules the publish makes current, then the edits.
+      for (const auto& module : flow.stale) out += stale_item(module);
       for (const auto& edit : flow.edits) out += edit_line(edit);
+    } else {  // held, a lock in the way, or drift only
+      // Nested under a line saying so: what the version needs, not what apply
+      // does. The stale modules are the published version's.
+      if (!flow.stale.empty()) {
+        out += fmt::format("- *{}*\n", render_detail::not_applied_line(Basis::Published));
+        for (const auto& module : flow.stale) out += indented(stale_item(module));
+      }
+      if (!flow.edits.empty()) {
+        if (flow.stale.empty() || flow.basis != Basis::Published)
+          out += fmt::format("- *{}*\n", render_detail::not_applied_line(flow.basis));
+        for (const auto& edit : flow.edits) out += indented(edit_line(edit));
+      }
     }
     for (const auto& finding : flow.findings)
       out += fmt::format("- **! {}** {}\n", to_string(finding.kind), escape(finding.message));

@@ -1,9 +1,11 @@
 // The plan as text for a terminal, in the manner of `terraform plan`:
 //   + add, ~ update, - remove, > move, ! finding or note (not acted on),
+//   ^ republish (a module the published version runs an old snapshot of),
 //   x error; flow headers: ~ change, # held, ! drift, = unchanged (shown only
 //   with notes), x error. Under each header, the flow's lifecycle (published
 //   version, draft, lock), its notes, what apply does beyond the edits
-//   (resume, publish a draft, also publish someone's changes), then the edits.
+//   (resume, publish a draft, also publish someone's changes, publish again
+//   for its modules), then the stale modules and the edits.
 #include <fmt/format.h>
 
 #include "plan/planner_internal.hpp"
@@ -83,6 +85,17 @@ void write_edit(std::string& out, const Edit& edit, const Palette& p) {
   }
 }
 
+// "  ^ republish: calls M from before its publish of DATE (module v3.0); published DATE  [rule 'r': current]"
+void write_stale(std::string& out, const StaleModule& stale, const Palette& p) {
+  out += fmt::format("  {}{} {} {}{}  [{}]\n", p.yellow, render_detail::kStaleSymbol, render_detail::kStaleLead,
+                     render_detail::stale_line(stale, clean), p.reset, render_detail::stale_note(stale, clean));
+}
+
+// "  # not applied; what the published version needs:"
+void write_not_applied(std::string& out, Basis basis, const Palette& p) {
+  out += fmt::format("  {}# {}{}\n", p.cyan, render_detail::not_applied_line(basis), p.reset);
+}
+
 const char* flow_symbol(FlowPlan::Status status) {
   switch (status) {
     case FlowPlan::Status::NoChange: return "=";
@@ -140,12 +153,21 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
                                                                     : std::string(p.yellow);
       out += fmt::format("  {}{} {}{} {}\n", emphasis, line.symbol, line.lead, p.reset, line.rest);
     }
-    if (!flow.actionable() && !flow.edits.empty()) {  // held, or a lock in the way
-      // Shown as what the version needs, without the colours of planned edits.
-      out += fmt::format("  {}# {}{}\n", p.cyan, render_detail::not_applied_line(flow), p.reset);
-      for (const auto& edit : flow.edits) write_edit(out, edit, Palette{});
-    } else {
+    if (flow.actionable()) {
+      // The stale modules the publish makes current, then the edits.
+      for (const auto& stale : flow.stale) write_stale(out, stale, p);
       for (const auto& edit : flow.edits) write_edit(out, edit, p);
+    } else {  // held, a lock in the way, or drift only
+      // Shown as what the version needs, without the colours of planned
+      // changes. The stale modules are the published version's.
+      if (!flow.stale.empty()) {
+        write_not_applied(out, Basis::Published, p);
+        for (const auto& stale : flow.stale) write_stale(out, stale, Palette{});
+      }
+      if (!flow.edits.empty()) {
+        if (flow.stale.empty() || flow.basis != Basis::Published) write_not_applied(out, flow.basis, p);
+        for (const auto& edit : flow.edits) write_edit(out, edit, Palette{});
+      }
     }
     for (const auto& finding : flow.findings)
       out += fmt::format("  {}! {} {}{}\n", p.magenta, to_string(finding.kind), clean(finding.message), p.reset);
@@ -154,9 +176,11 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
   }
 
   const PlanSummary s = plan.summary();
-  out += fmt::format("{}Plan:{} {} to add, {} to update, {} to remove, {} to move; {} flow{} to change, {}{} unchanged, {} "
-                     "with errors.\n",
-                     p.bold, p.reset, s.add, s.update, s.remove, s.move, s.to_change, s.to_change == 1 ? "" : "s",
+  out += fmt::format("{}Plan:{} {} to add, {} to update, {} to remove, {} to move{}; {} flow{} to change, {}{} unchanged, "
+                     "{} with errors.\n",
+                     p.bold, p.reset, s.add, s.update, s.remove, s.move,
+                     s.republish > 0 ? fmt::format(", {} to republish", s.republish) : "", s.to_change,
+                     s.to_change == 1 ? "" : "s",
                      s.held > 0 ? fmt::format("{} held by unpublished drafts, ", s.held) : "", s.unchanged, s.errors);
   if (s.drift_only > 0)
     out += fmt::format("{} flow{} drift{} with nothing to apply ('!': reported, not acted on).\n", s.drift_only,

@@ -55,6 +55,11 @@ TEST_CASE("to_json: keys in a fixed order, kinds by name") {
   CHECK(json["org"].is_null());  // an export directory has no org
   CHECK(json["summary"]["add"] == 2);
   CHECK(json["summary"]["held"] == 0);
+  std::vector<std::string> summary_keys;
+  for (const auto& [key, value] : json["summary"].items()) summary_keys.push_back(key);
+  CHECK(summary_keys == std::vector<std::string>{"flows_matched", "to_change", "held", "unchanged", "drift_only", "errors",
+                                                 "add", "update", "remove", "move", "republish"});
+  CHECK(json["summary"]["republish"] == 0);
   const Json& support = json["flows"][1];
   CHECK(support["name"] == "Inbound_Support_Main");
   CHECK(support["status"] == "change");
@@ -64,6 +69,7 @@ TEST_CASE("to_json: keys in a fixed order, kinds by name") {
   CHECK(support["draft"].is_null());
   CHECK(support["lock"].is_null());
   CHECK(support["notes"] == Json::array());
+  CHECK(support["stale"] == Json::array());
   CHECK(support["edits"][0]["kind"] == "remove_call");
   CHECK(support["edits"][1]["kind"] == "update_call");
   CHECK(support["edits"][1]["changes"][0] ==
@@ -183,7 +189,7 @@ TEST_CASE("to_json: the lifecycle of each flow, the org, the held count") {
   for (const auto& [key, value] : a.items()) keys.push_back(key);
   CHECK(keys == std::vector<std::string>{"id", "name", "type", "observed_version", "fingerprint", "status", "action",
                                          "basis", "publish", "policy", "skip_reason", "published", "draft", "lock",
-                                         "notes", "rules", "edits", "findings", "errors"});
+                                         "notes", "rules", "edits", "stale", "findings", "errors"});
   CHECK(a["published"] == Json{{"version", "3.0"},   {"fingerprint", hex64('a')}, {"complies", false},
                                {"edits", 1},         {"findings", 0},             {"date", "2026-11-02T10:00:00.000Z"}});
   CHECK(a["draft"].is_null());
@@ -308,7 +314,7 @@ TEST_CASE("plan_from_json names the lifecycle field that is wrong") {
       {"org not an object", [](Json& j) { j["org"] = "acme"; }, "plan JSON: org: expected an object or null"},
       {"org id", [](Json& j) { j["org"]["id"] = 7; }, "plan JSON: org.id: expected a string"},
       {"action", [](Json& j) { j["flows"][0]["action"] = "teleport"; },
-       "plan JSON: flows[0].action: 'teleport' is not one of none, edit, resume, publish_draft, skip"},
+       "plan JSON: flows[0].action: 'teleport' is not one of none, edit, resume, publish_draft, skip, republish"},
       {"basis", [](Json& j) { j["flows"][0].erase("basis"); }, "plan JSON: flows[0].basis: missing"},
       {"policy", [](Json& j) { j["flows"][2]["policy"] = "edit_draft"; },
        "plan JSON: flows[2].policy: 'edit_draft' is not one of skip, edit-draft, publish"},
@@ -338,7 +344,8 @@ TEST_CASE("plan_from_json names the lifecycle field that is wrong") {
        "plan JSON: flows[5].lock.flowlink: 'maybe' is not one of no, running_run, interrupted_run, unknown"},
       {"notes", [](Json& j) { j["flows"][6]["notes"] = Json::object(); }, "plan JSON: flows[6].notes: expected an array"},
       {"note kind", [](Json& j) { j["flows"][6]["notes"][1]["kind"] = "gossip"; },
-       "plan JSON: flows[6].notes[1].kind: 'gossip' is not one of flowlink_pending"},
+       "plan JSON: flows[6].notes[1].kind: 'gossip' is not one of flowlink_pending, flowlink_lock, foreign_draft, "
+       "foreign_lock, never_published, awaiting_publish"},
       // What apply relies on must be there.
       {"a draft basis without a draft", [](Json& j) { j["flows"][2]["draft"] = nullptr; },
        "plan JSON: flows[2].draft: null, but basis is 'draft'"},
@@ -388,6 +395,208 @@ TEST_CASE("the lifecycle plan JSON validates against schemas/plan.schema.json, a
       {"bad-date.json", [](Json& j) { j["flows"][0]["published"]["date"] = "yesterday"; }},
       {"bad-no-held.json", [](Json& j) { j["summary"].erase("held"); }},
       {"bad-extra.json", [](Json& j) { j["flows"][5]["draft"]["colour"] = "blue"; }},
+  };
+  for (const auto& [name, broken] : breaks) {
+    CAPTURE(name);
+    Json bad = json;
+    broken(bad);
+    CHECK(schema_check({{name, bad}}) != 0);
+  }
+}
+
+// --- modules that must be current: republish ------------------------------------
+
+namespace {
+
+// The plan JSON of a format-version-2 flowlink from before modules could be
+// stale: no "stale" per flow, no "republish" in the summary.
+Json without_stale(Json json) {
+  json["summary"].erase("republish");
+  for (auto& flow : json["flows"]) flow.erase("stale");
+  return json;
+}
+
+}  // namespace
+
+TEST_CASE("to_json: stale modules per flow, the republish action and count") {
+  const Json json = to_json(stale_plan());
+  CHECK(json["summary"]["republish"] == 1);
+  CHECK(json["summary"]["to_change"] == 2);
+  CHECK(json["summary"]["held"] == 1);
+
+  const Json& a = json["flows"][0];
+  CHECK(a["name"] == "Inbound_A_Republish");
+  CHECK(a["action"] == "republish");
+  CHECK(a["status"] == "change");
+  CHECK(a["edits"] == Json::array());
+  CHECK(a["published"]["complies"] == false);
+  const Json want = Json::parse(R"({
+    "rule": "support-validation",
+    "module": {"key": "validation", "id": "aaaaaaaa-0000-4000-8000-000000000001", "name": "Common_Validation_Module"},
+    "module_version": "3.0",
+    "module_published": "2026-11-20T09:00:00.000Z",
+    "consumer_published": "2026-11-01T10:00:00.000Z",
+    "snapshot_version": "",
+    "decided_by": "datePublished"
+  })");
+  CHECK(a["stale"] == Json::array({want}));
+  CHECK(a["stale"][0].dump() == want.dump());  // the keys in this order
+
+  const Json& b = json["flows"][1];
+  CHECK(b["action"] == "skip");
+  CHECK(b["status"] == "held");
+  CHECK(b["stale"].size() == 1);
+  CHECK(has(b["skip_reason"].get<std::string>(), "needs a republish"));
+
+  const Json& c = json["flows"][2];
+  CHECK(c["action"] == "edit");
+  CHECK(c["edits"].size() == 2);
+  CHECK(c["stale"].size() == 1);
+
+  CHECK(json["flows"][3]["stale"] == Json::array());
+  CHECK(json["flows"][4]["status"] == "drift");
+  CHECK(json["flows"][4]["stale"][0]["rule"] == "queue-validation");
+}
+
+TEST_CASE("plan_from_json: stale modules come back exactly, byte for byte") {
+  using flowlink::plan::FlowAction;
+  Plan plan = stale_plan();
+  plan.flows[0].stale[0].snapshot_version = "2.0";
+  plan.flows[0].stale[0].decided_by = "consumedresources";
+  plan.flows[2].stale.push_back(plan.flows[0].stale[0]);
+  plan.flows[2].stale[1].module_published.clear();
+  const std::string written = render_json(plan);
+  const Plan read = plan_from_json(Json::parse(written));
+  CHECK(render_json(read) == written);
+  CHECK(render_json(plan_from_json(Json::parse(render_json(read)))) == written);
+  REQUIRE(read.flows.size() == plan.flows.size());
+  CHECK(read.flows[0].action == FlowAction::Republish);
+  CHECK(read.summary().republish == 1);
+  for (std::size_t i = 0; i < plan.flows.size(); ++i) {
+    CAPTURE(plan.flows[i].flow_name);
+    REQUIRE(read.flows[i].stale.size() == plan.flows[i].stale.size());
+    for (std::size_t k = 0; k < plan.flows[i].stale.size(); ++k) {
+      const auto& want = plan.flows[i].stale[k];
+      const auto& got = read.flows[i].stale[k];
+      CHECK(got.rule == want.rule);
+      CHECK(got.module_key == want.module_key);
+      CHECK(got.module_id == want.module_id);
+      CHECK(got.module_name == want.module_name);
+      CHECK(got.module_version == want.module_version);
+      CHECK(got.module_published == want.module_published);
+      CHECK(got.consumer_published == want.consumer_published);
+      CHECK(got.snapshot_version == want.snapshot_version);
+      CHECK(got.decided_by == want.decided_by);
+    }
+  }
+  CHECK(read.flows[0].stale[0].snapshot_version == "2.0");
+  CHECK(read.flows[0].stale[0].decided_by == "consumedresources");
+  CHECK(read.flows[2].stale[1].module_published.empty());
+}
+
+TEST_CASE("plan_from_json: a format-version-2 plan without stale modules still reads") {
+  const Json current = to_json(lifecycle_plan());
+  const Json older = without_stale(current);
+  REQUIRE_FALSE(older["flows"][0].contains("stale"));
+  REQUIRE_FALSE(older["summary"].contains("republish"));
+  const Plan read = plan_from_json(older);
+  for (const auto& flow : read.flows) CHECK(flow.stale.empty());
+  CHECK(to_json(read) == current);  // written again with the defaults
+}
+
+TEST_CASE("plan_from_json: a note that flowlink's change awaits someone's publish comes back") {
+  Plan plan = lifecycle_plan();
+  plan.flows[6].notes.push_back({flowlink::plan::Note::Kind::AwaitingPublish,
+                                 "flowlink's change (run r-1) is checked in as version 3.0 and waits for someone to "
+                                 "publish it"});
+  const std::string written = render_json(plan);
+  CHECK(has(written, "\"kind\": \"awaiting_publish\""));
+  CHECK(from_json_error(Json::parse(written)) == "(no error)");
+  CHECK(render_json(plan_from_json(Json::parse(written))) == written);
+}
+
+TEST_CASE("plan_from_json names the stale field that is wrong") {
+  const Json good = to_json(stale_plan());
+  REQUIRE(from_json_error(good) == "(no error)");
+  struct Case {
+    const char* what;
+    std::function<void(Json&)> breaks;
+    const char* error;
+  };
+  const std::vector<Case> cases = {
+      {"stale not an array", [](Json& j) { j["flows"][0]["stale"] = Json::object(); },
+       "plan JSON: flows[0].stale: expected an array"},
+      {"stale rule", [](Json& j) { j["flows"][0]["stale"][0].erase("rule"); }, "plan JSON: flows[0].stale[0].rule: missing"},
+      {"stale module", [](Json& j) { j["flows"][0]["stale"][0]["module"] = "validation"; },
+       "plan JSON: flows[0].stale[0].module: expected an object"},
+      {"stale module id", [](Json& j) { j["flows"][0]["stale"][0]["module"]["id"] = ""; },
+       "plan JSON: flows[0].stale[0].module.id: must not be empty"},
+      {"stale module version", [](Json& j) { j["flows"][0]["stale"][0]["module_version"] = 3; },
+       "plan JSON: flows[0].stale[0].module_version: expected a string"},
+      {"stale dates", [](Json& j) { j["flows"][2]["stale"][0].erase("consumer_published"); },
+       "plan JSON: flows[2].stale[0].consumer_published: missing"},
+      {"stale snapshot", [](Json& j) { j["flows"][2]["stale"][0]["snapshot_version"] = nullptr; },
+       "plan JSON: flows[2].stale[0].snapshot_version: expected a string"},
+      {"stale decided_by", [](Json& j) { j["flows"][1]["stale"][0]["decided_by"] = ""; },
+       "plan JSON: flows[1].stale[0].decided_by: must not be empty"},
+      // What apply relies on must be there.
+      {"a republish without stale modules", [](Json& j) { j["flows"][0]["stale"] = Json::array(); },
+       "plan JSON: flows[0].stale: empty, but action is 'republish'"},
+      {"a republish of a plan that has no stale key", [](Json& j) { j["flows"][0].erase("stale"); },
+       "plan JSON: flows[0].stale: empty, but action is 'republish'"},
+      {"a republish without a published version", [](Json& j) { j["flows"][0]["published"] = nullptr; },
+       "plan JSON: flows[0].published: null, but action is 'republish'"},
+      {"stale modules without a published version",
+       [](Json& j) {
+         j["flows"][4]["published"] = nullptr;
+       },
+       "plan JSON: flows[4].published: null, but stale lists 1 module(s) the published version calls"},
+      {"a published version that complies with a stale module",
+       [](Json& j) { j["flows"][2]["published"]["complies"] = true; },
+       "plan JSON: flows[2].published.complies: true, but stale lists 1 module(s) it runs an old snapshot of"},
+      // The status is derived.
+      {"a republish said to be held", [](Json& j) { j["flows"][0]["status"] = "held"; },
+       "plan JSON: flows[0].status: says 'held' but the action, lifecycle, notes, edits, findings and errors make it "
+       "'change'"},
+      {"a held republish edited into a republish", [](Json& j) { j["flows"][1]["action"] = "republish"; },
+       "plan JSON: flows[1].status: says 'held' but the action, lifecycle, notes, edits, findings and errors make it "
+       "'change'"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.what);
+    Json j = good;
+    c.breaks(j);
+    CHECK(from_json_error(j) == c.error);
+  }
+}
+
+TEST_CASE("the stale plan JSON validates against schemas/plan.schema.json, and what breaks it does not") {
+  REQUIRE_MESSAGE(std::filesystem::exists(FLOWLINK_SOURCE_DIR "/tests/node/node_modules/ajv/package.json"),
+                  "run scripts/install-deps: tests/node/node_modules/ajv is missing");
+  const Json json = to_json(stale_plan());
+  Plan awaiting = lifecycle_plan();
+  awaiting.flows[6].notes.push_back({flowlink::plan::Note::Kind::AwaitingPublish, "waits for someone to publish it"});
+  CHECK(schema_check({{"stale-plan.json", json},
+                      {"lifecycle-plan-v2-without-stale.json", without_stale(to_json(lifecycle_plan()))},
+                      {"awaiting-publish-plan.json", to_json(awaiting)}}) == 0);
+
+  std::vector<std::pair<std::string, std::function<void(Json&)>>> breaks = {
+      {"bad-republish-status.json", [](Json& j) { j["flows"][0]["status"] = "held"; }},
+      {"bad-republish-action.json", [](Json& j) { j["flows"][0]["action"] = "republish_all"; }},
+      {"bad-republish-no-stale.json", [](Json& j) { j["flows"][0]["stale"] = Json::array(); }},
+      {"bad-republish-stale-missing.json", [](Json& j) { j["flows"][0].erase("stale"); }},
+      {"bad-republish-unpublished.json", [](Json& j) { j["flows"][0]["published"] = nullptr; }},
+      {"bad-stale-complies.json", [](Json& j) { j["flows"][2]["published"]["complies"] = true; }},
+      {"bad-stale-unpublished.json", [](Json& j) { j["flows"][4]["published"] = nullptr; }},
+      {"bad-stale-no-decider.json", [](Json& j) { j["flows"][1]["stale"][0].erase("decided_by"); }},
+      {"bad-stale-empty-decider.json", [](Json& j) { j["flows"][1]["stale"][0]["decided_by"] = ""; }},
+      {"bad-stale-extra.json", [](Json& j) { j["flows"][1]["stale"][0]["colour"] = "blue"; }},
+      {"bad-stale-module-id.json", [](Json& j) { j["flows"][1]["stale"][0]["module"]["id"] = ""; }},
+      {"bad-stale-date.json", [](Json& j) { j["flows"][2]["stale"][0]["module_published"] = "last week"; }},
+      {"bad-stale-snapshot.json", [](Json& j) { j["flows"][2]["stale"][0]["snapshot_version"] = 2; }},
+      {"bad-stale-array.json", [](Json& j) { j["flows"][2]["stale"] = Json::object(); }},
+      {"bad-republish-count.json", [](Json& j) { j["summary"]["republish"] = -1; }},
+      {"bad-note-kind.json", [](Json& j) { j["flows"][1]["notes"][0]["kind"] = "awaiting_publication"; }},
   };
   for (const auto& [name, broken] : breaks) {
     CAPTURE(name);

@@ -1,7 +1,8 @@
 #pragma once
 // Plans for the renderer and JSON tests: one with every kind of edit line,
-// made by the real planner (in its export-directory form), and one by hand with
-// every lifecycle case (published, drafts, locks, notes, each action).
+// made by the real planner (in its export-directory form), one by hand with
+// every lifecycle case (published, drafts, locks, notes, each action), and one
+// made by the real planner with modules that must be current (republish).
 
 #include "plan_test_support.hpp"
 
@@ -283,6 +284,98 @@ inline flowlink::plan::Plan lifecycle_plan() {
   k.notes = {{Note::Kind::ForeignLock, "locked by flowlink-ci (client), a run this work dir does not know"}};
   plan.flows.push_back(k);
   return plan;
+}
+
+// --- modules that must be current (republish), by the real planner -------------
+
+inline constexpr const char* kModulePublished = "2026-11-20T09:00:00.000Z";  // the validation module, v3.0
+inline constexpr const char* kConsumerPublished = "2026-11-01T10:00:00.000Z";  // every consumer, before it
+
+// The flow as read from an org: published at `date`, optionally with a draft
+// above it (whose document is the published one's unless given).
+inline ObservedFlow with_lifecycle(ObservedFlow flow, std::string version, std::string date,
+                                   std::optional<flowlink::plan::ObservedDraft> draft = std::nullopt) {
+  flowlink::plan::ObservedLifecycle life;
+  life.published_version = version;
+  life.published_date = std::move(date);
+  if (draft && !draft->document) draft->document = flow.document;
+  life.draft = std::move(draft);
+  flow.version = std::move(version);
+  flow.lifecycle = std::move(life);
+  return flow;
+}
+
+inline flowlink::plan::ObservedDraft colleague_draft(std::string version, flowlink::plan::DraftState::Stage stage,
+                                                     flowlink::plan::Actor owner, std::string since) {
+  flowlink::plan::ObservedDraft d;
+  d.version = std::move(version);
+  d.stage = stage;
+  d.owner = std::move(owner);
+  d.since = std::move(since);
+  return d;
+}
+
+// A consumer: the validation call first in 'Main' (its CallerAni input as
+// given), and, with `logging`, the logging call first in 'Billing'.
+inline Json consumer_json(const std::string& name, const std::string& caller_ani, bool logging) {
+  std::vector<Act> billing;
+  if (logging) billing.push_back(call(name + "-log", 52, kLoggingId, kLoggingName, {{"Common.Message", "\"hello\""}}));
+  billing.push_back(action(name + "-play-billing", "Play Billing", 2));
+  return flow_json(name, "inboundcall",
+                   {TaskSpec{name + "-main", "Main",
+                             {call(name + "-val", 51, kValidationId, kValidationName, {{"Common.CallerAni", caller_ani}}),
+                              action(name + "-play", "Play Welcome", 1)}},
+                    TaskSpec{name + "-billing", "Billing", std::move(billing)}});
+}
+
+// Rule 'support-validation' (Inbound_*, unpublished: skip) and rule
+// 'queue-validation' (Queue_*, unpublished: edit-draft) want the validation
+// module current (published 2026-11-20T09:00:00.000Z, v3.0) and the logging
+// call in 'Billing'. Every consumer was published on 2026-11-01, before it:
+//   Inbound_A_Republish    complies otherwise, no draft: republish (change)
+//   Inbound_B_Held         Alice's compliant check-in above it: held (needs a republish)
+//   Inbound_C_Edit_Stale   an input differs, logging missing: edit (2 edits) and the stale module
+//   Inbound_D_Current      published after the module: unchanged, hidden
+//   Queue_E_Draft_Policy   Dave's compliant draft, edit-draft never publishes: drift
+inline flowlink::plan::Plan stale_plan() {
+  using Stage = flowlink::plan::DraftState::Stage;
+  auto validation = ensure("validation", at_start(), {{"Common.CallerAni", "Call.Ani"}});
+  validation.current = true;
+  const auto logging = ensure("logging", at_task("Billing"), {{"Common.Message", "\"hello\""}});
+  Rule support = rule("support-validation", "Inbound_*", {validation, logging});
+  Rule queue = rule("queue-validation", "Queue_*", {validation, logging});
+  queue.unpublished = flowlink::plan::UnpublishedPolicy::EditDraft;
+  DesiredState state = desired({support, queue});
+
+  std::vector<ObservedFlow> flows;
+  flows.push_back(with_lifecycle(observed("id-sa", "Inbound_A_Republish", "inboundcall",
+                                          consumer_json("Inbound_A_Republish", "Call.Ani", true)),
+                                 "2.0", kConsumerPublished));
+  flows.push_back(with_lifecycle(
+      observed("id-sb", "Inbound_B_Held", "inboundcall", consumer_json("Inbound_B_Held", "Call.Ani", true)), "2.0",
+      kConsumerPublished, colleague_draft("3.0", Stage::CheckedIn, user("Alice", "user-alice"), kAliceSince)));
+  flows.push_back(with_lifecycle(observed("id-sc", "Inbound_C_Edit_Stale", "inboundcall",
+                                          consumer_json("Inbound_C_Edit_Stale", "x", false)),
+                                 "5.0", kConsumerPublished));
+  flows.push_back(with_lifecycle(
+      observed("id-sd", "Inbound_D_Current", "inboundcall", consumer_json("Inbound_D_Current", "Call.Ani", true)), "4.0",
+      "2026-11-21T08:00:00.000Z"));
+  flows.push_back(with_lifecycle(
+      observed("id-se", "Queue_E_Draft_Policy", "inboundcall", consumer_json("Queue_E_Draft_Policy", "Call.Ani", true)),
+      "2.0", kConsumerPublished,
+      colleague_draft("3.0", Stage::Saved, user("Dave", "user-dave"), "2026-11-18T07:00:00.000Z")));
+
+  std::vector<ObservedFlow> modules = standard_modules();
+  modules[0] = with_lifecycle(modules[0], "3.0", kModulePublished);
+  modules[1] = with_lifecycle(modules[1], "1.0", "2026-10-01T08:00:00.000Z");
+  modules[2] = with_lifecycle(modules[2], "1.0", "2026-10-01T08:00:00.000Z");
+  for (auto& module : modules) flows.push_back(std::move(module));
+
+  flowlink::plan::PlanOptions o = options();
+  o.source = "https://api.mypurecloud.ie";
+  o.org_id = "0f0e0d0c-0000-4000-8000-00000000beef";
+  o.org_name = "Acme Contact Center";
+  return flowlink::plan::make_plan(state, flows, o);
 }
 
 }  // namespace plantest

@@ -387,3 +387,231 @@ TEST_CASE("render_markdown: an unchanged flow with a note is listed, not summed 
   plan.flows[0].notes.clear();
   CHECK(has(render_markdown(plan), "All 2 matched flows already call their modules as the manifest says."));
 }
+
+// --- modules that must be current: republish ------------------------------------
+
+namespace {
+
+constexpr const char* kStaleValidation =
+    "  ^ republish: calls Common_Validation_Module from before its publish of 2026-11-20T09:00:00.000Z (module v3.0); "
+    "published 2026-11-01T10:00:00.000Z  [rule 'support-validation': current]\n";
+
+}  // namespace
+
+TEST_CASE("the stale plan has what the renderer tests expect") {
+  using flowlink::plan::FlowAction;
+  using Status = flowlink::plan::FlowPlan::Status;
+  const Plan plan = stale_plan();
+  REQUIRE(plan.errors.empty());
+  REQUIRE(plan.flows.size() == 5);
+  const std::vector<std::string> names = {"Inbound_A_Republish", "Inbound_B_Held", "Inbound_C_Edit_Stale",
+                                          "Inbound_D_Current", "Queue_E_Draft_Policy"};
+  const std::vector<FlowAction> actions = {FlowAction::Republish, FlowAction::Skip, FlowAction::Edit, FlowAction::None,
+                                           FlowAction::None};
+  const std::vector<Status> statuses = {Status::Change, Status::Held, Status::Change, Status::NoChange, Status::Drift};
+  const std::vector<std::size_t> stale = {1, 1, 1, 0, 1};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    CAPTURE(names[i]);
+    CHECK(plan.flows[i].flow_name == names[i]);
+    CHECK(plan.flows[i].action == actions[i]);
+    CHECK(plan.flows[i].status() == statuses[i]);
+    CHECK(plan.flows[i].stale.size() == stale[i]);
+  }
+  CHECK(plan.flows[2].edits.size() == 2);
+  const auto s = plan.summary();
+  CHECK(s.republish == 1);  // the held flow's republish is not planned; the edited flow's publish is its own
+  CHECK(s.to_change == 2);
+  CHECK(s.held == 1);
+  CHECK(s.drift_only == 1);
+  CHECK(s.unchanged == 1);
+}
+
+TEST_CASE("render_text: stale modules under each flow, a republish is a change, the summary counts it") {
+  const std::string text = render_text(stale_plan(), TextStyle{});
+  INFO(text);
+  // No edit: published again as it is, for the module it runs an old snapshot of.
+  CHECK(has(text, std::string("~ flow Inbound_A_Republish (inboundcall) v2.0  [id-sa], publish\n"
+                              "  published v2.0 (2026-11-01T10:00:00.000Z): does not comply (1 stale module)\n"
+                              "  ^ publish v2.0 again as it is (no edit), so that it runs the latest version of 1 "
+                              "module\n") +
+                      kStaleValidation + "\n"));
+
+  // Held because a republish would publish Alice's check-in.
+  CHECK(has(text, std::string("# flow Inbound_B_Held (inboundcall) v2.0  [id-sb], held\n"
+                              "  published v2.0 (2026-11-01T10:00:00.000Z): does not comply (1 stale module)\n"
+                              "  draft v3.0 checked in by Alice (user) since 2026-11-20T09:12:00.000Z: complies\n"
+                              "  ! version 3.0 is unpublished work of Alice (user); left alone (unpublished: skip); drift "
+                              "reports it once it is published\n"
+                              "  # held: the published version needs a republish (a module it calls changed), but there "
+                              "is a draft above it (checked in by Alice (user) on 2026-11-20T09:12:00.000Z, version 3.0): "
+                              "left alone so that their unpublished work is not published; set `unpublished: "
+                              "edit-draft` or `publish` (or --unpublished) to act\n"
+                              "  # not applied; what the published version needs:\n") +
+                      kStaleValidation + "\n"));
+
+  // Edits and a stale module: the edits' publish takes the module's latest version.
+  CHECK(has(text, std::string("~ flow Inbound_C_Edit_Stale (inboundcall) v5.0  [id-sc], publish\n"
+                              "  published v5.0 (2026-11-01T10:00:00.000Z): does not comply (2 edits, 1 stale module)\n") +
+                      kStaleValidation +
+                      "  ~ update call 'Call Common_Validation_Module' (Common_Validation_Module) first in task 'Main'  "
+                      "[rule 'support-validation': inputs differ]\n"
+                      "        inputs.Common.CallerAni: \"x\" -> \"Call.Ani\"\n"
+                      "  + add call Common_Logging_Module first in task 'Billing'  [rule 'support-validation': "
+                      "missing]\n"));
+  CHECK_FALSE(has(text, "[id-sc], publish\n  published v5.0 (2026-11-01T10:00:00.000Z): does not comply (2 edits, 1 "
+                        "stale module)\n  ^ publish"));  // no republish line of its own
+
+  // edit-draft never publishes: the stale module is drift, not acted on.
+  CHECK(has(text, "! flow Queue_E_Draft_Policy (inboundcall) v3.0  [id-se]\n"
+                  "  published v2.0 (2026-11-01T10:00:00.000Z): does not comply (1 stale module)\n"
+                  "  draft v3.0 saved by Dave (user) since 2026-11-18T07:00:00.000Z: complies\n"
+                  "  ! version 3.0 is unpublished work of Dave (user); flowlink edits it and checks it in, never "
+                  "publishes it (unpublished: edit-draft)\n"
+                  "  # not applied; what the published version needs:\n"
+                  "  ^ republish: calls Common_Validation_Module from before its publish of 2026-11-20T09:00:00.000Z "
+                  "(module v3.0); published 2026-11-01T10:00:00.000Z  [rule 'queue-validation': current]\n\n"));
+
+  CHECK_FALSE(has(text, "Inbound_D_Current"));  // published after the module: current
+  CHECK(occurrences(text, "  ^ republish: ") == 4);
+  CHECK(has(text, "Plan: 1 to add, 1 to update, 0 to remove, 0 to move, 1 to republish; 2 flows to change, 1 held by "
+                  "unpublished drafts, 1 unchanged, 0 with errors.\n"));
+  CHECK(has(text, "1 flow drifts with nothing to apply ('!': reported, not acted on).\n"));
+}
+
+TEST_CASE("render_text: the other wordings of a stale module and of the republish summary") {
+  using namespace flowlink::plan;
+  Plan plan = stale_plan();
+  FlowPlan& republish = plan.flows[0];
+
+  SUBCASE("the module version the flow snapshotted, when dependency tracking said, and who decided") {
+    republish.stale[0].snapshot_version = "2.0";
+    republish.stale[0].decided_by = "consumedresources";
+    const std::string text = render_text(plan, TextStyle{});
+    CHECK(has(text, "  ^ republish: calls Common_Validation_Module from before its publish of 2026-11-20T09:00:00.000Z "
+                    "(snapshot v2.0 -> v3.0); published 2026-11-01T10:00:00.000Z  [rule 'support-validation': current; "
+                    "decided by consumedresources]\n"));
+  }
+  SUBCASE("dates and versions unknown") {
+    republish.stale[0].module_published.clear();
+    republish.stale[0].consumer_published.clear();
+    republish.stale[0].module_version.clear();
+    CHECK(has(render_text(plan, TextStyle{}),
+              "  ^ republish: calls Common_Validation_Module from before its latest publish; published at an unknown "
+              "date  [rule 'support-validation': current]\n"));
+    republish.stale[0].snapshot_version = "2.0";
+    CHECK(has(render_text(plan, TextStyle{}), "from before its latest publish (snapshot v2.0); published at"));
+  }
+  SUBCASE("two stale modules, one line each") {
+    StaleModule logging = republish.stale[0];
+    logging.module_key = "logging";
+    logging.module_id = kLoggingId;
+    logging.module_name = kLoggingName;
+    logging.module_version = "7.0";
+    republish.stale.push_back(logging);
+    const std::string text = render_text(plan, TextStyle{});
+    CHECK(has(text, std::string("  ^ publish v2.0 again as it is (no edit), so that it runs the latest version of 2 "
+                                "modules\n") +
+                        kStaleValidation +
+                        "  ^ republish: calls Common_Logging_Module from before its publish of "
+                        "2026-11-20T09:00:00.000Z (module v7.0); published 2026-11-01T10:00:00.000Z  [rule "
+                        "'support-validation': current]\n"));
+    CHECK(has(text, "  published v2.0 (2026-11-01T10:00:00.000Z): does not comply (2 stale modules)\n"));
+  }
+  SUBCASE("only republishes: the summary says how many") {
+    std::vector<FlowPlan> flows = {republish, republish, republish};
+    flows[1].flow_id = "id-sa2";
+    flows[2].flow_id = "id-sa3";
+    plan.flows = flows;
+    CHECK(has(render_text(plan, TextStyle{}),
+              "Plan: 0 to add, 0 to update, 0 to remove, 0 to move, 3 to republish; 3 flows to change, 0 unchanged, 0 "
+              "with errors.\n"));
+    CHECK(has(render_markdown(plan),
+              "**Plan:** 0 to add, 0 to update, 0 to remove, 0 to move, 3 to republish; 3 flows to change, 0 "
+              "unchanged, 0 with errors.\n"));
+  }
+  SUBCASE("a held republish is not counted: the summary keeps its old words") {
+    plan.flows = {plan.flows[1]};
+    const std::string text = render_text(plan, TextStyle{});
+    CHECK(has(text, "Plan: 0 to add, 0 to update, 0 to remove, 0 to move; 0 flows to change, 1 held by unpublished "
+                    "drafts, 0 unchanged, 0 with errors.\n"));
+    CHECK_FALSE(has(text, "to republish"));
+  }
+  SUBCASE("a draft basis not acted on: the stale modules under the published version, the edits under the draft") {
+    FlowPlan& drift = plan.flows[4];
+    drift.edits = {add_logging_edit("queue-validation")};
+    drift.draft->complies = false;
+    drift.draft->edits = 1;
+    REQUIRE(drift.status() == FlowPlan::Status::Drift);
+    CHECK(has(render_text(plan, TextStyle{}),
+              "  # not applied; what the published version needs:\n"
+              "  ^ republish: calls Common_Validation_Module from before its publish of 2026-11-20T09:00:00.000Z "
+              "(module v3.0); published 2026-11-01T10:00:00.000Z  [rule 'queue-validation': current]\n"
+              "  # not applied; what the draft version needs:\n"
+              "  + add call Common_Logging_Module first in task 'Billing'  [rule 'queue-validation': missing]\n"));
+  }
+  SUBCASE("a held flow with edits and a stale module: one line says they are not applied") {
+    FlowPlan& held = plan.flows[1];
+    held.edits = {add_logging_edit("support-validation")};
+    const std::string text = render_text(plan, TextStyle{});
+    CHECK(has(text, std::string("  # not applied; what the published version needs:\n") + kStaleValidation +
+                        "  + add call Common_Logging_Module first in task 'Billing'  [rule 'support-validation': "
+                        "missing]\n"));
+    CHECK(occurrences(text, "# not applied") == 2);  // B and E
+  }
+}
+
+TEST_CASE("render_text: a planned republish is coloured, a held one is not; module names are escaped") {
+  Plan plan = stale_plan();
+  std::string text = render_text(plan, TextStyle{true});
+  INFO(text);
+  CHECK(has(text, "  \x1b[33m^ publish\x1b[0m v2.0 again as it is"));
+  CHECK(has(text, "  \x1b[33m^ republish: calls Common_Validation_Module from before"));
+  CHECK(occurrences(text, "\x1b[33m^ republish: ") == 2);  // A and C; not B nor E
+  CHECK(has(text, "  \x1b[36m# not applied; what the published version needs:\x1b[0m\n  ^ republish: calls"));
+
+  plan.flows[0].stale[0].module_name = "Evil\x1b[2J|<b>";
+  plan.flows[0].stale[0].rule = "r\nforged";
+  text = render_text(plan, TextStyle{});
+  CHECK(has(text, "  ^ republish: calls Evil\\x1b[2J|<b> from before its publish of"));
+  CHECK(has(text, "[rule 'r\\x0aforged': current]\n"));
+  const std::string md = render_markdown(plan);
+  CHECK(has(md, "- **^ republish:** calls Evil\x1b[2J\\|&lt;b&gt; from before its publish of"));
+  CHECK(has(md, "— rule 'r forged': current\n"));
+}
+
+TEST_CASE("render_markdown: republish in the table and the details, stale modules listed") {
+  const std::string md = render_markdown(stale_plan());
+  INFO(md);
+  CHECK(has(md, "**Plan:** 1 to add, 1 to update, 0 to remove, 0 to move, 1 to republish; 2 flows to change, **1 held "
+                "by unpublished drafts**, 1 unchanged, 0 with errors, 1 with drift only (reported, not acted on).\n"));
+  CHECK(has(md, "| Flow | Type | Status | Published / draft | Add | Update | Remove | Move | Stale modules |\n"
+                "|---|---|---|---|---:|---:|---:|---:|---:|\n"
+                "| Inbound_A_Republish | inboundcall | change (republish) | ✗ v2.0 | 0 | 0 | 0 | 0 | 1 |\n"
+                "| Inbound_B_Held | inboundcall | held | ✗ v2.0 / ✓ v3.0 by Alice | 0 | 0 | 0 | 0 | 1 |\n"
+                "| Inbound_C_Edit_Stale | inboundcall | change | ✗ v5.0 | 1 | 1 | 0 | 0 | 1 |\n"
+                "| Queue_E_Draft_Policy | inboundcall | drift | ✗ v2.0 / ✓ v3.0 by Dave | 0 | 0 | 0 | 0 | 1 |\n"
+                "\n1 other matched flow unchanged.\n"));
+  const std::string stale_item =
+      "**^ republish:** calls Common_Validation_Module from before its publish of 2026-11-20T09:00:00.000Z (module "
+      "v3.0); published 2026-11-01T10:00:00.000Z — rule 'support-validation': current\n";
+  CHECK(has(md, "<details><summary>Inbound_A_Republish (inboundcall) v2.0 — change</summary>\n\n"
+                "- published v2.0 (2026-11-01T10:00:00.000Z): does not comply (1 stale module)\n"
+                "- **^ publish** v2.0 again as it is (no edit), so that it runs the latest version of 1 module\n- " +
+                    stale_item + "\n</details>\n"));
+  CHECK(has(md, "- **# held:** the published version needs a republish (a module it calls changed), but there is a "
+                "draft above it (checked in by Alice (user) on 2026-11-20T09:12:00.000Z, version 3.0): left alone so "
+                "that their unpublished work is not published; set `unpublished: edit-draft` or `publish` (or "
+                "--unpublished) to act\n"
+                "- *not applied; what the published version needs:*\n  - " +
+                    stale_item + "\n</details>\n"));
+  CHECK(has(md, "- published v5.0 (2026-11-01T10:00:00.000Z): does not comply (2 edits, 1 stale module)\n- " +
+                    stale_item +
+                    "- **~ update** call 'Call Common_Validation_Module' (Common_Validation_Module) first in task "
+                    "'Main' — rule 'support-validation': inputs differ\n"));
+  CHECK(has(md, "- *not applied; what the published version needs:*\n"
+                "  - **^ republish:** calls Common_Validation_Module from before its publish of "
+                "2026-11-20T09:00:00.000Z (module v3.0); published 2026-11-01T10:00:00.000Z — rule 'queue-validation': "
+                "current\n\n</details>\n"));
+  CHECK(occurrences(md, "<details>") == 4);
+  CHECK(occurrences(md, "</details>") == 4);
+}

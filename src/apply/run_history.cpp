@@ -56,7 +56,22 @@ RunHistory RunHistory::load(const fs::path& work_dir) {
     const std::string run = text(json, "run"), flow = text(json, "flow_id"), step = text(json, "step"),
                       outcome = text(json, "outcome"), version = text(json, "version");
     if (run.empty() || flow.empty()) continue;
+    // A run's hold on a flow's lock: from its check-out (journalled before it
+    // is sent) until it journals giving it back (a check-in, an unlock or a
+    // revert that worked).
     if (step == "checkout") history.checkouts_[flow] = run;
+    const bool released = outcome == "ok" && (step == "checkin" || step == "unlock" || step == "revert");
+    if (released) {
+      auto held = history.checkouts_.find(flow);
+      if (held != history.checkouts_.end() && held->second == run) history.checkouts_.erase(held);
+    }
+    // A save sent and never answered stops being pending once the same run
+    // says what became of it: saved, failed, or the flow's result.
+    if (step == "result" || (step == "save" && outcome == "failed") || released) {
+      auto pending = history.unanswered_saves_.find(flow);
+      if (pending != history.unanswered_saves_.end() && pending->second.run_id == run)
+        history.unanswered_saves_.erase(pending);
+    }
     if (step == "save") {
       SavedVersion saved{run, true};
       if (auto publish = json.find("publish"); publish != json.end() && publish->is_boolean())

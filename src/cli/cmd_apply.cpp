@@ -1,5 +1,6 @@
 // `flowlink apply`: executes a plan with the applier (src/apply), which locks,
 // re-reads, refuses stale flows, saves, checks in, publishes and verifies.
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -199,7 +200,12 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
       print_error(err, "the plan has errors: fix them (or the flows) and plan again; nothing was applied");
       return kExitError;
     }
-    if (!plan.has_changes()) {
+    // A lock an interrupted run left is given back by the applier even when
+    // nothing else is to do: such a plan is not "no changes".
+    const bool leftover_locks = std::any_of(plan.flows.begin(), plan.flows.end(), [](const plan::FlowPlan& flow) {
+      return flow.lock && flow.lock->flowlink == plan::LockState::Flowlink::InterruptedRun;
+    });
+    if (!plan.has_changes() && !leftover_locks) {
       const auto held = plan.summary().held;
       if (held == 0) {
         notes << "\nNo changes to apply: every flow already calls its modules as the manifest says.\n";

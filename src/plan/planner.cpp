@@ -488,6 +488,11 @@ std::vector<StaleModule> stale_modules(const std::vector<const manifest::Rule*>&
       auto declared = desired.modules.find(entry.module);
       const bool current = entry.current || (declared != desired.modules.end() && declared->second.current);
       if (!current) continue;
+      // Keeping a module current means publishing its consumers; a rule
+      // that does not publish leaves them alone (the loader refuses
+      // `current: true` on such a rule's own entries; a module-wide one is
+      // taken as meant for the rules that publish).
+      if (!rule->publish) continue;
       auto it = modules.find(entry.module);
       if (it == modules.end() || !it->second.ok()) continue;
       const ResolvedModule& module = it->second;
@@ -757,6 +762,17 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
   plan.org_name = options.org_name;
   auto modules = detail::resolve_modules(desired, flows, options);
   plan.errors = detail::plan_wide_errors(desired, modules);
+  // Rules select flows by type: a flow whose type could not be told (an
+  // export file that does not say, or could not be read) would otherwise drop
+  // out of every rule unseen.
+  for (const auto& flow : flows) {
+    if (!flow.type.empty()) continue;
+    plan.errors.push_back(
+        flow.load_error.empty()
+            ? fmt::format("flow '{}' ({}) has no type, so no rule can tell whether it selects it", flow.name, flow.id)
+            : fmt::format("flow '{}' ({}) has no known type, so no rule can tell whether it selects it: {}", flow.name,
+                          flow.id, flow.load_error));
+  }
 
   std::vector<const ObservedFlow*> ordered;
   for (const auto& flow : flows)

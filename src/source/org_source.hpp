@@ -14,13 +14,12 @@
 // configuration). A flow never published has only its draft. Who made the
 // draft and who holds the lock come from the listing: no extra request.
 //
-// observed_version (ObservedFlow::version) means:
-// the id of the version whose configuration latestconfiguration answers, as
-// the flow listing reported it — savedVersion when a draft exists, else
-// checkedInVersion, else publishedVersion; "" when the flow reports none. It is
-// a label for people, journals and backup file names. What guards against a
-// flow changing between plan and apply is the document's fingerprint, never
-// this label.
+// ObservedFlow::version is the version `document` was read at: the
+// published version, or for a flow never published its draft's; "" when the
+// flow reports none. It is a label for people, journals and backup file
+// names; what guards against a flow changing between plan and apply is the
+// version the plan's basis was (FlowPlan::observed_version) together with
+// the document's fingerprint.
 
 #include <cstdint>
 #include <optional>
@@ -101,7 +100,9 @@ OrgReadResult read_modules(genesys::FlowApi& api, const manifest::DesiredState& 
 // The common modules among `flows` (for plan::plan_flow).
 std::vector<plan::ObservedFlow> modules_of(const std::vector<plan::ObservedFlow>& flows);
 
-// The version label for a flow as listed (see observed_version above).
+// The flow's latest version as listed: the saved version, else the checked-in
+// one, else the published one ("" when none): the version
+// latestconfiguration answers, which apply compares with the plan's basis.
 std::string observed_version_of(const genesys::Flow& flow);
 
 // "flow 'Name' (id)": how documents read from an org are named in errors.

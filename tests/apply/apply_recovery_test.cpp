@@ -17,16 +17,6 @@ using namespace flowlink::testing;
 
 namespace {
 
-// Plans as `flowlink plan` / `apply -f` do in a work dir: with what its
-// journal remembers of earlier runs (whose lock and draft is whose).
-plan::Plan plan_with_history(OrgFixture& org) {
-  const apply::RunHistory history = apply::RunHistory::load(org.work_dir());
-  source::ReadOptions read_options;
-  read_options.parallelism = 4;
-  read_options.client_id = org.api->client_id();
-  read_options.memory = &history;
-  return source::plan_org(*org.api, org.desired, org.plan_options(), read_options);
-}
 
 const plan::FlowPlan& planned(const plan::Plan& plan, const std::string& flow_id) {
   for (const auto& fp : plan.flows)

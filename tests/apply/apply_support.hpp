@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "apply/applier.hpp"
+#include "apply/run_history.hpp"
 #include "apply/org_fixture.hpp"
 #include "source/org_source.hpp"
 
@@ -17,6 +18,17 @@ namespace flowlink::testing {
 
 inline plan::Plan plan_live(OrgFixture& org) {
   return source::plan_org(*org.api, org.desired, org.plan_options(), 4);
+}
+
+// Plans as `flowlink plan` / `apply -f` do in a work dir: with what its
+// journal remembers of earlier runs (whose lock and draft is whose).
+inline plan::Plan plan_with_history(OrgFixture& org) {
+  const apply::RunHistory history = apply::RunHistory::load(org.work_dir());
+  source::ReadOptions read_options;
+  read_options.parallelism = 4;
+  read_options.client_id = org.api->client_id();
+  read_options.memory = &history;
+  return source::plan_org(*org.api, org.desired, org.plan_options(), read_options);
 }
 
 inline apply::ApplyOptions apply_options(const OrgFixture& org, std::ostream* progress = nullptr) {

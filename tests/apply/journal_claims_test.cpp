@@ -10,14 +10,6 @@ using namespace flowlink;
 using namespace flowlink::testing;
 
 namespace {
-plan::Plan plan_with_history(OrgFixture& org) {
-  const apply::RunHistory history = apply::RunHistory::load(org.work_dir());
-  source::ReadOptions read_options;
-  read_options.parallelism = 4;
-  read_options.client_id = org.api->client_id();
-  read_options.memory = &history;
-  return source::plan_org(*org.api, org.desired, org.plan_options(), read_options);
-}
 const plan::FlowPlan* find(const plan::Plan& p, const std::string& id) {
   for (const auto& f : p.flows) if (f.flow_id == id) return &f;
   return nullptr;

@@ -36,14 +36,6 @@ rules:
         dedupe: true
 )";
 
-plan::Plan plan_with_history(OrgFixture& org) {
-  const apply::RunHistory history = apply::RunHistory::load(org.work_dir());
-  source::ReadOptions read;
-  read.parallelism = 4;
-  read.client_id = org.api->client_id();
-  read.memory = &history;
-  return source::plan_org(*org.api, org.desired, org.plan_options(), read);
-}
 
 std::string module_id(OrgFixture& org) {
   genesys::ListFlowsQuery query;

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/modules_command.hpp"
 
 int main(int argc, char** argv) {
   using namespace flowlink::cli;
@@ -10,5 +11,6 @@ int main(int argc, char** argv) {
                                                        add_plan_command,
                                                        add_drift_command,
                                                        add_apply_command,
+                                                       add_modules_command,
                                                    });
 }

@@ -1,0 +1,32 @@
+#include "plan/render_escape.hpp"
+
+#include "util/terminal_text.hpp"
+
+namespace flowlink::plan {
+
+std::string escape_terminal(std::string_view text) { return util::terminal_safe(text); }
+
+std::string escape_markdown(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '|': out += "\\|"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '\n':
+      case '\r': out += ' '; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string markdown_code(std::string_view text) {
+  std::string escaped = escape_markdown(text);
+  if (escaped.find('`') == std::string::npos) return "`" + escaped + "`";
+  return "`` " + escaped + " ``";
+}
+
+}  // namespace flowlink::plan

@@ -30,6 +30,27 @@ std::string link_description(const Json& doc, const Graph& graph, const detail::
   return owner;
 }
 
+// Where the flow starts: insertions at `start` go there, and Architect runs
+// nothing without it. A document without it would plan, then fail at apply.
+void check_initial_sequence(const Json& doc, std::vector<Problem>& problems) {
+  auto it = doc.find("initialSequence");
+  if (it == doc.end()) {
+    problems.push_back(
+        {"/initialSequence", "missing: the flow does not say which sequence (task, menu, state) it starts with"});
+    return;
+  }
+  if (!it->is_string() || it->get<std::string>().empty()) {
+    const std::string got = it->is_string() ? "\"\"" : it->type_name();
+    problems.push_back({"/initialSequence", fmt::format("is not a sequence id (got {})", got)});
+    return;
+  }
+  const std::string initial = it->get<std::string>();
+  for (const Json& item : doc["flowSequenceItemList"]) {
+    if (string_field(item, "id") == initial) return;
+  }
+  problems.push_back({"/initialSequence", fmt::format("names '{}', which is not a sequence of the flow", initial)});
+}
+
 void check_ids(const Json& doc, const Graph& graph, std::vector<Problem>& problems) {
   std::map<std::string, int> seen;
   for (const Json& item : doc["flowSequenceItemList"]) ++seen[string_field(item, "id")];
@@ -186,6 +207,7 @@ void check_module_manifest(const Json& doc, const Graph& graph, std::vector<Prob
 std::vector<Problem> detail::check_document(const Json& doc) {
   const Graph graph = build_graph(doc);
   std::vector<Problem> problems;
+  check_initial_sequence(doc, problems);
   check_ids(doc, graph, problems);
   check_tracking_ids(doc, graph, problems);
   check_links(doc, graph, problems);

@@ -10,6 +10,7 @@
 #include "flowdoc/expression.hpp"
 #include "flowdoc/graph.hpp"
 #include "util/encoding.hpp"
+#include "util/json_depth.hpp"
 
 namespace flowlink::flowdoc {
 
@@ -48,10 +49,22 @@ void require_link(const Json& object, const char* key, const std::string& pointe
   }
 }
 
+// `name` and `type` decide which rules select a flow: when present, they must
+// be strings, or the flow would silently fall out of every rule.
+void require_string_if_present(const Json& doc, const char* key, const char* meaning, const std::string& source) {
+  auto it = doc.find(key);
+  if (it == doc.end() || it->is_string()) return;
+  throw error_at(source, std::string("/") + key,
+                 fmt::format("is not a string (got {}); the flow's {} decides which rules select it", it->type_name(),
+                             meaning));
+}
+
 // The structure flowlink relies on. Everything else is left unchecked and
 // untouched; soundness of the graph is check()'s business, not parse's.
 void validate_structure(const Json& doc, const std::string& source) {
   if (!doc.is_object()) throw error_at(source, "", "document is not a JSON object");
+  require_string_if_present(doc, "name", "name", source);
+  require_string_if_present(doc, "type", "type (e.g. \"inboundcall\")", source);
   auto items = doc.find("flowSequenceItemList");
   if (items == doc.end()) throw error_at(source, "/flowSequenceItemList", "missing (not a flow configuration?)");
   if (!items->is_array()) throw error_at(source, "/flowSequenceItemList", "is not an array");
@@ -126,6 +139,11 @@ Document::Document(Json json, std::string source) : json_(std::move(json)), sour
 }
 
 Document Document::parse(std::string_view text, std::string source) {
+  // Before nlohmann builds anything: dump() (fingerprint, serialize) and
+  // copies recurse once per level, so a document nested 100,000 deep would
+  // overflow the stack.
+  if (util::json_text_depth(text, util::kMaxJsonDepth) > util::kMaxJsonDepth)
+    throw DocumentError(util::json_too_deep_message(source));
   Json json;
   try {
     json = Json::parse(text.begin(), text.end());
@@ -135,7 +153,12 @@ Document Document::parse(std::string_view text, std::string source) {
   return Document(std::move(json), std::move(source));
 }
 
-Document Document::from_json(Json json, std::string source) { return Document(std::move(json), std::move(source)); }
+Document Document::from_json(Json json, std::string source) {
+  // The same bound as parse(), measured without recursion.
+  if (util::json_value_depth(json, util::kMaxJsonDepth) > util::kMaxJsonDepth)
+    throw DocumentError(util::json_too_deep_message(source));
+  return Document(std::move(json), std::move(source));
+}
 
 std::string Document::name() const { return string_field(json_, "name"); }
 std::string Document::type() const { return string_field(json_, "type"); }

@@ -127,8 +127,11 @@ struct ModuleInterface {
 class Document {
  public:
   // Parses a configuration document. `source` names it in errors (a file
-  // path or "flow 'Name' (id)"). Throws DocumentError if the text is not JSON
-  // or lacks the structure flowlink needs (flowSequenceItemList, ...).
+  // path or "flow 'Name' (id)"). Throws DocumentError if the text is not JSON,
+  // nests deeper than util::kMaxJsonDepth (checked before anything is built:
+  // serializing and copying recurse per level), has a `name` or `type` that
+  // is not a string, or lacks the structure flowlink needs
+  // (flowSequenceItemList, ...). from_json applies the same checks.
   static Document parse(std::string_view text, std::string source);
   static Document from_json(Json json, std::string source);
 
@@ -172,9 +175,10 @@ class Document {
   // Moves an existing call to a new place (remove + insert keeping id/trackingId).
   void move_call(std::string_view action_id, const InsertionPoint& where);
 
-  // Proves the document sound: every link resolves, each action has exactly
-  // one referrer, ids and trackingIds unique, trackingIds below
-  // nextTrackingNumber, manifest.commonModuleFlow consistent with the calls.
+  // Proves the document sound: initialSequence names one of its sequences,
+  // every link resolves, each action has exactly one referrer, ids and
+  // trackingIds unique, trackingIds below nextTrackingNumber,
+  // manifest.commonModuleFlow consistent with the calls.
   std::vector<Problem> check() const;
 
  private:

@@ -7,6 +7,7 @@
 
 #include "flowdoc/document.hpp"
 #include "util/encoding.hpp"
+#include "util/json_depth.hpp"
 
 namespace flowlink::flowdoc {
 
@@ -18,6 +19,9 @@ std::string decode_architect_export(std::string_view file_text, const std::strin
     json_text = util::url_decode(util::base64_decode(file_text));
   } catch (const std::invalid_argument& e) {
     throw DocumentError(fmt::format("{}: not an Architect export (base64 of URL-encoded JSON): {}", source, e.what()));
+  }
+  if (util::json_text_depth(json_text, util::kMaxJsonDepth) > util::kMaxJsonDepth) {
+    throw DocumentError(util::json_too_deep_message(source));
   }
   if (!Json::accept(json_text)) {
     throw DocumentError(fmt::format("{}: not an Architect export: the decoded content is not JSON", source));

@@ -6,6 +6,7 @@
 
 #include "genesys/flow_api.hpp"
 #include "genesys/http_wire.hpp"
+#include "util/json_depth.hpp"
 
 namespace flowlink::genesys {
 namespace {
@@ -58,7 +59,7 @@ ApiError api_error_from_answer(const std::string& call, const std::string& flow,
     code = "connection.failed";
     message = answer.transport_error.empty() ? "no answer" : answer.transport_error;
   } else {
-    Json body = Json::parse(answer.body, nullptr, /*allow_exceptions=*/false);
+    Json body = util::parse_json_or_discarded<Json>(answer.body);
     if (body.is_object()) {
       // ErrorBody: {message, code, status, contextId, ...};
       // OAuth: {error, description, error_description}.

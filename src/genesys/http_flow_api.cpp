@@ -10,6 +10,7 @@
 #include "genesys/model_json.hpp"
 #include "util/encoding.hpp"
 #include "util/ascii.hpp"
+#include "util/json_depth.hpp"
 
 namespace flowlink::genesys {
 namespace {
@@ -23,6 +24,12 @@ std::string flow_path(const std::string& flow_id) { return flows_path + "/" + ut
 std::string flow_query(const std::string& flow_id) { return "flow=" + util::url_encode(flow_id); }
 
 Json parse_json(const std::string& body, const ApiRequest& request) {
+  // Bounded before parsing: copying a page (list_flows) recurses per level.
+  if (util::json_text_depth(body, util::kMaxJsonDepth) > util::kMaxJsonDepth)
+    throw ApiError(request.method + " " + request.path, request.flow, 200, "invalid.response",
+                   "the server sent JSON nested deeper than " + std::to_string(util::kMaxJsonDepth) +
+                       " levels; refused",
+                   "");
   Json json = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded())
     throw ApiError(request.method + " " + request.path, request.flow, 200, "invalid.response",

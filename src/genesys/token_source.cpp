@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "util/encoding.hpp"
+#include "util/json_depth.hpp"
 
 namespace flowlink::genesys {
 
@@ -84,7 +85,7 @@ std::string TokenSource::fetch(std::chrono::seconds& ttl) {
       note += std::string(note.empty() ? "" : "; ") + "check the OAuth client id and secret; client id " + client_id_;
     throw api_error_from_answer(token_call, "", result.answer, redactor, note);
   }
-  Json body = Json::parse(result.answer.body, nullptr, false);
+  Json body = util::parse_json_or_discarded<Json>(result.answer.body);
   if (!body.is_object() || !body.contains("access_token") || !body["access_token"].is_string())
     throw ApiError(token_call, "", result.answer.status, "invalid.response", "the answer has no access_token",
                    result.answer.correlation_id);

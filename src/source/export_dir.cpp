@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "flowdoc/document.hpp"
+#include "util/json_depth.hpp"
 
 namespace flowlink::source {
 namespace {
@@ -61,7 +62,7 @@ std::map<std::string, IndexEntry> read_index(const fs::path& path) {
   const std::string where = path.string();
   nlohmann::json json;
   try {
-    json = nlohmann::json::parse(read_file(path));
+    json = util::parse_json_bounded<nlohmann::json>(read_file(path), where);
   } catch (const nlohmann::json::parse_error& e) {
     throw std::runtime_error(fmt::format("{}: not JSON: {}", where, e.what()));
   }
@@ -90,6 +91,12 @@ std::map<std::string, IndexEntry> read_index(const fs::path& path) {
   return index;
 }
 
+// A flow's type when its document does not give one: org.json's, else the
+// one its extension implies, else "".
+std::string fallback_type(const std::string& filename, const IndexEntry* entry) {
+  return entry && !entry->type.empty() ? entry->type : flow_type_from_export_name(filename);
+}
+
 plan::ObservedFlow read_flow(const fs::path& path, const std::string& filename, const IndexEntry* entry) {
   plan::ObservedFlow flow;
   flow.id = entry ? entry->id : path.stem().string();
@@ -101,14 +108,24 @@ plan::ObservedFlow read_flow(const fs::path& path, const std::string& filename, 
     if (flowdoc::is_architect_export_name(filename)) text = flowdoc::decode_architect_export(text, source);
     flow.document = flowdoc::Document::parse(text, source);
     flow.name = flow.document->name();
+    // The type decides which rules select the flow. A document that does not
+    // give one takes org.json's or its extension's; with none of them the
+    // flow is an error, never silently out of every rule.
     flow.type = flow.document->type();
+    if (flow.type.empty()) flow.type = fallback_type(filename, entry);
+    if (flow.type.empty()) {
+      throw std::runtime_error(fmt::format(
+          "{}: the document has no \"type\", and neither {} nor the file name says which type of flow it is, "
+          "so no rule can tell whether it selects it",
+          source, kOrgIndexFile));
+    }
   } catch (const std::exception& e) {
     // One bad file must not hide the others: it becomes this flow's error.
     flow.document.reset();
     flow.load_error = e.what();
     if (flow.load_error.find(source) == std::string::npos) flow.load_error = source + ": " + flow.load_error;
     flow.name = entry && !entry->name.empty() ? entry->name : path.stem().string();
-    flow.type = entry && !entry->type.empty() ? entry->type : flow_type_from_export_name(filename);
+    flow.type = fallback_type(filename, entry);
   }
   return flow;
 }

@@ -20,9 +20,11 @@ inline constexpr const char* kOrgIndexFile = "org.json";
 
 // Reads every flow file of `dir`, sorted by file name. id and version come
 // from org.json when it lists the file (else id = the file's stem, version
-// ""); name and type come from the document. A file that cannot be read,
-// decoded or parsed becomes an ObservedFlow without a document whose
-// load_error names the file; the others are still read. `published` is
+// ""); name and type come from the document (a document without a type takes
+// org.json's, else its extension's). A file that cannot be read, decoded or
+// parsed (JSON nested deeper than util::kMaxJsonDepth included), or whose type
+// nothing gives, becomes an ObservedFlow without a document whose load_error
+// names the file; the others are still read. `published` is
 // org.json's value, true when org.json does not say (an export holds what
 // Architect exported; offline plans do not require published modules anyway).
 // Throws std::runtime_error naming the directory when it does not exist or

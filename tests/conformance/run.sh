@@ -10,7 +10,7 @@ workdir="${2:?usage: run.sh EMULATOR_BIN WORKDIR}"
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 node_modules="$repo/tests/node/node_modules"
-fixture="$repo/../shared/fixtures/architect/cache-example.inboundcall.json"
+fixture="$repo/tests/fixtures/architect/cache-example.inboundcall.json"
 
 [ -x "$emulator" ] || { echo "run.sh: emulator binary $emulator is missing"; exit 1; }
 [ -d "$node_modules/purecloud-platform-client-v2" ] || {

@@ -189,3 +189,30 @@ TEST_CASE("manifest.commonModuleFlow out of step with the calls") {
     CHECK(has_problem(lines, "/manifest/commonModuleFlow/2", "module entry has no context array"));
   }
 }
+
+TEST_CASE("initialSequence: missing, not an id, naming no sequence; a menu may be where a flow starts") {
+  Json missing = sound().json();
+  missing.erase("initialSequence");
+  auto lines = problems(missing);
+  CAPTURE(joined(lines));
+  CHECK(has_problem(lines, "/initialSequence", "missing: the flow does not say which sequence"));
+  CHECK(lines.size() == 1);
+  // Unsound, so no edit is planned or made: the failure comes at plan time, not at apply.
+  Document doc = Document::from_json(missing, "flow 'No Start' (ns-1)");
+  CHECK_THROWS_WITH_AS(doc.remove_call("c1"), doctest::Contains("/initialSequence: missing"), DocumentError);
+
+  Json number = sound().json();
+  number["initialSequence"] = 7;
+  CHECK(has_problem(problems(number), "/initialSequence", "is not a sequence id (got number)"));
+  Json empty = sound().json();
+  empty["initialSequence"] = "";
+  CHECK(has_problem(problems(empty), "/initialSequence", "is not a sequence id (got \"\")"));
+  Json ghost = sound().json();
+  ghost["initialSequence"] = "ghost";
+  CHECK(has_problem(problems(ghost), "/initialSequence", "names 'ghost', which is not a sequence of the flow"));
+
+  Json menu_first = sound().json();
+  menu_first["flowSequenceItemList"].push_back(Json{{"__type", "Menu"}, {"id", "menu1"}, {"name", "Main Menu"}});
+  menu_first["initialSequence"] = "menu1";
+  CHECK(problems(menu_first).empty());
+}

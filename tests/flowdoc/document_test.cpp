@@ -84,6 +84,25 @@ TEST_CASE("parse errors name the source and the JSON pointer") {
   CHECK_THROWS_AS(Document::from_json(Json::array(), "j"), DocumentError);
 }
 
+TEST_CASE("a type or name that is not a string is an error naming the source, not a flow no rule selects") {
+  CHECK(parse_error(R"({"name":"x","type":42,"flowSequenceItemList":[]})", "flows/Odd.json") ==
+        "flows/Odd.json: at /type: is not a string (got number); the flow's type (e.g. \"inboundcall\") decides "
+        "which rules select it");
+  CHECK(parse_error(R"({"type":["inboundcall"],"flowSequenceItemList":[]})")
+            .find("at /type: is not a string (got array)") != std::string::npos);
+  CHECK(parse_error(R"({"type":null,"flowSequenceItemList":[]})").find("at /type: is not a string (got null)") !=
+        std::string::npos);
+  CHECK(parse_error(R"({"name":{"en":"x"},"type":"inboundcall","flowSequenceItemList":[]})")
+            .find("flows/x.json: at /name: is not a string (got object)") == 0);
+  Json odd = GraphBuilder().task("t1", "Main").json();
+  odd["type"] = true;
+  CHECK_THROWS_WITH_AS(Document::from_json(odd, "flow 'Odd' (o-1)"),
+                       doctest::Contains("flow 'Odd' (o-1): at /type: is not a string (got boolean)"), DocumentError);
+  // Absent is not wrong here (a source may know the type otherwise); present and a string is the norm.
+  CHECK(Document::parse(R"({"flowSequenceItemList":[]})", "bare").type().empty());
+  CHECK(Document::parse(R"({"type":"inboundcall","flowSequenceItemList":[]})", "typed").type() == "inboundcall");
+}
+
 TEST_CASE("actions and find_actions on the fixture") {
   Document doc = load_fixture();
   auto all = doc.actions();

@@ -174,3 +174,18 @@ TEST_CASE("an endless nextUri chain is cut off with an error, not followed forev
   CHECK_THROWS_WITH_AS(api->list_flows(ListFlowsQuery{}), doctest::Contains("nextUri chain"), ApiError);
   CHECK(pages.load() <= 10001);
 }
+
+TEST_CASE("a listing page or an answer nested 100,000 deep is refused, naming the limit, not copied into a crash") {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  ScriptedServer server([&](const std::string&, const std::string& target, const std::string&) -> Answer {
+    if (target == "/oauth/token") return token("good-token");
+    if (target.rfind("/api/v2/flows?", 0) == 0)
+      return {200, R"({"entities":[{"id":"f1","name":"x","type":"inboundcall","x":)" + deep +
+                       R"(}],"pageSize":500,"pageNumber":1,"total":1,"pageCount":1})"};
+    return {500, R"({"message":)" + deep + "}"};  // an error body as deep
+  });
+  auto api = make_http_flow_api(options_for(server));
+  CHECK_THROWS_WITH_AS(api->list_flows(ListFlowsQuery{}),
+                       doctest::Contains("the server sent JSON nested deeper than 512 levels; refused"), ApiError);
+  CHECK_THROWS_AS(api->get_flow("f1"), ApiError);  // the deep error body is shown as text, not parsed
+}

@@ -1,4 +1,4 @@
-// The planner on the real Architect document (shared/fixtures/architect):
+// The planner on the real Architect document (tests/fixtures/architect):
 // placements at the start, after and before real actions (one of them the
 // first action of a branch), the ambiguous "Update Data" anchor, convergence.
 #include "plan_test_support.hpp"

@@ -12,6 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "flowdoc/document.hpp"
+#include "manifest/loader.hpp"
+#include "plan/plan.hpp"
+#include "plan/planner.hpp"
 #include "source/export_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -206,4 +209,152 @@ TEST_CASE("flow file names and the types their extensions imply") {
   CHECK(flow_type_from_export_name("x.i3InboundChatFlow") == "inboundchat");
   CHECK(flow_type_from_export_name("x.i3CommonModule") == "commonmodule");
   CHECK(flow_type_from_export_name("x.json").empty());
+}
+
+namespace {
+
+std::string nest(std::size_t levels) { return std::string(levels, '[') + std::string(levels, ']'); }
+
+// The plan an export directory gives under a manifest selecting every
+// inbound call flow: errors included.
+flowlink::plan::Plan plan_of(const std::string& dir) {
+  auto manifest = flowlink::manifest::parse_manifest(R"(apiVersion: flowlink/v1
+modules:
+  gone:
+    name: Gone_Module
+rules:
+  - name: inbound
+    flows:
+      types: [inboundcall]
+      include: ["*"]
+    remove: [gone]
+)",
+                                                     "test.yaml");
+  REQUIRE_MESSAGE(manifest.ok(), manifest.errors.front().str());
+  flowlink::plan::PlanOptions options;
+  options.require_published_modules = false;
+  return flowlink::plan::make_plan(manifest.state, read_export_dir(dir), options);
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("a flow file nested 100,000 deep becomes that flow's error, naming the file and the limit") {
+  TempDir dir;
+  const std::string deep = R"({"name":"Deep","type":"inboundcall","flowSequenceItemList":[],"x":)" + nest(100000) + "}";
+  dir.write("Deep.json", deep);
+  dir.write("Deep_Export.i3InboundFlow", flowlink::flowdoc::encode_architect_export(deep));
+  dir.write("Chat_Support_Mobile.json", read_text(fs::path(kExampleOrg) / "Chat_Support_Mobile.json"));
+  const auto flows = read_export_dir(dir.path.string());
+  REQUIRE(flows.size() == 3);
+  CHECK(flows[0].document.has_value());  // Chat_Support_Mobile: still read
+  for (std::size_t i : {1, 2}) {
+    CAPTURE(flows[i].id);
+    CHECK_FALSE(flows[i].document.has_value());
+    CHECK(flows[i].load_error.find((dir.path / (flows[i].id == "Deep" ? "Deep.json" : "Deep_Export.i3InboundFlow"))
+                                       .string() +
+                                   ": JSON nested deeper than 512 levels") != std::string::npos);
+  }
+  CHECK(flows[2].type == "inboundcall");  // from the extension
+  // In a plan: the export file's flow is an error; the .json, whose type nothing gives, a plan-wide one.
+  const auto plan = plan_of(dir.path.string());
+  CAPTURE(joined(plan.errors));
+  REQUIRE(plan.errors.size() == 1);
+  CHECK(plan.errors[0].find("flow 'Deep' (Deep) has no known type") == 0);
+  CHECK(plan.errors[0].find("Deep.json: JSON nested deeper than 512 levels") != std::string::npos);
+  REQUIRE(plan.flows.size() == 1);
+  CHECK(plan.flows[0].flow_id == "Deep_Export");
+  CHECK(joined(plan.flows[0].errors).find("JSON nested deeper than 512 levels") != std::string::npos);
+}
+
+TEST_CASE("an org.json nested 100,000 deep throws naming it and the limit") {
+  TempDir dir;
+  dir.write("org.json", "[" + nest(100000) + "]");
+  dir.write("A.json", read_text(fs::path(kExampleOrg) / "Chat_Support_Mobile.json"));
+  const std::string expected = (dir.path / "org.json").string() + ": JSON nested deeper than 512 levels";
+  CHECK_THROWS_WITH_AS(read_export_dir(dir.path.string()), doctest::Contains(expected.c_str()), std::runtime_error);
+}
+
+TEST_CASE("a document whose type is not a string is an error naming the file, never silently out of the plan") {
+  TempDir dir;
+  auto flow = nlohmann::ordered_json::parse(read_text(fs::path(kExampleOrg) / "Inbound_Support_Billing.json"));
+  flow["type"] = 42;
+  dir.write("Numbered.json", flow.dump());                 // nothing else gives a type
+  dir.write("Listed.json", flow.dump());                   // org.json does
+  dir.write("Exported.i3InboundFlow", flowlink::flowdoc::encode_architect_export(flow.dump()));  // the extension does
+  dir.write("org.json", R"([{"file": "Listed.json", "id": "listed-id", "name": "Listed", "type": "inboundcall"}])");
+  const auto flows = read_export_dir(dir.path.string());
+  REQUIRE(flows.size() == 3);  // Exported, Listed, Numbered
+  for (const auto& observed : flows) {
+    CAPTURE(observed.id);
+    CHECK_FALSE(observed.document.has_value());
+    CHECK(observed.load_error.find(": at /type: is not a string (got number)") != std::string::npos);
+  }
+  CHECK(flows[0].load_error.find("Exported.i3InboundFlow") != std::string::npos);
+  CHECK(flows[0].type == "inboundcall");
+  CHECK(flows[1].load_error.find("Listed.json") != std::string::npos);
+  CHECK(flows[1].type == "inboundcall");
+  CHECK(flows[2].load_error.find("Numbered.json") != std::string::npos);
+  CHECK(flows[2].type.empty());
+
+  const auto plan = plan_of(dir.path.string());
+  CAPTURE(joined(plan.errors));
+  REQUIRE(plan.errors.size() == 1);
+  CHECK(plan.errors[0].find(
+            "flow 'Numbered' (Numbered) has no known type, so no rule can tell whether it selects it: ") == 0);
+  CHECK(plan.errors[0].find("Numbered.json: at /type: is not a string (got number)") != std::string::npos);
+  REQUIRE(plan.flows.size() == 2);  // the two whose type is known are planned, as errors
+  for (const auto& flow_plan : plan.flows) {
+    CAPTURE(flow_plan.flow_id);
+    CHECK(flow_plan.status() == flowlink::plan::FlowPlan::Status::Error);
+    CHECK(joined(flow_plan.errors).find("at /type: is not a string") != std::string::npos);
+  }
+  CHECK(plan.has_errors());
+}
+
+TEST_CASE("a document without a type takes org.json's or its extension's; with neither it is an error") {
+  TempDir dir;
+  auto flow = nlohmann::ordered_json::parse(read_text(fs::path(kExampleOrg) / "Inbound_Support_Billing.json"));
+  flow.erase("type");
+  dir.write("Untyped.json", flow.dump());
+  dir.write("Listed.json", flow.dump());
+  dir.write("Exported.i3InboundFlow", flowlink::flowdoc::encode_architect_export(flow.dump()));
+  dir.write("org.json", R"([{"file": "Listed.json", "id": "listed-id", "type": "inboundcall"}])");
+  const auto flows = read_export_dir(dir.path.string());
+  REQUIRE(flows.size() == 3);  // Exported, Listed, Untyped
+  CHECK(flows[0].document.has_value());
+  CHECK(flows[0].type == "inboundcall");
+  CHECK(flows[1].document.has_value());
+  CHECK(flows[1].type == "inboundcall");
+  CHECK_FALSE(flows[2].document.has_value());
+  CHECK(flows[2].load_error ==
+        (dir.path / "Untyped.json").string() +
+            ": the document has no \"type\", and neither org.json nor the file name says which type of flow it is, "
+            "so no rule can tell whether it selects it");
+  const auto plan = plan_of(dir.path.string());
+  REQUIRE(plan.errors.size() == 1);
+  CHECK(plan.errors[0].find("(Untyped) has no known type") != std::string::npos);
+  CHECK(plan.flows.size() == 2);
+}
+
+TEST_CASE("a document without initialSequence is an error of that flow at plan time, naming what is missing") {
+  TempDir dir;
+  auto flow = nlohmann::ordered_json::parse(read_text(fs::path(kExampleOrg) / "Inbound_Support_Billing.json"));
+  flow.erase("initialSequence");
+  dir.write("Inbound_Support_Billing.json", flow.dump());
+  const auto plan = plan_of(dir.path.string());
+  CHECK(plan.errors.empty());
+  REQUIRE(plan.flows.size() == 1);
+  CHECK(plan.flows[0].flow_name == "Inbound_Support_Billing");
+  CHECK(plan.flows[0].status() == flowlink::plan::FlowPlan::Status::Error);
+  CHECK(plan.flows[0].edits.empty());
+  CAPTURE(joined(plan.flows[0].errors));
+  CHECK(joined(plan.flows[0].errors).find("/initialSequence: missing: the flow does not say which sequence") !=
+        std::string::npos);
+  CHECK(plan.has_errors());
 }

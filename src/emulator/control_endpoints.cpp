@@ -77,8 +77,9 @@ Response control_flow(Service& service, Request& request) {
 
 // The demo's and tests' "someone edits the flow in the Architect UI": removes
 // every call to one module from the latest configuration, saves that as the
-// user and checks it in. Edits with flowlink's own document engine, so the
-// result is a sound document like one the UI would save.
+// user and checks it in. Edits with flowlink's own document engine (it plays
+// a UI user, whose edits are sound); the save judges the result with the
+// emulator's own check (document_check.hpp), like any other save.
 Response act_as_remove_call(Service& service, Request& request) {
   const Actor user = act_as_user(request.params[0]);
   const std::string flow_id = required_param(request, "flow");

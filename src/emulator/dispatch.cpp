@@ -1,7 +1,6 @@
 // The request pipeline shared by every endpoint: routing, fault injection,
 // authentication, rate limiting, error answers and the Genesys headers.
 #include <algorithm>
-#include <cctype>
 
 #include <fmt/format.h>
 
@@ -88,7 +87,11 @@ std::string Request::header(std::string_view name) const {
 Response Response::json(int status, const Json& value) {
   Response r;
   r.status = status;
-  r.body = value.dump();
+  // Strings quoting a request (a path, a query value, a header) may hold
+  // bytes that are not UTF-8; they are sent as U+FFFD instead of making
+  // dump() throw and the answer a 500 (or, for the server's own refusals, no
+  // answer at all).
+  r.body = value.dump(-1, ' ', false, Json::error_handler_t::replace);
   return r;
 }
 
@@ -322,10 +325,14 @@ Response Service::handle(Request& request, int* latency_ms) {
                                                                  request.correlation_id, failure.details,
                                                                  failure.entity_id, failure.entity_name));
     for (const auto& header : failure.extra_headers) response.headers.push_back(header);
-  } catch (const std::exception& e) {
-    response = Response::json(500, errors::error_body(500, "internal.server.error",
-                                                      fmt::format("The emulator failed: {}", e.what()),
-                                                      request.correlation_id));
+  } catch (...) {
+    // Any other exception, of any type: a 500 ErrorBody, logged without the
+    // request's credentials, and the connection goes on.
+    const std::string what = errors::describe_exception(std::current_exception());
+    errors::log_line(errors::internal_error_log_line(request, request.correlation_id, what));
+    const ApiFailure failure = errors::internal_error(what);
+    response = Response::json(failure.status, errors::error_body(failure.status, failure.code, failure.what(),
+                                                                 request.correlation_id));
   }
   response.headers.emplace_back("ININ-Correlation-Id", request.correlation_id);
   for (auto& header : extra_headers) response.headers.push_back(std::move(header));

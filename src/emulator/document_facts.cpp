@@ -1,13 +1,11 @@
 #include "emulator/document_facts.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 
 #include <fmt/format.h>
 
 #include "emulator/errors.hpp"
-#include "flowdoc/document.hpp"
 #include "util/ascii.hpp"
 
 namespace flowlink::emulator {
@@ -166,19 +164,6 @@ DocumentFacts facts_of_text(std::string_view text, std::string_view source) {
   FactsCollector collector(facts);
   if (!Json::sax_parse(text, &collector)) throw errors::bad_request("body", fmt::format("{}: not valid JSON", source));
   return facts;
-}
-
-void require_sound_graph(const Json& document, std::string_view flow_id) {
-  if (!document.contains("flowSequenceItemList")) return;  // nothing flowlink edits
-  std::vector<flowdoc::Problem> problems;
-  try {
-    problems = flowdoc::Document::from_json(document, fmt::format("flow '{}'", flow_id)).check();
-  } catch (const flowdoc::DocumentError& e) {
-    throw errors::invalid_configuration(flow_id, "/", e.what());
-  }
-  if (!problems.empty()) {
-    throw errors::invalid_configuration(flow_id, problems.front().where, problems.front().message);
-  }
 }
 
 int repoint_module_calls(Json& document, const std::set<std::string>& module_ids,

@@ -4,6 +4,7 @@
 // and publish checks use these facts, recorded per version at save time, so
 // they never re-read documents.
 
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -30,11 +31,6 @@ DocumentFacts facts_of(const Json& document);
 // seeding thousands of large documents stays fast). Throws ApiFailure 400 if
 // the text is not a JSON object.
 DocumentFacts facts_of_text(std::string_view text, std::string_view source);
-
-// flowdoc's soundness check (links resolve, one referrer per action, unique ids
-// and trackingIds, manifest consistent). Throws ApiFailure 400 naming the
-// first offending action; a document without flowSequenceItemList passes.
-void require_sound_graph(const Json& document, std::string_view flow_id);
 
 // Seeding: points every CallCommonModuleAction (and manifest.commonModuleFlow
 // entry) whose flowId is not in `module_ids` but whose flowName is a key of

@@ -37,6 +37,12 @@ struct EmulatorOptions {
   // may block on disk (a saved version is written before the answer), so
   // the program runs about two per core.
   int io_threads = 0;
+  // A connection waiting for a request (just accepted, or idle between
+  // keep-alive requests) is closed after idle_timeout; a request whose head
+  // and body do not arrive whole within request_timeout of its first byte
+  // (a slow-loris head, a stalled body) is answered 408 and closed.
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
 };
 
 class Emulator {

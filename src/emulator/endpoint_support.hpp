@@ -2,7 +2,6 @@
 // Helpers shared by the endpoint files: finding flows, lock rules, type names.
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
 #include <string>
 

@@ -1,6 +1,19 @@
 #include "emulator/errors.hpp"
 
+#include <cxxabi.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <typeinfo>
+#include <vector>
+
 #include <fmt/format.h>
+
+#include "util/ascii.hpp"
+#include "util/encoding.hpp"
+#include "util/terminal_text.hpp"
 
 namespace flowlink::emulator {
 
@@ -44,7 +57,96 @@ ApiFailure bad_request(std::string_view field, std::string_view message) {
 }
 
 ApiFailure unframeable_request(int status, std::string_view message) {
-  return ApiFailure(status, status == 413 ? "request.entity.too.large" : "bad.request", std::string(message));
+  const char* code = status == 413 ? "request.entity.too.large" : status == 408 ? "request.timeout" : "bad.request";
+  return ApiFailure(status, code, std::string(message));
+}
+
+ApiFailure internal_error(std::string_view what) {
+  return ApiFailure(500, "internal.server.error", fmt::format("The emulator failed: {}", what));
+}
+
+namespace {
+
+std::string demangled(const char* name) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> readable(abi::__cxa_demangle(name, nullptr, nullptr, &status), std::free);
+  return status == 0 && readable ? std::string(readable.get()) : std::string(name);
+}
+
+// The credentials a request carries, longest first (a whole header value is
+// blanked before the token inside it).
+std::vector<std::string> credentials_of(const Request& request) {
+  std::vector<std::string> out;
+  auto add = [&out](std::string_view text) {
+    if (!text.empty()) out.emplace_back(text);
+  };
+  const std::string authorization = request.header("authorization");
+  add(authorization);
+  if (const auto space = authorization.find(' '); space != std::string::npos) {
+    std::string_view credential = std::string_view(authorization).substr(space + 1);
+    while (!credential.empty() && credential.front() == ' ') credential.remove_prefix(1);
+    add(credential);
+    if (util::ascii_iequals(std::string_view(authorization).substr(0, space), "basic")) {
+      try {
+        const std::string decoded = util::base64_decode(credential);
+        add(decoded);
+        if (const auto colon = decoded.find(':'); colon != std::string::npos) add(decoded.substr(colon + 1));
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  if (request.body.find("client_secret") != std::string::npos) {
+    if (auto secret = Query(request.body).get("client_secret")) {
+      add(*secret);
+      add(util::url_encode(*secret));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  return out;
+}
+
+std::string redacted(std::string text, const std::vector<std::string>& secrets) {
+  static constexpr std::string_view kMark = "[redacted]";
+  for (const auto& secret : secrets) {
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + kMark.size()))
+      text.replace(at, secret.size(), kMark);
+  }
+  return text;
+}
+
+std::string bounded(std::string text, std::size_t limit) {
+  if (text.size() > limit) {
+    text.resize(limit);
+    text += "...";
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string describe_exception(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return fmt::format("{}: {}", demangled(typeid(e).name()), e.what());
+  } catch (...) {
+    const std::type_info* type = abi::__cxa_current_exception_type();
+    return fmt::format("a thrown {} (not a std::exception)", type ? demangled(type->name()) : "value");
+  }
+}
+
+std::string internal_error_log_line(const Request& request, std::string_view context_id, std::string_view what) {
+  const auto secrets = credentials_of(request);
+  return fmt::format("flowlink-emulator: 500 internal.server.error answering {} {} (correlation id {}): {}",
+                     util::terminal_safe(bounded(request.method, 20)),
+                     util::terminal_safe(bounded(redacted(request.path, secrets), 300)), context_id,
+                     util::terminal_safe(bounded(redacted(std::string(what), secrets), 1000)));
+}
+
+void log_line(std::string_view line) {
+  const std::string whole = std::string(line) + "\n";
+  std::fwrite(whole.data(), 1, whole.size(), stderr);
+  std::fflush(stderr);
 }
 
 ApiFailure flow_not_found(std::string_view flow_id) {

@@ -3,6 +3,7 @@
 // emulator raises. Every status/code choice that is not confirmed against a
 // live org lives here, in one place.
 
+#include <exception>
 #include <string>
 #include <string_view>
 
@@ -29,10 +30,28 @@ ApiFailure not_locked_by_caller(std::string_view flow_id, std::string_view flow_
 ApiFailure operation_in_progress(std::string_view flow_id, std::string_view flow_name);
 ApiFailure not_checked_in(std::string_view flow_id, std::string_view flow_name);
 ApiFailure flow_deleted(std::string_view flow_id, std::string_view flow_name);
+// (unconfirmed) An unsound document refused at save: the status, code and
+// detail are part of the ASSUMPTION block in document_check.hpp.
 ApiFailure invalid_configuration(std::string_view flow_id, std::string_view where, std::string_view problem);
 
-// A request the HTTP server cannot frame (400, 413, 431, 501, 505).
+// A request the HTTP server cannot frame (400, 413, 431, 501, 505), or one
+// that did not arrive whole in time (408).
 ApiFailure unframeable_request(int status, std::string_view message);
+
+// A handler failed with something other than an ApiFailure (a bug, a disk or
+// memory failure, a thrown int): 500 internal.server.error naming `what`.
+ApiFailure internal_error(std::string_view what);
+// What was thrown, as text: "std::logic_error: <what()>", or for a type that
+// is not a std::exception "a thrown int (not a std::exception)".
+std::string describe_exception(const std::exception_ptr& error);
+// The line logged for such a failure: the method and path only (no query, no
+// header, no body), the correlation id, and `what` with every credential the
+// request carried replaced by "[redacted]" (the Authorization value, its
+// token, a Basic header's decoded client:secret and secret, a form's
+// client_secret), escaped for a terminal (util::terminal_safe), bounded.
+std::string internal_error_log_line(const Request& request, std::string_view context_id, std::string_view what);
+// Writes one line to stderr, whole.
+void log_line(std::string_view line);
 
 // Authentication: 401 for a missing, bad or expired bearer token.
 ApiFailure authentication_required();

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "emulator/http_types.hpp"
 
@@ -26,14 +27,32 @@ struct Reply {
   std::chrono::milliseconds delay{0};  // answer after this (the --latency-ms knob), without blocking a thread
 };
 
+struct HttpServerOptions {
+  int threads = 1;
+  // A connection waiting for the first byte of a request (just accepted, or
+  // kept alive after an answer) is closed after this, without an answer.
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};
+  // From the first byte of a request to the last byte of its body: past it
+  // the request is answered 408 and the connection closed (a head sent a
+  // byte at a time, a body that stalls). Also bounds writing one answer to a
+  // client that stopped reading (the connection is then closed).
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
+  // Where a handler failure is logged, one line each; empty: stderr.
+  std::function<void(std::string_view)> log;
+};
+
 class HttpServer {
  public:
   // Called on a server thread for every well-formed request; must be
   // thread-safe. Malformed requests never reach it: the server answers them
-  // with an ErrorBody itself (400, 413, 431, 501, 505) and closes.
+  // with an ErrorBody itself (400, 408, 413, 431, 501, 505) and closes.
+  // Anything it throws, of any type, is answered 500 with an ErrorBody and
+  // logged (errors::internal_error_log_line: no credentials); the request was
+  // read whole, so the connection stays open for the next one.
   using Handler = std::function<Reply(Request&)>;
 
-  HttpServer(Handler handler, int threads);
+  HttpServer(Handler handler, HttpServerOptions options);
+  HttpServer(Handler handler, int threads);  // the default timeouts
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -1,7 +1,6 @@
 #include "emulator/http_wire.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -22,8 +21,8 @@ std::string_view trim(std::string_view text) {
 // RFC 9110 token characters: method and field names.
 bool is_token(std::string_view text) {
   if (text.empty()) return false;
-  return std::all_of(text.begin(), text.end(), [](unsigned char c) {
-    return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return util::is_alnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
   });
 }
 
@@ -75,7 +74,7 @@ RequestHead parse_request_head(std::string_view head) {
   auto target = line.substr(sp1 + 1, sp2 - sp1 - 1);
   const auto version = line.substr(sp2 + 1);
   if (!is_token(method)) throw WireError(400, fmt::format("malformed method '{}'", method.substr(0, 50)));
-  if (version.size() != 8 || version.substr(0, 7) != "HTTP/1." || !std::isdigit(static_cast<unsigned char>(version[7])))
+  if (version.size() != 8 || version.substr(0, 7) != "HTTP/1." || !util::is_digit(version[7]))
     throw WireError(version.substr(0, 5) == "HTTP/" ? 505 : 400,
                     fmt::format("unsupported protocol version '{}'", version.substr(0, 20)));
   // absolute-form (RFC 9112 3.2.2): keep the path and query only.
@@ -232,6 +231,7 @@ std::string_view reason_phrase(int status) {
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
     case 409: return "Conflict";
     case 410: return "Gone";
     case 413: return "Request Entity Too Large";

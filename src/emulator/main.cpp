@@ -74,7 +74,17 @@ int main(int argc, char** argv) {
   app.add_option("--io-threads", options.io_threads, "threads serving connections (default: 2 per core, at least 4)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
+  long idle_timeout_ms = options.idle_timeout.count(), request_timeout_ms = options.request_timeout.count();
+  app.add_option("--idle-timeout-ms", idle_timeout_ms, "close a connection that sends no request for this long")
+      ->check(CLI::Range(1L, 86400000L))
+      ->capture_default_str();
+  app.add_option("--request-timeout-ms", request_timeout_ms,
+                 "answer 408 and close when a request's head and body take longer than this")
+      ->check(CLI::Range(1L, 86400000L))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  options.idle_timeout = std::chrono::milliseconds(idle_timeout_ms);
+  options.request_timeout = std::chrono::milliseconds(request_timeout_ms);
 
   // Block the stop signals in every thread; main waits for them below.
   sigset_t signals;

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "util/ascii.hpp"
+
 namespace flowlink::emulator {
 
 std::int64_t now_ms() {
@@ -64,7 +66,7 @@ const VersionRecord* FlowState::version(std::string_view id) const {
     if (digits.substr(dot) != ".0") return nullptr;
     digits = digits.substr(0, dot);
   }
-  if (digits.empty() || digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return nullptr;
+  if (digits.size() > 9 || !util::is_digits(digits)) return nullptr;
   return version(std::stoi(std::string(digits)));
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "emulator/errors.hpp"
+#include "util/ascii.hpp"
 #include "util/encoding.hpp"
 
 namespace flowlink::emulator {
@@ -11,7 +12,7 @@ namespace {
 int positive_int(const Query& query, const char* key, int fallback, int max) {
   auto value = query.get(key);
   if (!value || value->empty()) return fallback;
-  if (value->size() > 9 || !std::all_of(value->begin(), value->end(), ::isdigit))
+  if (value->size() > 9 || !util::is_digits(*value))
     throw errors::bad_request(key, fmt::format("'{}' is not a positive integer", *value));
   const int number = std::stoi(*value);
   if (number < 1) throw errors::bad_request(key, fmt::format("{} must be at least 1", key));

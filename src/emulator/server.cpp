@@ -1,7 +1,6 @@
 // The Emulator: the HTTP server (http_server.hpp) in front of Service::handle,
 // plus the org's lifecycle (state dir, seeding, resumed operations).
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -13,6 +12,7 @@
 #include "emulator/http_server.hpp"
 #include "emulator/seeding.hpp"
 #include "emulator/service.hpp"
+#include "util/ascii.hpp"
 
 namespace flowlink::emulator {
 
@@ -23,7 +23,7 @@ std::pair<std::string, int> parse_listen(const std::string& listen) {
   if (colon == std::string::npos) throw std::runtime_error(fmt::format("--listen '{}': expected HOST:PORT", listen));
   const std::string host = listen.substr(0, colon);
   const std::string port = listen.substr(colon + 1);
-  if (host.empty() || port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit))
+  if (host.empty() || port.empty() || port.size() > 5 || !util::is_digits(port))
     throw std::runtime_error(fmt::format("--listen '{}': expected HOST:PORT", listen));
   const int number = std::stoi(port);
   if (number > 65535) throw std::runtime_error(fmt::format("--listen '{}': port out of range", listen));
@@ -72,6 +72,10 @@ void Emulator::start() {
                           ? impl.options.io_threads
                           : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   Service* service = impl.service.get();
+  HttpServerOptions server_options;
+  server_options.threads = threads;
+  server_options.idle_timeout = impl.options.idle_timeout;
+  server_options.request_timeout = impl.options.request_timeout;
   auto server = std::make_unique<HttpServer>(
       [service](Request& request) {
         int latency_ms = 0;
@@ -80,7 +84,7 @@ void Emulator::start() {
         reply.delay = std::chrono::milliseconds(latency_ms);
         return reply;
       },
-      threads);
+      std::move(server_options));
   try {
     impl.port = server->listen(host, requested_port);
   } catch (const std::exception&) {

@@ -1,7 +1,8 @@
 // The emulator's HTTP/1.1 server (src/emulator/http_server.*) over real
 // loopback sockets, with a small handler that echoes what it was given:
 // keep-alive, pipelining, chunked and 100-continue bodies, HEAD, refused
-// requests, large answers, latency, and stop() with connections open.
+// requests, large answers, latency, stop() with connections open, handlers
+// that throw, idle and stalled connections, bytes >= 0x80 where digits belong.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -11,15 +12,20 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "emulator/emulator.hpp"
 #include "emulator/http_server.hpp"
 
 using flowlink::emulator::HttpServer;
+using flowlink::emulator::HttpServerOptions;
 using flowlink::emulator::Reply;
 using flowlink::emulator::Request;
 using flowlink::emulator::Response;
@@ -257,4 +263,226 @@ TEST_CASE("stop() closes open connections and frees the port; listen() reports a
   HttpServer second([](Request&) { return Reply{}; }, 1);
   CHECK_THROWS_WITH_AS(second.listen("127.0.0.1", taken), doctest::Contains("cannot listen on 127.0.0.1:"),
                        std::runtime_error);
+}
+
+namespace {
+
+// A server whose handler throws what the path asks for, logging into `lines`.
+struct ThrowingServer {
+  std::mutex mutex;
+  std::vector<std::string> lines;
+  std::atomic<int> calls{0};
+  HttpServer server;
+  int port;
+
+  explicit ThrowingServer(HttpServerOptions options = {})
+      : server(
+            [this](Request& request) -> Reply {
+              ++calls;
+              if (request.path == "/logic")
+                throw std::logic_error("broken invariant; the caller sent " + request.header("authorization"));
+              if (request.path == "/int") throw 42;
+              Reply reply;
+              reply.response = Response::json(200, nlohmann::ordered_json{{"path", request.path}});
+              return reply;
+            },
+            with_log(std::move(options))),
+        port(server.listen("127.0.0.1", 0)) {}
+
+  HttpServerOptions with_log(HttpServerOptions options) {
+    options.threads = 2;
+    options.log = [this](std::string_view line) {
+      std::lock_guard lock(mutex);
+      lines.emplace_back(line);
+    };
+    return options;
+  }
+  std::vector<std::string> logged() {
+    std::lock_guard lock(mutex);
+    return lines;
+  }
+};
+
+HttpServerOptions timeouts(int idle_ms, int request_ms) {
+  HttpServerOptions options;
+  options.threads = 2;
+  options.idle_timeout = std::chrono::milliseconds(idle_ms);
+  options.request_timeout = std::chrono::milliseconds(request_ms);
+  return options;
+}
+
+using Clock = std::chrono::steady_clock;
+
+}  // namespace
+
+TEST_CASE("a handler that throws anything is answered 500 with an ErrorBody, logged without credentials, and the "
+          "connection goes on") {
+  ThrowingServer throwing;
+  Socket socket(throwing.port);
+  socket.send("GET /logic?q=1 HTTP/1.1\r\nAuthorization: Bearer tok-3f9a-secret\r\n\r\n");
+  const auto logic = socket.read_answer();
+  CHECK(logic.rfind("HTTP/1.1 500 Internal Error\r\n", 0) == 0);
+  CHECK(logic.find("Connection: close") == std::string::npos);
+  CHECK(logic.find("ININ-Correlation-Id: ") != std::string::npos);
+  auto error = echo_of(logic);
+  CHECK(error["status"] == 500);
+  CHECK(error["code"] == "internal.server.error");
+  CHECK(error["message"].get<std::string>().find("std::logic_error: broken invariant") != std::string::npos);
+  CHECK_FALSE(error["contextId"].get<std::string>().empty());
+
+  // The same connection: a handler throwing an int, then an ordinary request.
+  socket.send("POST /int HTTP/1.1\r\nAuthorization: Basic Zmxvd2xpbmstdGVzdDpodW50ZXIy\r\nContent-Length: 2\r\n\r\nab"
+              "GET /fine HTTP/1.1\r\n\r\n");
+  auto thrown_int = echo_of(socket.read_answer());
+  CHECK(thrown_int["status"] == 500);
+  CHECK(thrown_int["message"].get<std::string>().find("a thrown int (not a std::exception)") != std::string::npos);
+  CHECK(echo_of(socket.read_answer())["path"] == "/fine");
+  CHECK(throwing.calls == 3);
+
+  const auto lines = throwing.logged();
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].find("GET /logic (correlation id " + error["contextId"].get<std::string>() + ")") !=
+        std::string::npos);
+  CHECK(lines[0].find("broken invariant; the caller sent [redacted]") != std::string::npos);
+  CHECK(lines[1].find("POST /int") != std::string::npos);
+  CHECK(lines[1].find("a thrown int") != std::string::npos);
+  for (const auto& line : lines) {
+    CAPTURE(line);
+    CHECK(line.find("tok-3f9a-secret") == std::string::npos);
+    CHECK(line.find("q=1") == std::string::npos);  // no query
+    CHECK(line.find("Zmxvd2xpbmstdGVzdDpodW50ZXIy") == std::string::npos);
+    CHECK(line.find('\n') == std::string::npos);
+  }
+}
+
+TEST_CASE("an idle connection is closed after the idle timeout, fresh or kept alive after an answer") {
+  ThrowingServer server(timeouts(200, 5000));
+  {
+    Socket fresh(server.port);
+    const auto started = Clock::now();
+    CHECK(fresh.read_to_eof().empty());  // closed without an answer
+    const auto waited = Clock::now() - started;
+    CHECK(waited >= std::chrono::milliseconds(150));
+    CHECK(waited < std::chrono::seconds(5));
+  }
+  {
+    Socket kept(server.port);
+    kept.send("GET /a HTTP/1.1\r\n\r\n");
+    CHECK(echo_of(kept.read_answer())["path"] == "/a");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    kept.send("GET /b HTTP/1.1\r\n\r\n");  // within the timeout: still served
+    CHECK(echo_of(kept.read_answer())["path"] == "/b");
+    const auto started = Clock::now();
+    CHECK(kept.closed_by_peer());
+    CHECK(Clock::now() - started < std::chrono::seconds(5));
+  }
+}
+
+TEST_CASE("a request that stalls or trickles past the request timeout is answered 408 and the connection closes") {
+  ThrowingServer server(timeouts(10000, 300));
+  struct Case {
+    std::string name;
+    std::string sent;
+  };
+  const Case cases[] = {
+      {"half a head", "GET /x HTTP/1.1\r\nHost: h\r\n"},
+      {"half a body", "PUT /x HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc"},
+      {"half a chunked body", "PUT /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"},
+      {"one byte of a head", "G"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    Socket socket(server.port);
+    const auto started = Clock::now();
+    socket.send(c.sent);
+    const auto all = socket.read_to_eof();
+    CHECK(all.rfind("HTTP/1.1 408 Request Timeout\r\n", 0) == 0);
+    CHECK(all.find("Connection: close\r\n") != std::string::npos);
+    auto error = echo_of(all);
+    CHECK(error["status"] == 408);
+    CHECK(error["code"] == "request.timeout");
+    CHECK(Clock::now() - started >= std::chrono::milliseconds(250));
+  }
+  {
+    // A slow loris: a byte every 40 ms keeps each read short, but the whole
+    // head is timed from its first byte.
+    Socket loris(server.port);
+    const std::string head = "GET /slow-loris HTTP/1.1\r\nX-Pad: " + std::string(100, 'p') + "\r\n\r\n";
+    const auto started = Clock::now();
+    for (std::size_t i = 0; i < 20; ++i) {  // 800 ms, well past the 300 ms
+      loris.send(std::string(1, head[i]));
+      std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    }
+    const auto all = loris.read_to_eof();
+    CHECK(all.rfind("HTTP/1.1 408 ", 0) == 0);
+    CHECK(Clock::now() - started < std::chrono::seconds(5));
+  }
+  CHECK(server.calls == 0);
+}
+
+TEST_CASE("a client that stops reading a large answer is disconnected after the request timeout") {
+  HttpServerOptions options = timeouts(10000, 300);
+  std::atomic<int> calls{0};
+  HttpServer server(
+      [&calls](Request&) {
+        ++calls;
+        Reply reply;
+        reply.response = Response::shared(200, std::make_shared<const std::string>(64 * 1024 * 1024, 'x'));
+        return reply;
+      },
+      options);
+  const int port = server.listen("127.0.0.1", 0);
+  Socket reader(port);
+  reader.send("GET /huge HTTP/1.1\r\n\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // not reading meanwhile
+  const auto all = reader.read_to_eof();  // what the kernel buffered, then the close
+  CHECK(calls == 1);
+  CHECK(all.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(body_of(all).size() < 64u * 1024 * 1024);
+}
+
+TEST_CASE("bytes >= 0x80 where digits or token characters belong are refused, never read as digits") {
+  EchoServer echo;
+  struct Case {
+    std::string request;
+    int status;
+  };
+  const Case cases[] = {
+      {"PUT /x HTTP/1.1\r\nContent-Length: \xd9\xa3\r\n\r\n", 400},  // ARABIC-INDIC DIGIT THREE
+      {"PUT /x HTTP/1.1\r\nContent-Length: 1\xb2\r\n\r\nab", 400},    // '1', then a Latin-1 superscript two
+      {"PUT /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n\xef\xbc\x93\r\nabc\r\n0\r\n\r\n", 400},  // FULLWIDTH THREE
+      {"PUT /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\xff\r\nabc\r\n0\r\n\r\n", 400},
+      {"G\xc9T /x HTTP/1.1\r\n\r\n", 400},
+      {"GET /x HTTP/1.1\r\nX-\xe9: 1\r\n\r\n", 400},
+      {"GET /x HTTP/1.\xb9\r\n\r\n", 505},  // "HTTP/" then not a version
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.request);
+    Socket socket(echo.port);
+    socket.send(c.request);
+    const auto all = socket.read_to_eof();
+    CHECK(all.rfind("HTTP/1.1 " + std::to_string(c.status) + " ", 0) == 0);
+    CHECK(echo_of(all)["status"] == c.status);
+  }
+  CHECK(echo.calls == 0);
+}
+
+TEST_CASE("the emulator's connections time out as EmulatorOptions say") {
+  flowlink::emulator::EmulatorOptions options;
+  options.idle_timeout = std::chrono::milliseconds(200);
+  options.request_timeout = std::chrono::milliseconds(300);
+  options.io_threads = 2;
+  flowlink::emulator::Emulator emulator(options);
+  emulator.start();
+  {
+    Socket idle(emulator.port());
+    const auto started = Clock::now();
+    CHECK(idle.read_to_eof().empty());
+    CHECK(Clock::now() - started < std::chrono::seconds(5));
+  }
+  {
+    Socket stalled(emulator.port());
+    stalled.send("GET /_emulator/health HTTP/1.1\r\n");
+    CHECK(stalled.read_to_eof().rfind("HTTP/1.1 408 ", 0) == 0);
+  }
 }

@@ -2,7 +2,7 @@
 // Test support for the emulator tests: a temp org dir, an HTTP client that
 // talks to the emulator over loopback (cpprest, implemented in
 // support_test.cpp so that only one test file compiles cpprest), and small
-// flow documents that pass flowdoc's soundness check.
+// flow documents that pass the emulator's soundness check (and flowdoc's).
 
 #include <filesystem>
 #include <map>

@@ -4,9 +4,11 @@
 // must no longer call. Produced by load_manifest() (loader.hpp), consumed by
 // the planner. Plain data.
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "flowdoc/document.hpp"
@@ -23,19 +25,40 @@ struct SourceLocation {
 // A flow-name pattern: a glob (`*`, `?`, `[...]`, `\` escapes the next
 // character) or, with the `regex:` prefix, an ECMAScript regex that must match
 // the whole name. Matching is case-sensitive unless the rule says otherwise.
+//
+// Limits (README "Name patterns"), so that neither a manifest nor a flow name
+// can exhaust the stack or the CPU: the loader refuses a pattern longer than
+// kMaxBytes, a regex that nests groups deeper than kMaxRegexDepth, that comes
+// to more than kMaxRegexAtoms atoms once `{n,m}` repetitions are counted out,
+// or that uses a back-reference or a lookahead inside a lookahead. A regex is
+// run only on names of at most kMaxRegexNameBytes (see `judges`). A pattern
+// over these limits, however it was built, matches nothing.
 struct NamePattern {
   enum class Kind { Glob, Regex };
   Kind kind = Kind::Glob;
   std::string text;  // without the "regex:" prefix
   bool case_sensitive = true;
   SourceLocation location;
+
+  static constexpr std::size_t kMaxBytes = 1000;
+  static constexpr std::size_t kMaxRegexDepth = 32;
+  static constexpr std::size_t kMaxRegexAtoms = 1000;
+  static constexpr std::size_t kMaxRegexNameBytes = 1000;
+
   bool matches(std::string_view flow_name) const;
+  // Whether the pattern can judge this name: false for a regex and a name
+  // longer than kMaxRegexNameBytes (it then does not match). Globs judge
+  // names of any length, in at most (name length × pattern length) steps.
+  bool judges(std::string_view flow_name) const;
 };
 
 struct FlowSelector {
   std::vector<std::string> types;  // lowercase Genesys flow types, e.g. "inboundcall"
   std::vector<NamePattern> include;
   std::vector<NamePattern> exclude;
+  // The type is listed, an include pattern matches the name and no exclude
+  // pattern does. A name an exclude pattern cannot judge (NamePattern::judges)
+  // counts as excluded: flowlink leaves alone a flow it cannot tell apart.
   bool matches(std::string_view type, std::string_view name) const;
 };
 

@@ -7,14 +7,18 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "manifest/rule_reader.hpp"
 #include "manifest/suggestions.hpp"
+#include "manifest/utf8.hpp"
 #include "manifest/yaml_reader.hpp"
 #include "util/encoding.hpp"
 
@@ -82,10 +86,108 @@ void read_modules(YamlReader& reader, const MapEntry& entry, FileContent& conten
   }
 }
 
+// The key path of each YAML node, by the node's position: a position's
+// path is that of the last node starting at or before it on the same line
+// (yaml-cpp gives no end marks; a comment line gets no path). Walked with an
+// explicit stack; each collection is entered once, so aliases cannot make
+// the walk loop or multiply.
+struct NodePaths {
+  std::vector<std::pair<std::pair<int, int>, std::string>> marks;  // (line, byte column) -> path, sorted
+
+  explicit NodePaths(const std::vector<YAML::Node>& documents) {
+    std::vector<std::pair<YAML::Node, std::string>> stack;
+    for (auto it = documents.rbegin(); it != documents.rend(); ++it) stack.emplace_back(*it, "");
+    std::set<std::pair<int, int>> entered;
+    while (!stack.empty()) {
+      auto [node, path] = std::move(stack.back());
+      stack.pop_back();
+      const YAML::Mark mark = node.Mark();
+      if (mark.is_null()) continue;
+      marks.emplace_back(std::make_pair(mark.line, mark.column), path);
+      if (!node.IsMap() && !node.IsSequence()) continue;
+      if (!entered.insert({mark.line, mark.column}).second) continue;
+      std::size_t index = 0;
+      for (const auto& child : node) {
+        if (node.IsMap()) {
+          const YAML::Node key = child.first;
+          const YAML::Node value = child.second;
+          std::string child_path = key.IsScalar() ? detail::child_path(path, key.Scalar()) : path;
+          stack.emplace_back(key, child_path);
+          stack.emplace_back(value, child_path);
+        } else {
+          stack.emplace_back(YAML::Node(child), detail::index_path(path, index++));
+        }
+      }
+    }
+    std::stable_sort(marks.begin(), marks.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+
+  std::string at(int line, int column) const {
+    auto after = std::upper_bound(marks.begin(), marks.end(), std::make_pair(line, column),
+                                  [](const auto& position, const auto& entry) { return position < entry.first; });
+    if (after == marks.begin() || std::prev(after)->first.first != line) return {};
+    return std::prev(after)->second;
+  }
+};
+
+// A manifest is UTF-8 text. Each line with bytes that are not UTF-8 is an
+// error at the first such byte (at most kMaxReported lines, then a count).
+// Returns whether the text is clean.
+bool check_utf8(const std::string& text, YamlReader& reader) {
+  constexpr std::size_t kMaxReported = 10;
+  struct Bad {
+    int line;
+    int column;
+    unsigned char byte;
+  };
+  std::vector<Bad> bad;
+  std::size_t lines_with_bad = 0;
+  int line = 0;
+  std::size_t line_start = 0;
+  int last_bad_line = -1;
+  for (std::size_t i = 0; i < text.size();) {
+    if (std::size_t length = detail::utf8_sequence_length(text, i)) {
+      if (text[i] == '\n') {
+        ++line;
+        line_start = i + 1;
+      }
+      i += length;
+      continue;
+    }
+    if (line != last_bad_line) {
+      last_bad_line = line;
+      ++lines_with_bad;
+      if (bad.size() < kMaxReported)
+        bad.push_back(Bad{line, static_cast<int>(i - line_start), static_cast<unsigned char>(text[i])});
+    }
+    ++i;
+  }
+  if (bad.empty()) return true;
+  // Parsed only to name the key paths; yaml-cpp passes such bytes through.
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::Exception&) {
+  }
+  NodePaths paths(documents);
+  for (const auto& b : bad) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", b.byte);
+    reader.error(reader.location(b.line, b.column), paths.at(b.line, b.column),
+                 std::string("invalid UTF-8 (byte ") + hex + "); a manifest must be UTF-8 text");
+  }
+  if (lines_with_bad > bad.size())
+    reader.error(reader.location(bad.back().line, bad.back().column), "",
+                 "invalid UTF-8 on " + std::to_string(lines_with_bad - bad.size()) + " more lines");
+  return false;
+}
+
 // Parses one file's text; appends its problems to `errors`.
 FileContent read_file_text(const std::string& text, const std::string& file, std::vector<ManifestError>& errors) {
   FileContent content;
   YamlReader reader(file, text, errors);
+  if (!check_utf8(text, reader)) return content;
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(text);
@@ -185,7 +287,7 @@ void merge(std::vector<FileContent>& contents, LoadResult& result) {
       if (state.modules.count(reference.key)) continue;
       std::string message = "unknown module '" + reference.key + "';";
       message += keys.empty() ? " no modules are defined under 'modules'"
-                              : detail::suggestion_suffix(reference.key, keys);
+                              : suggestion_suffix(reference.key, keys);
       errors.push_back(ManifestError{reference.location, reference.path, message});
     }
   }
@@ -211,13 +313,115 @@ bool is_manifest_name(const fs::path& path) {
   return ext == ".yaml" || ext == ".yml";
 }
 
+std::string describe_file_type(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISFIFO(mode)) return "a named pipe";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+std::string not_regular(mode_t mode) {
+  return "not a regular file (" + describe_file_type(mode) + "); a manifest must be a regular file or a directory";
+}
+
+std::string too_large(std::uintmax_t size) {
+  return "the file is " + (size > kMaxManifestBytes ? std::to_string(size) + " bytes" : std::string("larger")) +
+         "; a manifest file may be at most " + std::to_string(kMaxManifestBytes) + " bytes (1 MiB)";
+}
+
+// Why `path` (which stat could not follow) cannot be read: a dangling
+// symbolic link, a loop of links, or the system's reason.
+std::string unreachable(const fs::path& path, const std::error_code& status_error) {
+  std::error_code ec;
+  if (fs::is_symlink(fs::symlink_status(path, ec))) {
+    if (status_error.value() == ELOOP) return "symbolic link loop (too many levels of symbolic links)";
+    std::error_code read_ec;
+    fs::path target = fs::read_symlink(path, read_ec);
+    if (status_error.value() == ENOENT)
+      return "dangling symbolic link: its target '" + target.string() + "' does not exist";
+    return "cannot follow symbolic link to '" + target.string() + "': " + status_error.message();
+  }
+  if (status_error.value() == ENOENT) return "no such file or directory";
+  return "cannot read: " + status_error.message();
+}
+
+// Closes a descriptor on every path out.
+struct FileDescriptor {
+  int fd = -1;
+  ~FileDescriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// The identity of a file, whichever path reached it (symlinks, `a/../a`,
+// hard links).
+using FileIdentity = std::pair<dev_t, ino_t>;
+
+// Reads a manifest file: a regular file of at most kMaxManifestBytes, read
+// with that bound (a device or a growing file is never slurped). Returns
+// false with `problem` set.
+bool read_bounded(const std::string& file, std::string& text, FileIdentity& identity, std::string& problem) {
+  // stat first: opening a device or a FIFO can block or have side effects.
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) {
+    problem = unreachable(file, std::error_code(errno, std::generic_category()));
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    problem = not_regular(st.st_mode);
+    return false;
+  }
+  FileDescriptor in;
+  in.fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (in.fd < 0) {
+    problem = std::string("cannot read file: ") + std::strerror(errno);
+    return false;
+  }
+  // The file may have been swapped since the stat: judge what was opened.
+  if (::fstat(in.fd, &st) != 0) {
+    problem = std::string("cannot read file: ") + std::strerror(errno);
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    problem = not_regular(st.st_mode);
+    return false;
+  }
+  if (static_cast<std::uintmax_t>(st.st_size) > kMaxManifestBytes) {
+    problem = too_large(static_cast<std::uintmax_t>(st.st_size));
+    return false;
+  }
+  identity = {st.st_dev, st.st_ino};
+  text.clear();
+  char buffer[64 * 1024];
+  for (;;) {
+    ssize_t got = ::read(in.fd, buffer, sizeof buffer);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      problem = std::string("cannot read file: ") + std::strerror(errno);
+      return false;
+    }
+    if (got == 0) break;
+    if (text.size() + static_cast<std::size_t>(got) > kMaxManifestBytes) {
+      problem = too_large(0);  // it grew while being read
+      return false;
+    }
+    text.append(buffer, static_cast<std::size_t>(got));
+  }
+  return true;
+}
+
 }  // namespace
 
 LoadResult parse_manifest(const std::string& text, const std::string& file) {
   LoadResult result;
   result.state.files.push_back(file);
   std::vector<FileContent> contents;
-  contents.push_back(read_file_text(text, file, result.errors));
+  if (text.size() > kMaxManifestBytes)
+    result.errors.push_back(ManifestError{{file, 0, 0}, "", too_large(text.size())});
+  else
+    contents.push_back(read_file_text(text, file, result.errors));
   result.state.fingerprint = util::sha256_hex(text + '\0');
   merge(contents, result);
   result.state.api_version = kApiVersion;
@@ -231,62 +435,74 @@ LoadResult load_manifest(const std::vector<std::string>& paths) {
     result.errors.push_back(ManifestError{{}, "", "no manifest file or directory given"});
     return result;
   }
-  // Expand directories, keep the order given, read each file once.
-  std::vector<std::string> files;
-  std::set<std::string> seen;
-  auto add_file = [&](const std::string& file) {
-    std::error_code ec;
-    fs::path canonical = fs::weakly_canonical(file, ec);
-    if (seen.insert(ec ? file : canonical.string()).second) files.push_back(file);
+  auto fail = [&](const std::string& path, std::string message) {
+    result.errors.push_back(ManifestError{{path, 0, 0}, "", std::move(message)});
   };
+  // Expand directories, keep the order given.
+  std::vector<std::string> files;
   for (const auto& path : paths) {
     std::error_code ec;
     fs::file_status status = fs::status(path, ec);
     if (ec || !fs::exists(status)) {
-      result.errors.push_back(ManifestError{{path, 0, 0}, "", "no such file or directory"});
+      fail(path, unreachable(path, ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory)));
       continue;
     }
-    if (fs::is_directory(status)) {
-      std::vector<std::string> found;
-      for (const auto& item : fs::directory_iterator(path, ec)) {
-        std::error_code item_ec;
-        if (item.is_regular_file(item_ec) && is_manifest_name(item.path())) found.push_back(item.path().string());
-      }
-      if (ec) {
-        result.errors.push_back(ManifestError{{path, 0, 0}, "", "cannot list directory: " + ec.message()});
-        continue;
-      }
-      if (found.empty()) {
-        result.errors.push_back(ManifestError{{path, 0, 0}, "", "directory has no *.yaml or *.yml manifest files"});
-        continue;
-      }
-      std::sort(found.begin(), found.end(), [](const std::string& a, const std::string& b) {
-        return fs::path(a).filename().string() < fs::path(b).filename().string();
-      });
-      for (const auto& file : found) add_file(file);
-    } else {
-      add_file(path);
+    if (!fs::is_directory(status)) {
+      files.push_back(path);  // read_bounded refuses what is not a regular file
+      continue;
     }
+    std::vector<std::string> found;
+    bool unusable = false;  // a manifest-named entry that cannot be read
+    fs::directory_iterator it(path, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      const fs::path item = it->path();
+      if (!is_manifest_name(item)) continue;
+      std::error_code item_ec;
+      fs::file_status item_status = fs::status(item, item_ec);
+      if (item_ec || !fs::exists(item_status)) {
+        // A dangling or looping link is a manifest that silently went missing.
+        fail(item.string(), unreachable(item, item_ec ? item_ec : std::make_error_code(std::errc::no_such_file_or_directory)));
+        unusable = true;
+      } else if (fs::is_directory(item_status)) {
+        continue;  // subdirectories are not read, whatever their name
+      } else if (fs::is_regular_file(item_status)) {
+        found.push_back(item.string());
+      } else {
+        struct stat st {};
+        fail(item.string(), ::stat(item.c_str(), &st) == 0 ? not_regular(st.st_mode) : "not a regular file");
+        unusable = true;
+      }
+    }
+    if (ec) {
+      fail(path, "cannot list directory: " + ec.message());
+      continue;
+    }
+    if (found.empty()) {
+      if (!unusable) fail(path, "directory has no *.yaml or *.yml manifest files");
+      continue;
+    }
+    std::sort(found.begin(), found.end(), [](const std::string& a, const std::string& b) {
+      return fs::path(a).filename().string() < fs::path(b).filename().string();
+    });
+    files.insert(files.end(), found.begin(), found.end());
   }
 
+  // Read each file once, however many paths lead to it.
   std::vector<FileContent> contents;
   std::string fingerprinted;  // every file's content, NUL-separated
+  std::set<FileIdentity> read;
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      result.errors.push_back(ManifestError{{file, 0, 0}, "", std::string("cannot read file: ") + std::strerror(errno)});
+    std::string text, problem;
+    FileIdentity identity;
+    if (!read_bounded(file, text, identity, problem)) {
+      fail(file, problem);
       continue;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) {
-      result.errors.push_back(ManifestError{{file, 0, 0}, "", "cannot read file"});
-      continue;
-    }
+    if (!read.insert(identity).second) continue;
     result.state.files.push_back(file);
-    fingerprinted += text.str();
+    fingerprinted += text;
     fingerprinted.push_back('\0');
-    contents.push_back(read_file_text(text.str(), file, result.errors));
+    contents.push_back(read_file_text(text, file, result.errors));
   }
   result.state.fingerprint = util::sha256_hex(fingerprinted);
   merge(contents, result);

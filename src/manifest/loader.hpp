@@ -2,6 +2,7 @@
 // YAML manifest -> validated DesiredState, or every error found, each naming
 // file:line:col, the key path, and what was expected.
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -22,12 +23,22 @@ struct LoadResult {
   bool ok() const { return errors.empty(); }
 };
 
+// A manifest file larger than this is refused unread (yaml-cpp needs a
+// couple of hundred bytes of memory per byte of a dense YAML list).
+inline constexpr std::size_t kMaxManifestBytes = 1024 * 1024;
+
 // Loads one file, or every *.yaml / *.yml file of a directory (sorted by
 // name), merged into one desired state. Module keys and rule names must be
-// unique across files.
+// unique across files. Each file must be a regular file of at most
+// kMaxManifestBytes of UTF-8 text; one reached by several paths (symbolic
+// links, `a/../a/x.yaml`, hard links) is read once, at its first path. In a
+// directory, a *.yaml / *.yml entry that is a dangling or looping symbolic
+// link, a device, a FIFO or a socket is an error naming it; subdirectories
+// are not read.
 LoadResult load_manifest(const std::vector<std::string>& paths);
 
 // Parses manifest text (for tests and stdin); `file` names it in errors.
+// The same size and UTF-8 rules apply.
 LoadResult parse_manifest(const std::string& text, const std::string& file);
 
 }  // namespace flowlink::manifest

@@ -4,13 +4,32 @@
 // that only match themselves. Case folding (caseSensitive: false) is ASCII
 // only. Regexes are std::regex ECMAScript over the UTF-8 bytes and must
 // match the whole name.
+//
+// Neither may recurse or backtrack without bound (issue 11: 50,000 nested
+// parentheses, or a 50,000-character name under `regex:Foo.*`, overflowed
+// the stack inside std::regex):
+// - Globs are matched iteratively, backtracking to the last `*` only: at
+//   most (name length × pattern length) steps, no recursion.
+// - std::regex compiles a pattern by recursive descent, one level per group
+//   and per term, so a regex is checked first (regex_shape_error): at most
+//   NamePattern::kMaxBytes long, groups at most kMaxRegexDepth deep, at most
+//   kMaxRegexAtoms atoms once `{n,m}` is counted out.
+// - libstdc++'s default matcher backtracks depth first: its recursion grows
+//   with the name and its time can be exponential. Its polynomial mode (a
+//   Thompson-style breadth-first simulation) recurses only within one step,
+//   over the (bounded) automaton, and takes (name length × automaton size)
+//   per match; back-references are impossible there and refused, and a
+//   lookahead inside a lookahead (a power of the name's length) is refused.
+//   Names longer than kMaxRegexNameBytes are not matched at all.
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <regex>
 #include <unordered_map>
 
 #include "manifest/name_pattern.hpp"
+#include "manifest/utf8.hpp"
 
 namespace flowlink::manifest {
 
@@ -24,26 +43,13 @@ std::u32string decode_utf8(std::string_view text) {
   std::u32string out;
   std::size_t i = 0;
   while (i < text.size()) {
-    unsigned char lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-    bool valid = length > 0 && i + length <= text.size();
-    char32_t cp = length == 1 ? lead : length == 2 ? (lead & 0x1F) : length == 3 ? (lead & 0x0F) : (lead & 0x07);
-    for (std::size_t k = 1; valid && k < length; ++k) {
-      unsigned char next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) valid = false;
-      cp = (cp << 6) | (next & 0x3F);
-    }
-    if (valid && length > 1) {
-      // Reject overlong forms and surrogates so every byte sequence decodes one way.
-      static constexpr char32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-      if (cp < minimum[length] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) valid = false;
-    }
-    if (!valid) {
-      out.push_back(kInvalidByteBase + lead);
-      ++i;
-    } else {
+    char32_t cp = 0;
+    if (std::size_t length = detail::utf8_sequence_length(text, i, &cp)) {
       out.push_back(cp);
       i += length;
+    } else {
+      out.push_back(kInvalidByteBase + static_cast<unsigned char>(text[i]));
+      ++i;
     }
   }
   return out;
@@ -174,8 +180,125 @@ bool glob_match(const std::vector<GlobToken>& tokens, const std::u32string& name
   return t == tokens.size();
 }
 
+std::string too_long(const NamePattern& pattern) {
+  return "the pattern is " + std::to_string(pattern.text.size()) + " bytes long; a flow-name pattern may be at most " +
+         std::to_string(NamePattern::kMaxBytes) + " bytes";
+}
+
+// Why std::regex must not be given this expression (see the top of the
+// file), or nothing. A scan with an explicit stack: no recursion here
+// either. It only needs to be conservative; syntax errors are left to
+// std::regex, which reports them once the shape is known to be safe.
+std::optional<std::string> regex_shape_error(std::string_view text) {
+  constexpr std::size_t kCap = NamePattern::kMaxRegexAtoms + 1;  // counts saturate here
+  auto capped = [&](std::size_t x) { return std::min(x, kCap); };
+  // Every token counts one atom: a character, a class, an escape, `.`, `^`,
+  // `$`, `|`, a group, a quantifier; x{n,m} counts x m times, x{n,} n + 1
+  // times. The automaton std::regex builds is a small multiple of this.
+  struct Group {
+    std::size_t atoms = 0;  // in the group so far, repetitions counted out
+    std::size_t last = 0;   // atoms of the last term, which a quantifier repeats
+    bool lookahead = false;
+  };
+  std::vector<Group> groups(1);  // [0] is the whole expression
+  bool in_lookahead = false;
+  auto add_term = [&](std::size_t atoms) {
+    groups.back().atoms = capped(groups.back().atoms + atoms);
+    groups.back().last = atoms;
+  };
+  // The last term taken `copies` times, plus one for the quantifier.
+  auto repeat_last = [&](std::size_t copies) {
+    Group& g = groups.back();
+    std::size_t repeated = capped(g.last * std::min(copies, kCap));
+    g.atoms = capped(g.atoms - g.last + repeated + 1);
+    g.last = 0;
+  };
+  auto parse_number = [&](std::size_t& i, std::size_t& value) {
+    std::size_t start = i;
+    value = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9')
+      value = std::min<std::size_t>(value * 10 + static_cast<std::size_t>(text[i++] - '0'), kCap);
+    return i > start;
+  };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '\\') {
+      if (i + 1 < text.size() && text[i + 1] >= '1' && text[i + 1] <= '9')
+        return std::string("back-references such as '\\") + text[i + 1] +
+               "' are not supported (a regex is matched in time proportional to the name's length)";
+      i += 2;  // \d, \., \u00e9 (whose digits count as atoms: conservative)
+      add_term(1);
+    } else if (c == '[') {
+      std::size_t j = i + 1;
+      if (j < text.size() && text[j] == '^') ++j;
+      while (j < text.size() && text[j] != ']') j += text[j] == '\\' ? 2 : 1;
+      i = j + 1;
+      add_term(1);
+    } else if (c == '(') {
+      bool lookahead = text.compare(i, 3, "(?=") == 0 || text.compare(i, 3, "(?!") == 0;
+      if (lookahead && in_lookahead)
+        return std::string("a lookahead inside a lookahead is not supported (its cost grows with a power of the "
+                           "name's length)");
+      groups.push_back(Group{0, 0, lookahead});
+      in_lookahead = in_lookahead || lookahead;
+      if (groups.size() - 1 > NamePattern::kMaxRegexDepth)
+        return "groups are nested more than " + std::to_string(NamePattern::kMaxRegexDepth) +
+               " deep; a regular expression may nest groups at most " +
+               std::to_string(NamePattern::kMaxRegexDepth) + " deep";
+      i += (lookahead || text.compare(i, 3, "(?:") == 0) ? 3 : 1;
+    } else if (c == ')' && groups.size() > 1) {
+      Group closed = groups.back();
+      groups.pop_back();
+      if (closed.lookahead) in_lookahead = false;
+      add_term(capped(closed.atoms + 1));
+      ++i;
+    } else if (c == '*' || c == '+' || c == '?') {
+      repeat_last(c == '+' ? 2 : 1);
+      ++i;
+      if (i < text.size() && text[i] == '?') ++i;  // lazy
+    } else if (c == '{') {
+      std::size_t j = i + 1, low = 0, high = 0;
+      bool ok = parse_number(j, low);
+      bool comma = ok && j < text.size() && text[j] == ',';
+      bool bounded = false;
+      if (comma) bounded = parse_number(++j, high);
+      ok = ok && j < text.size() && text[j] == '}';
+      if (!ok) {
+        add_term(1);  // not a repetition; std::regex judges it
+        ++i;
+        continue;
+      }
+      // x{n} is n copies of x, x{n,m} m copies, x{n,} n copies and a loop.
+      repeat_last(!comma ? low : bounded ? std::max(low, high) : low + 1);
+      i = j + 1;
+      if (i < text.size() && text[i] == '?') ++i;  // lazy
+    } else {
+      add_term(1);
+      ++i;
+    }
+    if (groups.back().atoms > NamePattern::kMaxRegexAtoms)
+      return "the regular expression comes to more than " + std::to_string(NamePattern::kMaxRegexAtoms) +
+             " atoms once its repetitions are counted out (x{n,m} counts x m times); write a simpler one";
+  }
+  return std::nullopt;
+}
+
+std::regex::flag_type regex_flags(bool case_sensitive) {
+  // nosubs: only whether the name matches counts, so no captures are tracked.
+  auto flags = std::regex::ECMAScript | std::regex::nosubs;
+  if (!case_sensitive) flags |= std::regex::icase;
+#if defined(__GLIBCXX__)
+  // The breadth-first matcher: no recursion along the name, no exponential
+  // backtracking (see the top of the file).
+  flags |= std::regex_constants::__polynomial;
+#endif
+  return flags;
+}
+
 // Compiling a std::regex is slow and a plan matches every flow against every
-// pattern, so compiled regexes are shared by (flags, text).
+// pattern, so compiled regexes are shared by (flags, text). An expression
+// over the limits is never compiled, and never matches.
 std::shared_ptr<const std::regex> compiled_regex(const std::string& text, bool case_sensitive) {
   static std::mutex mutex;
   static std::unordered_map<std::string, std::shared_ptr<const std::regex>> cache;
@@ -183,13 +306,13 @@ std::shared_ptr<const std::regex> compiled_regex(const std::string& text, bool c
   std::lock_guard<std::mutex> lock(mutex);
   auto found = cache.find(key);
   if (found != cache.end()) return found->second;
-  auto flags = std::regex::ECMAScript;
-  if (!case_sensitive) flags |= std::regex::icase;
   std::shared_ptr<const std::regex> compiled;
-  try {
-    compiled = std::make_shared<const std::regex>(text, flags);
-  } catch (const std::regex_error&) {
-    compiled = nullptr;  // never matches; the loader reports it
+  if (text.size() <= NamePattern::kMaxBytes && !regex_shape_error(text)) {
+    try {
+      compiled = std::make_shared<const std::regex>(text, regex_flags(case_sensitive));
+    } catch (const std::regex_error&) {
+      compiled = nullptr;  // never matches; the loader reports it
+    }
   }
   cache.emplace(key, compiled);
   return compiled;
@@ -197,12 +320,18 @@ std::shared_ptr<const std::regex> compiled_regex(const std::string& text, bool c
 
 }  // namespace
 
+bool NamePattern::judges(std::string_view flow_name) const {
+  return kind == Kind::Glob || flow_name.size() <= kMaxRegexNameBytes;
+}
+
 bool NamePattern::matches(std::string_view flow_name) const {
   if (kind == Kind::Regex) {
+    if (!judges(flow_name)) return false;
     auto re = compiled_regex(text, case_sensitive);
     if (!re) return false;
     return std::regex_match(flow_name.begin(), flow_name.end(), *re);
   }
+  if (text.size() > kMaxBytes) return false;
   std::vector<GlobToken> tokens;
   std::string problem;
   if (!parse_glob(decode_utf8(text), tokens, problem)) return false;
@@ -229,16 +358,17 @@ NamePattern make_pattern(const std::string& written, bool case_sensitive, Source
 std::optional<std::string> pattern_syntax_error(const NamePattern& pattern) {
   if (pattern.kind == NamePattern::Kind::Regex) {
     if (pattern.text.empty()) return "empty regular expression after 'regex:'";
+    if (pattern.text.size() > NamePattern::kMaxBytes) return too_long(pattern);
+    if (auto problem = regex_shape_error(pattern.text)) return *problem;
     try {
-      auto flags = std::regex::ECMAScript;
-      if (!pattern.case_sensitive) flags |= std::regex::icase;
-      std::regex compiled(pattern.text, flags);
+      std::regex compiled(pattern.text, regex_flags(pattern.case_sensitive));
     } catch (const std::regex_error& e) {
       return "invalid regular expression '" + pattern.text + "': " + e.what();
     }
     return std::nullopt;
   }
   if (pattern.text.empty()) return "empty name pattern";
+  if (pattern.text.size() > NamePattern::kMaxBytes) return too_long(pattern);
   std::vector<GlobToken> tokens;
   std::string problem;
   if (!parse_glob(decode_utf8(pattern.text), tokens, problem)) return "glob '" + pattern.text + "' " + problem;

@@ -57,7 +57,8 @@ bool FlowSelector::matches(std::string_view type, std::string_view name) const {
   if (!type_ok) return false;
   bool included = std::any_of(include.begin(), include.end(), [&](const NamePattern& p) { return p.matches(name); });
   if (!included) return false;
-  return std::none_of(exclude.begin(), exclude.end(), [&](const NamePattern& p) { return p.matches(name); });
+  return std::none_of(exclude.begin(), exclude.end(),
+                      [&](const NamePattern& p) { return !p.judges(name) || p.matches(name); });
 }
 
 }  // namespace flowlink::manifest

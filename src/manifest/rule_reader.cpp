@@ -128,7 +128,7 @@ std::optional<Placement> read_placement(YamlReader& reader, const MapEntry& entr
     std::string hint;
     if (word == "task" || word == "after" || word == "before")
       hint = " ('" + word + "' needs a value, e.g. at: {" + word + ": \"Name\"})";
-    else if (edit_distance(word, "start") <= 2)
+    else if (edit_distance(word, "start", 2) <= 2)
       hint = " (did you mean 'start'?)";
     reader.error(entry.value_location, entry.path, "expected " + expected + ", got '" + word + "'" + hint);
     return std::nullopt;

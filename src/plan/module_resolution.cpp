@@ -1,34 +1,18 @@
 // Resolving the manifest's modules among the observed COMMONMODULE flows and
 // checking ensure entries' bindings against each module's interface.
 #include <algorithm>
-#include <cctype>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "manifest/suggestions.hpp"
 #include "plan/planner_internal.hpp"
-#include "util/ascii.hpp"
 
 namespace flowlink::plan::detail {
 
 namespace {
 
 constexpr const char* kModuleType = "commonmodule";
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 // "manifest.yaml:3:5: " or "" when the location is unknown (hand-built states).
 std::string where(const manifest::SourceLocation& location) {
@@ -98,21 +82,9 @@ std::string unknown_bindings(const manifest::Rule& rule, const manifest::EnsureE
 
 }  // namespace
 
+// One suggestion engine for manifests and plans: the manifest loader's.
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
-  const std::string target = util::ascii_lower(word);
-  // About one typo per five characters, at most three: a guess beyond that misleads.
-  const std::size_t threshold = std::clamp<std::size_t>(target.size() / 5, 1, 3);
-  std::string best;
-  std::size_t best_distance = threshold + 1;
-  for (const auto& candidate : candidates) {
-    std::size_t d = edit_distance(target, util::ascii_lower(candidate));
-    if (d > threshold) continue;
-    if (d < best_distance || (d == best_distance && candidate < best)) {
-      best_distance = d;
-      best = candidate;
-    }
-  }
-  return best;
+  return manifest::closest(word, candidates).value_or("");
 }
 
 std::string quoted_list(const std::vector<std::string>& items, std::size_t limit) {

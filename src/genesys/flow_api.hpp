@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "genesys/answer_limits.hpp"
 #include "util/parallel_for.hpp"
 
 namespace flowlink::genesys {
@@ -196,6 +197,7 @@ struct ClientOptions {
   std::chrono::milliseconds retry_base{200};
   std::chrono::milliseconds retry_budget{120000};  // total time spent waiting on retries
   std::chrono::milliseconds timeout{30000};        // per request
+  AnswerLimits answer_limits;  // how large each kind of answer may be (answer_limits.hpp)
 };
 
 // Maps a region ("mypurecloud.com", "usw2.pure.cloud", "api.mypurecloud.ie")

@@ -23,6 +23,19 @@ std::string flow_path(const std::string& flow_id) { return flows_path + "/" + ut
 
 std::string flow_query(const std::string& flow_id) { return "flow=" + util::url_encode(flow_id); }
 
+// GETs by what they answer, for the answer's size bound (answer_limits.hpp).
+ApiRequest listing_page(const std::string& path, const std::string& query) {
+  ApiRequest request{"GET", path, query, "", ""};
+  request.answer = AnswerKind::ListingPage;
+  return request;
+}
+
+ApiRequest flow_document(const std::string& path, const std::string& flow_id) {
+  ApiRequest request{"GET", path, "", "", flow_id};
+  request.answer = AnswerKind::FlowDocument;
+  return request;
+}
+
 Json parse_json(const std::string& body, const ApiRequest& request) {
   // Bounded before parsing: copying a page (list_flows) recurses per level.
   if (util::json_text_depth(body, util::kMaxJsonDepth) > util::kMaxJsonDepth)
@@ -62,7 +75,7 @@ class HttpFlowApi final : public FlowApi {
       return text;
     };
 
-    Json first = get_json(ApiRequest{"GET", flows_path, page_query(1), "", ""});
+    Json first = get_json(listing_page(flows_path, page_query(1)));
     std::vector<Json> pages{first};
     int page_count = 0;
     if (auto it = first.find("pageCount"); it != first.end() && it->is_number_integer()) {
@@ -84,7 +97,7 @@ class HttpFlowApi final : public FlowApi {
       // Pages are independent: fetch them side by side.
       std::vector<Json> rest(static_cast<std::size_t>(page_count - 1));
       parallel_for(rest.size(), options_.parallelism, [&](std::size_t i) {
-        rest[i] = get_json(ApiRequest{"GET", flows_path, page_query(static_cast<int>(i) + 2), "", ""});
+        rest[i] = get_json(listing_page(flows_path, page_query(static_cast<int>(i) + 2)));
       });
       pages.insert(pages.end(), rest.begin(), rest.end());
     } else if (page_count == 0) {
@@ -99,7 +112,7 @@ class HttpFlowApi final : public FlowApi {
                              " pages; refused",
                          "");
         auto [path, next_query] = split_uri(next);
-        page = get_json(ApiRequest{"GET", path, next_query, "", ""});
+        page = get_json(listing_page(path, next_query));
         pages.push_back(page);
       }
     }
@@ -124,12 +137,12 @@ class HttpFlowApi final : public FlowApi {
   }
 
   std::string latest_configuration(const std::string& flow_id) override {
-    return transport_.send(ApiRequest{"GET", flow_path(flow_id) + "/latestconfiguration", "", "", flow_id});
+    return transport_.send(flow_document(flow_path(flow_id) + "/latestconfiguration", flow_id));
   }
 
   std::string version_configuration(const std::string& flow_id, const std::string& version) override {
-    return transport_.send(ApiRequest{
-        "GET", flow_path(flow_id) + "/versions/" + util::url_encode(version) + "/configuration", "", "", flow_id});
+    return transport_.send(
+        flow_document(flow_path(flow_id) + "/versions/" + util::url_encode(version) + "/configuration", flow_id));
   }
 
   Flow checkout(const std::string& flow_id) override {
@@ -234,7 +247,9 @@ class HttpFlowApi final : public FlowApi {
   std::vector<Dependency> dependencies(const std::string& path, const std::string& query, const std::string& about) {
     std::vector<Dependency> out;
     for (int page = 1; page <= kMaxDependencyPages; ++page) {
-      Json body = get_json(ApiRequest{"GET", path, query + "&pageSize=100&pageNumber=" + std::to_string(page), "", about});
+      ApiRequest request = listing_page(path, query + "&pageSize=100&pageNumber=" + std::to_string(page));
+      request.flow = about;
+      Json body = get_json(request);
       auto entities = body.find("entities");
       if (entities == body.end() || !entities->is_array()) break;
       for (const Json& e : *entities) out.push_back(dependency_from_json(e));

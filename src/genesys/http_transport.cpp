@@ -16,7 +16,9 @@ struct HttpTransport::Impl {
         api(options.api_url, options.timeout, limit, stats),
         login(options.login_url.empty() ? options.api_url : options.login_url, options.timeout, limit, stats),
         policy(options.max_retries, options.retry_base, options.retry_budget),
-        tokens(login, policy, stats, options.client_id, options.client_secret, options.token_pool) {}
+        tokens(login, policy, stats, options.client_id, options.client_secret, options.token_pool,
+               options.answer_limits.token),
+        limits(options.answer_limits) {}
 
   WireResponse attempt(const WireRequest& base) {
     std::size_t slot = tokens.next_slot();
@@ -42,6 +44,7 @@ struct HttpTransport::Impl {
   HttpWire login;
   RetryPolicy policy;
   TokenSource tokens;
+  AnswerLimits limits;
 };
 
 HttpTransport::HttpTransport(const ClientOptions& options) : impl_(std::make_unique<Impl>(options)) {}
@@ -53,12 +56,15 @@ std::string HttpTransport::send(const ApiRequest& request) {
   wire.path_and_query = request.query.empty() ? request.path : request.path + "?" + request.query;
   wire.body = request.body;
   if (!request.body.empty()) wire.content_type = "application/json";
+  wire.max_body = impl_->limits.of(request.answer);
 
   std::string call = request.method + " " + request.path;
   RetriedAnswer result =
       send_with_retries(impl_->policy, impl_->stats, [&] { return impl_->attempt(wire); },
                         request.repeatable ? &RetryPolicy::retryable : &RetryPolicy::retryable_unapplied);
   if (result.answer.ok()) return std::move(result.answer.body);
+  if (result.answer.body_too_large)
+    throw body_too_large_error(call, request.flow, result.answer, request.answer, wire.max_body);
   const bool unknown = !request.repeatable && RetryPolicy::outcome_unknown(result.answer.status);
   std::string note = unknown ? "it may have taken effect, so it was not repeated" : result.give_up_note();
   auto redactor = [this](std::string text) { return impl_->tokens.redact(std::move(text)); };

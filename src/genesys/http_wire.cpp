@@ -1,10 +1,13 @@
 // The one place that sends HTTP: a cpprest http_client per host (thread-safe,
 // shared by all threads), a per-request timeout, TLS verification left at
-// cpprest's default (on). Failures to get an answer become status 0.
+// cpprest's default (on), each answer's body read into a bounded buffer.
+// Failures to get an answer become status 0.
 
 #include "genesys/http_wire.hpp"
 
 #include <cpprest/http_client.h>
+
+#include "genesys/bounded_body_buffer.hpp"
 
 namespace flowlink::genesys {
 
@@ -85,16 +88,34 @@ WireResponse HttpWire::send(const WireRequest& request) {
     return result;
   }
 
+  // The body goes into a buffer that refuses bytes past max_body (a hostile
+  // server's 2 GB body is not read into memory); cancelling drops the
+  // connection of an answer refused by its Content-Length alone.
+  auto sink = std::make_shared<BoundedBodyBuffer>(request.max_body);
+  message.set_response_stream(concurrency::streams::streambuf<std::uint8_t>(sink));
+  pplx::cancellation_token_source cancel;
+
   Permit permit(impl_->limit);
   ++impl_->stats.requests;
   auto started = std::chrono::steady_clock::now();
   try {
-    web::http::http_response response = impl_->client.request(message).get();
-    std::vector<unsigned char> bytes = response.extract_vector().get();
+    web::http::http_response response = impl_->client.request(message, cancel.get_token()).get();
     result.status = response.status_code();
-    result.body.assign(bytes.begin(), bytes.end());
     result.retry_after = header_value(response.headers(), "Retry-After");
     result.correlation_id = header_value(response.headers(), "ININ-Correlation-Id");
+    utility::size64_t declared = 0;
+    if (response.headers().match(web::http::header_names::content_length, declared) && declared > request.max_body) {
+      result.body_too_large = true;
+      cancel.cancel();
+    } else {
+      try {
+        response.content_ready().get();
+      } catch (const std::exception&) {
+        if (!sink->exceeded()) throw;
+        result.body_too_large = true;  // cpprest's reader stopped at the bound
+      }
+      if (!result.body_too_large) result.body = std::move(sink->body());
+    }
   } catch (const std::exception& e) {
     // Dropped connection, refused connection, timeout, TLS failure.
     result = WireResponse{};

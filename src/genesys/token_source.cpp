@@ -19,12 +19,13 @@ const std::string token_call = "POST /oauth/token";
 }
 
 TokenSource::TokenSource(HttpWire& login, RetryPolicy& policy, StatsCounters& stats, std::string client_id,
-                         std::string client_secret, int pool_size)
+                         std::string client_secret, int pool_size, std::size_t max_answer)
     : login_(login),
       policy_(policy),
       stats_(stats),
       client_id_(std::move(client_id)),
-      client_secret_(std::move(client_secret)) {
+      client_secret_(std::move(client_secret)),
+      max_answer_(max_answer) {
   int size = std::clamp(pool_size, 1, 50);
   for (int i = 0; i < size; ++i) slots_.push_back(std::make_unique<Slot>());
 }
@@ -73,12 +74,15 @@ std::string TokenSource::fetch(std::chrono::seconds& ttl) {
   request.headers.emplace_back("Authorization", "Basic " + util::base64_encode(client_id_ + ":" + client_secret_));
   request.body = "grant_type=client_credentials";
   request.content_type = "application/x-www-form-urlencoded";
+  request.max_body = max_answer_;
 
   auto redactor = [this](std::string text) { return redact(std::move(text)); };
   RetriedAnswer result = send_with_retries(policy_, stats_, [&] {
     ++stats_.token_requests;
     return login_.send(request);
   });
+  if (result.answer.body_too_large)
+    throw body_too_large_error(token_call, "", result.answer, AnswerKind::Token, max_answer_);
   if (!result.answer.ok()) {
     std::string note = result.give_up_note();
     if (result.answer.status == 400 || result.answer.status == 401)

@@ -19,7 +19,7 @@ namespace flowlink::genesys {
 class TokenSource {
  public:
   TokenSource(HttpWire& login, RetryPolicy& policy, StatsCounters& stats, std::string client_id,
-              std::string client_secret, int pool_size);
+              std::string client_secret, int pool_size, std::size_t max_answer = AnswerLimits{}.token);
 
   std::size_t pool_size() const { return slots_.size(); }
   // The next slot, round-robin.
@@ -44,6 +44,7 @@ class TokenSource {
   RetryPolicy& policy_;
   StatsCounters& stats_;
   std::string client_id_, client_secret_;
+  std::size_t max_answer_;  // the token answer's size bound (answer_limits.hpp)
   std::vector<std::unique_ptr<Slot>> slots_;
   std::atomic<std::size_t> next_{0};
   mutable std::mutex issued_mutex_;

@@ -81,6 +81,12 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
   Journal journal(flowlink_dir / "journal.jsonl", report.run_id, now);
   report.journal_path = journal.path().string();
   if (!lease.error().empty()) journal.record({"", "", "lease", "failed", "", lease.error()});
+  if (!history.unreadable().empty()) {
+    // What the skipped lines said about locks and drafts is not known: flows
+    // they concerned count as someone else's. Said, not hidden.
+    journal.record({"", "", "history", "warning", "", history.unreadable()});
+    if (options.progress) *options.progress << "  journal: " << history.unreadable() << '\n';
+  }
 
   // Ids are drawn from several workers at once; the source itself need not be thread-safe.
   auto id_mutex = std::make_shared<std::mutex>();

@@ -12,6 +12,7 @@ SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:detect_stack_use_aft
 # libFuzzer targets (fuzz/), built with clang++ in their own directory.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_CXX ?= clang++-14
 
 .PHONY: all deps build test test-sanitize fuzz-build fuzz fuzz-smoke demo bench clean
 
@@ -37,7 +38,7 @@ test-sanitize: deps
 	cd $(ASAN_BUILD) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS)
 
 fuzz-build: deps
-	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) \
 	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DFLOWLINK_FUZZ=ON >/dev/null
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target flowlink_fuzzers
 

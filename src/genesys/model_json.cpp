@@ -56,7 +56,10 @@ std::int64_t epoch_ms(const Json& json, const char* key) {
 }  // namespace
 
 FlowVersionInfo version_from_json(const Json& json) {
-  FlowVersionInfo version{text(json, "id"), text(json, "name"), text(json, "type")};
+  FlowVersionInfo version;
+  version.id = text(json, "id");
+  version.name = text(json, "name");
+  version.type = text(json, "type");
   if (!json.is_object()) return version;
   version.created_by = ref_at(json, "createdBy");
   version.created_by_client = ref_at(json, "createdByClient");

@@ -32,6 +32,11 @@ std::optional<milliseconds> RetryPolicy::parse_retry_after(const std::string& he
     std::size_t used = 0;
     double seconds = std::stod(header, &used);
     if (used != header.size() || !std::isfinite(seconds) || seconds < 0) return std::nullopt;
+    // A server may send "1e300": converting that to an integer is undefined,
+    // and adding it to the time waited could overflow. Any wait beyond a day
+    // overruns every budget, so a day stands for all of them.
+    constexpr double kDaySeconds = 24.0 * 60 * 60;
+    if (seconds > kDaySeconds) seconds = kDaySeconds;
     return milliseconds(static_cast<long long>(std::ceil(seconds * 1000.0)));
   } catch (const std::exception&) {
     return std::nullopt;

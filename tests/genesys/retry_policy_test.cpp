@@ -52,6 +52,17 @@ TEST_CASE("Retry-After parses seconds") {
   CHECK_FALSE(RetryPolicy::parse_retry_after("-1").has_value());
 }
 
+TEST_CASE("a Retry-After beyond a day reads as a day, and the policy then gives up") {
+  // "1e300" seconds overflowed the conversion to milliseconds (undefined behaviour).
+  const milliseconds day(24LL * 60 * 60 * 1000);
+  CHECK(RetryPolicy::parse_retry_after("1e300") == day);
+  CHECK(RetryPolicy::parse_retry_after("9223372036854775807") == day);
+  CHECK(RetryPolicy::parse_retry_after("86400") == day);
+  CHECK(RetryPolicy::parse_retry_after("86399.5") == milliseconds(86'399'500));
+  RetryPolicy policy(5, milliseconds(1), milliseconds(60'000), milliseconds(2), 1);
+  CHECK_FALSE(policy.next_delay(0, 429, RetryPolicy::parse_retry_after("1e300"), milliseconds(0)).has_value());
+}
+
 TEST_CASE("send_with_retries stops at success, at a final status, or when the policy gives up") {
   StatsCounters stats;
   RetryPolicy policy(4, milliseconds(1), milliseconds(1000), milliseconds(2), 1);

@@ -1,0 +1,98 @@
+// Flow documents (src/flowdoc): bytes -> Document::parse (or an Architect
+// export decoded first) -> check -> every edit flowlink makes -> check again.
+// A document that cannot be read or edited must be refused with a
+// DocumentError; an edit that would leave the document unsound is a flowlink
+// bug (its message says so) and traps, as does an insert followed by a
+// remove that does not give back the parsed document.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "flowdoc/document.hpp"
+
+namespace {
+
+using namespace flowlink::flowdoc;
+
+void trap_on_bug(const DocumentError& error) {
+  if (std::string_view(error.what()).find("a flowlink bug") != std::string_view::npos) __builtin_trap();
+}
+
+std::optional<Document> read(std::string_view text) {
+  try {
+    return Document::parse(text, "fuzz.json");
+  } catch (const DocumentError&) {
+  }
+  try {
+    return Document::parse(decode_architect_export(text, "fuzz.i3InboundFlow"), "fuzz.i3InboundFlow");
+  } catch (const DocumentError&) {
+  }
+  return std::nullopt;
+}
+
+Json without_tracking_number(Json json) {
+  json.erase("nextTrackingNumber");
+  return json;
+}
+
+// Insert then remove gives back the parsed document, nextTrackingNumber aside.
+void insert_then_remove(const Document& original, const InsertionPoint& where) {
+  Document doc = original;
+  CallSpec call{"fuzz-module-id", "Fuzz Module", "", {{"Common.In", "Call.Ani"}}, {{"Common.Out", "Flow.Out"}}};
+  try {
+    const std::string id = doc.insert_call(call, where, sequential_id_source("ffffffff-0000-4000-8000-"));
+    if (!doc.check().empty()) __builtin_trap();
+    doc.remove_call(id);
+  } catch (const DocumentError& error) {
+    trap_on_bug(error);
+    return;
+  }
+  if (without_tracking_number(doc.json()) != without_tracking_number(original.json())) __builtin_trap();
+}
+
+void edit_existing_calls(const Document& original) {
+  const auto actions = original.actions();
+  for (const ModuleCall& call : original.module_calls()) {
+    Document doc = original;
+    try {
+      doc.update_call(call.action_id, call.outputs, call.inputs);
+      if (!doc.check().empty()) __builtin_trap();
+      if (!actions.empty()) {
+        doc.move_call(call.action_id, InsertionPoint{InsertionPoint::Kind::AfterAction, "", actions.front().id});
+        if (!doc.check().empty()) __builtin_trap();
+      }
+      doc.remove_call(call.action_id);
+      if (!doc.check().empty()) __builtin_trap();
+    } catch (const DocumentError& error) {
+      trap_on_bug(error);
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::optional<Document> doc = read(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!doc) return 0;
+  doc->name();
+  doc->type();
+  doc->fingerprint();
+  doc->module_interface();
+  const auto problems = doc->check();
+  const auto actions = doc->actions();
+  for (const ModuleCall& call : doc->module_calls()) call.position.describe();
+  if (!problems.empty()) return 0;
+
+  insert_then_remove(*doc, InsertionPoint{});
+  if (!actions.empty()) {
+    insert_then_remove(*doc, InsertionPoint{InsertionPoint::Kind::AfterAction, "", actions.back().id});
+    insert_then_remove(*doc, InsertionPoint{InsertionPoint::Kind::BeforeAction, "", actions.front().id});
+    insert_then_remove(*doc, InsertionPoint{InsertionPoint::Kind::TaskStart, actions.front().task_name, ""});
+  }
+  edit_existing_calls(*doc);
+  // What a plan writes back must read again.
+  Document::parse(doc->serialize(), "fuzz.json");
+  return 0;
+}

@@ -26,10 +26,10 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME flowlink)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "declarative common-module calls in Genesys Cloud Architect flows")
-set(CPACK_PACKAGE_DESCRIPTION
-    "flowlink keeps Genesys Cloud Architect flows calling the common modules a YAML manifest declares:\n"
-    "validate, plan, apply (locked, verified) and drift. flowlink-emulator is a local stand-in for the\n"
-    "Architect part of the Genesys Cloud API, for tests and demos.")
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+       "flowlink keeps Genesys Cloud Architect flows calling the common modules a YAML manifest\n"
+       "declares: validate, plan, apply (locked, verified) and drift. flowlink-emulator is a local\n"
+       "stand-in for the Architect part of the Genesys Cloud API, for tests and demos.")
 set(CPACK_PACKAGE_CONTACT "flowlink maintainers <flowlink@invalid>")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)

@@ -40,6 +40,9 @@ for library in libcpprest2.10 libyaml-cpp0.7 libfmt9 libssl3 libstdc++6 libc6; d
   grep -qxF "$library" <<<"$depended_on" || fail "Depends lacks $library"
 done
 
+description="$(dpkg-deb -f "$deb" Description)"
+if grep -q '^ *;' <<<"$description"; then fail "the Description's lines start with CMake list separators"; fi
+
 # 3. The files a user expects, where Debian expects them.
 dpkg-deb -c "$deb" | awk '{print $NF}' >"$work/contents"
 for path in ./usr/bin/flowlink ./usr/bin/flowlink-emulator \

@@ -8,6 +8,7 @@
 #include "genesys/flow_api.hpp"
 #include "genesys/http_transport.hpp"
 #include "genesys/model_json.hpp"
+#include "genesys/token_source.hpp"
 #include "util/encoding.hpp"
 #include "util/ascii.hpp"
 #include "util/json_depth.hpp"
@@ -278,9 +279,16 @@ std::unique_ptr<FlowApi> make_http_flow_api(const ClientOptions& options) {
   while (checked.login_url.size() > 1 && checked.login_url.back() == '/') checked.login_url.pop_back();
   check_api_url(checked.api_url);
   check_api_url(checked.login_url);
-  if (checked.client_id.empty()) throw std::invalid_argument("no OAuth client id (GENESYSCLOUD_OAUTHCLIENT_ID)");
-  if (checked.client_secret.empty())
-    throw std::invalid_argument("no OAuth client secret (GENESYSCLOUD_OAUTHCLIENT_SECRET)");
+  if (!checked.access_token.empty()) {
+    if (!is_header_safe_token(checked.access_token))
+      throw std::invalid_argument(
+          "the access token (GENESYSCLOUD_ACCESS_TOKEN) is too long or holds control characters or spaces; refused");
+  } else {
+    if (checked.client_id.empty()) throw std::invalid_argument("no OAuth client id (GENESYSCLOUD_OAUTHCLIENT_ID)");
+    if (checked.client_secret.empty())
+      throw std::invalid_argument("no OAuth client secret (GENESYSCLOUD_OAUTHCLIENT_SECRET)");
+  }
+  if (!checked.proxy.url.empty()) checked.proxy.url = checked_proxy_url(checked.proxy.url);
   if (checked.token_pool < 1 || checked.token_pool > 50)
     throw std::invalid_argument("token pool size must be 1-50, got " + std::to_string(checked.token_pool));
   checked.parallelism = std::max(1, checked.parallelism);

@@ -67,8 +67,10 @@ struct WireResponse {
 class HttpWire {
  public:
   // base_url: "https://api.mypurecloud.com" or "http://127.0.0.1:PORT".
+  // proxy_url: "http://[user:password@]host:port" to send through, "" for
+  // direct (proxy_for() decides); its credentials never appear in errors.
   HttpWire(const std::string& base_url, std::chrono::milliseconds timeout, Semaphore& limit,
-           StatsCounters& stats);
+           StatsCounters& stats, const std::string& proxy_url = "");
   ~HttpWire();
   HttpWire(const HttpWire&) = delete;
   HttpWire& operator=(const HttpWire&) = delete;

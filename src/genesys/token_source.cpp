@@ -30,9 +30,23 @@ TokenSource::TokenSource(HttpWire& login, RetryPolicy& policy, StatsCounters& st
   for (int i = 0; i < size; ++i) slots_.push_back(std::make_unique<Slot>());
 }
 
+TokenSource::TokenSource(HttpWire& login, RetryPolicy& policy, StatsCounters& stats, std::string access_token)
+    : login_(login), policy_(policy), stats_(stats), given_token_(std::move(access_token)) {
+  slots_.push_back(std::make_unique<Slot>());
+  issued_.push_back(given_token_);  // scrubbed from every error like a fetched one
+}
+
+bool is_header_safe_token(const std::string& token) {
+  return !token.empty() && token.size() <= 8192 && std::none_of(token.begin(), token.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x21 || u == 0x7f;
+  });
+}
+
 std::size_t TokenSource::next_slot() { return next_.fetch_add(1) % slots_.size(); }
 
 std::string TokenSource::token(std::size_t slot_index) {
+  if (given()) return given_token_;
   Slot& slot = *slots_.at(slot_index % slots_.size());
   std::lock_guard lock(slot.mutex);
   if (slot.token.empty() || Clock::now() >= slot.refresh_at) {
@@ -96,12 +110,7 @@ std::string TokenSource::fetch(std::chrono::seconds& ttl) {
   std::string token = body["access_token"].get<std::string>();
   // The token goes into a header line: a CR, LF or any other control
   // character (or an absurd size) would let the server inject headers.
-  const bool unsafe = token.empty() || token.size() > 8192 ||
-                      std::any_of(token.begin(), token.end(), [](char c) {
-                        const auto u = static_cast<unsigned char>(c);
-                        return u < 0x21 || u == 0x7f;
-                      });
-  if (unsafe)
+  if (!is_header_safe_token(token))
     throw ApiError(token_call, "", result.answer.status, "invalid.response",
                    "the access_token the login server sent is empty, too long or holds control characters or spaces; "
                    "refused",

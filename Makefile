@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench soak clean
 
 all: build
 
@@ -23,6 +23,9 @@ demo: build
 
 bench: build
 	@scripts/bench $(BUILD)
+
+soak: build
+	@scripts/soak $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -34,6 +34,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -59,11 +60,48 @@ struct SoakOptions {
   int rate_window_ms = 2000;    // Genesys counts per minute; shortened so a 429 costs seconds, not a minute
   int kill_min_ms = 1000;
   int kill_max_ms = 25000;
-  int locks = 3, edits = 4, drafts = 2;  // per trial
+  int locks = 4, edits = 8, drafts = 4;  // per trial
   int reruns = 5;
   std::string parallelism;      // flowlink's --parallelism; empty: its default
   std::string work, flowlink, fixture;
 };
+
+// What the journal says of the runs since `offset` bytes: saves, and flows
+// skipped because of the people (stale, locked, held by a draft).
+struct JournalTally {
+  int saves = 0, stale = 0, locked = 0, held = 0;
+};
+
+JournalTally journal_since(const fs::path& journal, std::uintmax_t offset) {
+  JournalTally tally;
+  std::ifstream in(journal, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(offset));
+  for (std::string line; std::getline(in, line);) {
+    const Json json = Json::parse(line, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) continue;
+    const std::string step = json.value("step", ""), outcome = json.value("outcome", "");
+    tally.saves += step == "save" && outcome == "ok";
+    tally.stale += step == "result" && outcome == "skipped_stale";
+    tally.locked += step == "result" && outcome == "skipped_locked";
+    tally.held += step == "result" && outcome == "skipped_draft";
+  }
+  return tally;
+}
+
+// Flows with more than one version by flowlink's client in `after` but not
+// in `before`; `made` gets how many such versions there are in all.
+int flows_saved_twice(const std::map<std::string, std::set<std::string>>& before,
+                      const std::map<std::string, std::set<std::string>>& after, int* made) {
+  int twice = 0;
+  *made = 0;
+  for (const auto& [id, ids] : after) {
+    int new_versions = 0;
+    for (const auto& version : ids) new_versions += before.at(id).count(version) == 0;
+    *made += new_versions;
+    twice += new_versions > 1;
+  }
+  return twice;
+}
 
 struct TrialResult {
   bool converged = false;
@@ -75,27 +113,13 @@ struct TrialResult {
   int lost = 0;
   int saved_twice = 0;
   int flowlink_versions = 0;
-  int journal_saves = 0;
+  JournalTally journal;
   double seconds = 0, signal_at = 0;
   HumanTally humans;
   std::string problem;
 };
 
 double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-// `save` lines of the journal written after `offset` bytes: per flow id.
-std::map<std::string, int> journal_saves_since(const fs::path& journal, std::uintmax_t offset) {
-  std::map<std::string, int> saves;
-  std::ifstream in(journal, std::ios::binary);
-  in.seekg(static_cast<std::streamoff>(offset));
-  for (std::string line; std::getline(in, line);) {
-    const Json json = Json::parse(line, nullptr, false);
-    if (json.is_discarded() || !json.is_object()) continue;
-    const std::string outcome = json.value("outcome", "");
-    if (json.value("step", "") == "save" && outcome == "ok") ++saves[json.value("flow_id", "")];
-  }
-  return saves;
-}
 
 class Soak {
  public:
@@ -116,13 +140,8 @@ class Soak {
       result.problem = e.what();
       org_.control().configure({{"fault_rate", 0.0}, {"rate_limit_per_minute", 0}});
     }
-    for (const auto& [id, ids] : org_.versions(true)) {
-      int made = 0;
-      for (const auto& version : ids) made += versions_before.at(id).count(version) == 0;
-      result.flowlink_versions += made;
-      result.saved_twice += made > 1;
-    }
-    for (const auto& [id, count] : journal_saves_since(org_.journal(), journal_offset)) result.journal_saves += count;
+    result.saved_twice = flows_saved_twice(versions_before, org_.versions(true), &result.flowlink_versions);
+    result.journal = journal_since(org_.journal(), journal_offset);
     const auto lost = humans_.lost_changes();
     result.lost = static_cast<int>(lost.size());
     for (const auto& change : lost) std::printf("  LOST: %s\n", change.describe().c_str());
@@ -132,6 +151,40 @@ class Soak {
   }
 
   int published_changes() const { return static_cast<int>(humans_.published_changes().size()); }
+
+  // After the trials, proof that the two counters can count: an old version
+  // of a flow a person changed published again loses their change, and two
+  // saves of one flow by flowlink's client are a version saved twice. Both
+  // undone after.
+  bool check_counters() {
+    bool lost_counted = true;
+    if (!humans_.published_changes().empty()) {
+      const HumanChange change = humans_.published_changes().back();
+      const std::string live = org_.control().flow(change.flow_id).at("publishedVersion").at("id");
+      org_.control().act_as_publish("auditor", change.flow_id, "1.0");
+      org_.control().wait_for_operation(change.flow_id);
+      const auto lost = humans_.lost_changes();
+      lost_counted = std::any_of(lost.begin(), lost.end(), [&](const HumanChange& c) {
+        return c.flow_id == change.flow_id && c.what == change.what;
+      });
+      org_.control().act_as_publish("auditor", change.flow_id, live);
+      org_.control().wait_for_operation(change.flow_id);
+      lost_counted = lost_counted && humans_.lost_changes().empty();
+    }
+    const std::string id = org_.targets().front().id;
+    const auto before = org_.versions(true);
+    flowlink::genesys::FlowApi& api = org_.flowlink_api();
+    api.checkout(id);
+    const std::string document = api.latest_configuration(id);
+    api.save_version(id, document);
+    api.save_version(id, document);
+    int made = 0;
+    const bool twice_counted = flows_saved_twice(before, org_.versions(true), &made) == 1 && made == 2;
+    api.revert(id);
+    std::printf("  the counters count     an old version republished: %s; two saves by flowlink of one flow: %s\n",
+                lost_counted ? "1 edit lost" : "NOT COUNTED", twice_counted ? "1 saved twice" : "NOT COUNTED");
+    return lost_counted && twice_counted;
+  }
 
  private:
   std::vector<std::string> apply_args() const {
@@ -217,11 +270,13 @@ void print_trial(int number, const TrialResult& r) {
   if (r.signal) std::snprintf(signal, sizeof signal, "%s at %4.1f s", signal_name(r.signal), r.signal_at);
   else std::snprintf(signal, sizeof signal, "ended first");
   std::printf("trial %2d %-7s %-18s exit %3d | people: %d locks, %d published, %d drafts (%d reverted), %d refused | "
-              "reruns %d | %s | locks left %d (after kill %d) | lost %d | saved twice %d (%d versions, %d journalled) | %.1f s%s%s\n",
+              "flowlink skipped %d stale, %d locked, %d held | reruns %d | %s | locks left %d (after kill %d) | lost %d | "
+              "saved twice %d (%d versions, %d journalled) | %.1f s%s%s\n",
               number, number % 2 == 1 ? "ensure" : "remove", signal, r.first_exit, r.humans.locks, r.humans.published,
-              r.humans.drafts, r.humans.drafts_reverted, r.humans.refused, r.reruns,
+              r.humans.drafts, r.humans.drafts_reverted, r.humans.refused, r.journal.stale, r.journal.locked,
+              r.journal.held, r.reruns,
               r.converged ? "converged" : "NOT CONVERGED", r.locks_left, r.locks_after_kill, r.lost, r.saved_twice,
-              r.flowlink_versions, r.journal_saves, r.seconds, r.problem.empty() ? "" : " | ", r.problem.c_str());
+              r.flowlink_versions, r.journal.saves, r.seconds, r.problem.empty() ? "" : " | ", r.problem.c_str());
   std::fflush(stdout);
 }
 
@@ -267,6 +322,7 @@ int main(int argc, char** argv) {
     }
 
     int converged = 0, locks_left = 0, saved_twice = 0, versions = 0, kills = 0, terms = 0, reruns = 0;
+    JournalTally skipped;
     int lost = results.back().lost;  // every published change of every trial, checked after the last
     double slowest = 0, total = 0;
     for (const auto& r : results) {
@@ -277,6 +333,9 @@ int main(int argc, char** argv) {
       kills += r.signal == SIGKILL;
       terms += r.signal == SIGTERM;
       reruns += r.reruns;
+      skipped.stale += r.journal.stale;
+      skipped.locked += r.journal.locked;
+      skipped.held += r.journal.held;
       slowest = std::max(slowest, r.seconds);
       total += r.seconds;
       lost = std::max(lost, r.lost);
@@ -285,12 +344,15 @@ int main(int argc, char** argv) {
     std::printf("  trials                 %d (%d SIGKILL, %d SIGTERM, %d ended before the signal)\n", o.trials, kills,
                 terms, o.trials - kills - terms);
     std::printf("  converged              %d/%d (%d re-runs in all)\n", converged, o.trials, reruns);
+    std::printf("  people vs flowlink     flows skipped: %d stale (changed since the plan), %d locked, %d held by a draft\n",
+                skipped.stale, skipped.locked, skipped.held);
     std::printf("  locks left             %d\n", locks_left);
     std::printf("  edits lost             %d (of %d changes people published)\n", lost, soak.published_changes());
     std::printf("  versions saved twice   %d (flows; of %d versions flowlink saved)\n", saved_twice, versions);
     std::printf("  time                   %.0f s in all; a trial %.1f s on average, %.1f s at most\n", since(begin),
                 total / o.trials, slowest);
-    return converged == o.trials && locks_left == 0 && lost == 0 && saved_twice == 0 ? 0 : 1;
+    const bool counters_count = soak.check_counters();
+    return converged == o.trials && locks_left == 0 && lost == 0 && saved_twice == 0 && counters_count ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "flowlink_soak: %s\n", e.what());
     return 2;

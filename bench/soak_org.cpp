@@ -103,6 +103,7 @@ SoakOrg::SoakOrg(const SoakOrgOptions& options) : flowlink_(options.flowlink) {
   ui.max_retries = 10;
   ui.retry_base = std::chrono::milliseconds(50);
   ui_ = genesys::make_http_flow_api(ui);
+  flowlink_api_ = genesys::make_http_flow_api(flowlink_client_);
 }
 
 SoakOrg::~SoakOrg() {

@@ -50,6 +50,8 @@ class SoakOrg {
   const testing::EmulatorControl& control() const { return *control_; }
   // The Architect UI's own client (not flowlink's, so the rate limit counts it apart).
   genesys::FlowApi& ui() { return *ui_; }
+  // flowlink's own client, for the soak's check that its counters can count.
+  genesys::FlowApi& flowlink_api() { return *flowlink_api_; }
   const std::vector<std::string>& flow_ids() const { return flow_ids_; }
   const std::vector<TargetFlow>& targets() const { return targets_; }
   std::vector<std::string> unmanaged_modules() const;
@@ -72,7 +74,7 @@ class SoakOrg {
  private:
   std::unique_ptr<emulator::Emulator> emulator_;
   std::unique_ptr<testing::EmulatorControl> control_;
-  std::unique_ptr<genesys::FlowApi> ui_;
+  std::unique_ptr<genesys::FlowApi> ui_, flowlink_api_;
   genesys::ClientOptions flowlink_client_;
   std::vector<std::string> flow_ids_, modules_;
   std::vector<TargetFlow> targets_;

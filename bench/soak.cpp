@@ -12,8 +12,9 @@
 //      not manage (another module's call removed, a variable added) and leave
 //      drafts unpublished;
 //   3. after a random delay the run gets SIGKILL or SIGTERM (a coin);
-//   4. the people release their locks and publish or revert their drafts,
-//      faults go off, and apply is re-run until it exits 0 (bounded), then
+//   4. the people release their locks and check in or revert their drafts,
+//      faults go off, and apply is re-run until it exits 0 (bounded; the
+//      people publish what they checked in after the first re-run), then
 //      `flowlink drift` must exit 0: converged.
 //
 // Counted: locks flowlink's client still held after a run of it exited by
@@ -232,22 +233,28 @@ class Soak {
     else count_flowlink_locks(result, tag + "-run (exit " + std::to_string(result.first_exit) + ")");
   }
 
-  // The people finish, faults off, and apply re-run until it exits 0.
+  // The people finish, faults off, and apply re-run until it exits 0. The
+  // people publish their checked-in drafts only after the first re-run,
+  // which must leave those flows alone (held by someone's draft, exit 1).
   void converge(int number, const std::string& manifest, TrialResult& result) {
-    humans_.finish();
+    humans_.finish(false);
     org_.control().configure({{"fault_rate", 0.0}, {"rate_limit_per_minute", 0}});
     flowlink::testing::settle(org_.control(), org_.flow_ids(), std::chrono::seconds(60));
+    // Converged: a re-run exits 0 that saw the people's work finished.
     int code = -1;
-    while (code != 0 && result.reruns < options_.reruns) {
+    bool people_were_done = false;
+    while ((code != 0 || !people_were_done) && result.reruns < options_.reruns) {
+      people_were_done = humans_.idle();
       const std::string tag = "trial-" + std::to_string(number) + "-rerun-" + std::to_string(++result.reruns);
       auto rerun = org_.start_flowlink("apply", manifest, apply_args(), tag);
       code = rerun->wait(std::chrono::minutes(5));
       count_flowlink_locks(result, tag + " (exit " + std::to_string(code) + ")");
-      humans_.finish();  // what the org refused them before (a lock flowlink had left) they do now
+      humans_.finish(true);  // and what the org refused them before (a lock flowlink had left)
       flowlink::testing::settle(org_.control(), org_.flow_ids(), std::chrono::seconds(60));
-      if (code != 0 && result.reruns == options_.reruns) result.problem = "apply still exits " + std::to_string(code) + " (see logs/" + tag + ".out)";
+      if (code != 0 && result.reruns == options_.reruns)
+        result.problem = "apply still exits " + std::to_string(code) + " (see logs/" + tag + ".out)";
     }
-    const bool people_done = humans_.finish();
+    const bool people_done = people_were_done && humans_.idle();
     auto drift = org_.start_flowlink("drift", manifest, {}, "trial-" + std::to_string(number) + "-drift");
     const int drift_code = drift->wait(std::chrono::minutes(5));
     const int locks = org_.lock_count();

@@ -177,8 +177,13 @@ void Humans::add_variable(const TargetFlow& flow, int trial, bool leave_as_draft
     return;
   }
   if (leave_as_draft) {
-    held_.push_back({flow.id, user, true, std::bernoulli_distribution(0.5)(rng_), change});
     ++tally_.drafts;
+    // Half the drafts stay saved (the flow locked to them), half are checked
+    // in unpublished (no lock: flowlink's plan sees someone's draft above
+    // the published version). A checked-in version cannot be discarded, so
+    // those are published after the run; a saved one is, or is reverted.
+    if (std::bernoulli_distribution(0.5)(rng_) && check_in(user, flow.id)) to_publish_.push_back(change);
+    else held_.push_back({flow.id, user, true, std::bernoulli_distribution(0.5)(rng_), change});
     return;
   }
   if (!check_in(user, flow.id)) {
@@ -193,7 +198,7 @@ void Humans::add_variable(const TargetFlow& flow, int trial, bool leave_as_draft
   }
 }
 
-bool Humans::finish() {
+bool Humans::finish(bool publish_checked_in) {
   for (auto it = held_.begin(); it != held_.end();) {
     bool done = false;
     if (it->draft && it->publish) {
@@ -211,7 +216,7 @@ bool Humans::finish() {
     }
     it = done ? held_.erase(it) : std::next(it);
   }
-  for (auto it = to_publish_.begin(); it != to_publish_.end();) {
+  for (auto it = to_publish_.begin(); publish_checked_in && it != to_publish_.end();) {
     if (publish(*it)) {
       published_.push_back(*it);
       ++tally_.published;

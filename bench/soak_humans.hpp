@@ -32,7 +32,7 @@ struct HumanTally {
   int refused = 0;       // attempts the org refused (locked by flowlink, an operation under way)
   int locks = 0;         // flows locked and held without an edit
   int published = 0;     // changes published (during the run or after it)
-  int drafts = 0;        // drafts left unpublished while flowlink ran
+  int drafts = 0;        // drafts left unpublished while flowlink ran (saved, or checked in)
   int drafts_reverted = 0;
 };
 
@@ -41,14 +41,18 @@ class Humans {
   Humans(SoakOrg& org, unsigned long long seed);
 
   // While flowlink runs: spread over `span`, `locks` flows locked and held,
-  // `edits` changes saved, checked in and published, `drafts` changes saved
-  // and left unpublished (locked). Returns early once `stop` is set.
+  // `edits` changes saved, checked in and published, `drafts` changes left
+  // unpublished (saved and locked, or checked in). Returns early once `stop` is set.
   void work_during_run(int trial, int locks, int edits, int drafts, std::chrono::milliseconds span,
                        const std::atomic<bool>& stop);
-  // After the run: locks released, drafts published or reverted (a coin
-  // each), checked-in changes published. Returns true when nothing of
-  // theirs is left to do; call again after a re-run of flowlink when not.
-  bool finish();
+  // After the run: locks released, saved drafts reverted or checked in (a
+  // coin each), and with `publish_checked_in` the checked-in changes
+  // published (without, they wait: flowlink must leave those flows alone).
+  // Returns true when nothing of theirs is left to do; call again after a
+  // re-run of flowlink when not.
+  bool finish(bool publish_checked_in);
+  // Nothing of theirs left to do: no lock, no draft, nothing checked in unpublished.
+  bool idle() const { return held_.empty() && to_publish_.empty(); }
 
   // Published changes no longer in their flow's published version.
   std::vector<HumanChange> lost_changes();

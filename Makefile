@@ -14,7 +14,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_CXX ?= clang++-14
 
-.PHONY: all deps build test test-sanitize fuzz-build fuzz fuzz-smoke demo bench package clean
+.PHONY: all deps build test test-sanitize fuzz-build fuzz fuzz-smoke demo bench package soak clean
 
 all: build
 
@@ -64,6 +64,9 @@ package: deps
 	cmake --build $(PACKAGE_BUILD) -j $(JOBS)
 	cd $(PACKAGE_BUILD) && cpack -G DEB
 	@ls $(PACKAGE_BUILD)/*.deb
+
+soak: build
+	@scripts/soak $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(PACKAGE_BUILD)

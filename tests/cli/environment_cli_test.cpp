@@ -121,7 +121,7 @@ TEST_CASE("environments example: validate checks the manifest once per environme
   // Without an environment the manifest's variables are unknown.
   const Run none = run_flowlink({"plan", "-f", kPromotion, "--export-dir", kExampleOrg});
   CHECK(none.code == kExitError);
-  CHECK(none.err.find("support.yaml:19:20: rules[0].flows.exclude[0]: unknown variable 'excluded_lines'") !=
+  CHECK(none.err.find("support.yaml:19:18: rules[0].flows.exclude[0]: unknown variable 'excluded_lines'") !=
         std::string::npos);
 }
 

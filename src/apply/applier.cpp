@@ -16,6 +16,7 @@
 #include "apply/flow_run.hpp"
 #include "apply/journal.hpp"
 #include "apply/run_history.hpp"
+#include "manifest/environment.hpp"
 #include "source/org_source.hpp"
 
 namespace flowlink::apply {
@@ -69,6 +70,10 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
   if (plan.source.rfind("export-dir ", 0) == 0)
     throw std::runtime_error(fmt::format(
         "the plan was made from an export directory ({}); plan against the org to apply", plan.source));
+  if (auto mismatch = plan::environment_mismatch(plan, desired)) throw std::runtime_error(*mismatch);
+  if (desired.environment)
+    if (auto mismatch = manifest::org_mismatch(*desired.environment, org.id, org.name))
+      throw std::runtime_error(*mismatch + "; nothing was applied");
   if (plan.manifest_fingerprint.empty())
     throw std::runtime_error("the plan records no manifest fingerprint: it cannot be checked against the manifests; "
                              "plan again");

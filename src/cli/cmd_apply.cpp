@@ -20,6 +20,7 @@
 #include "apply/run_history.hpp"
 #include "cli/apply_command.hpp"
 #include "cli/commands.hpp"
+#include "cli/environment_options.hpp"
 #include "cli/output.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/validate_command.hpp"
@@ -111,24 +112,32 @@ const std::atomic<bool>& apply_cancel_flag() { return g_cancel; }
 int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
   return run_guarded(err, [&]() -> int {
     const auto env = [](const char* name) { return static_cast<const char*>(std::getenv(name)); };
-    const std::string org = describe_org(options.org, env);
 
     plan::Plan plan;
     std::vector<std::string> manifests = options.manifests;
+    manifest::EnvironmentChoice environment = options.environment;
     if (!options.plan_file.empty()) {
       plan = plan::read_plan_file(options.plan_file);
-      check_plan_source(plan, org, options.plan_file);
       if (manifests.empty()) manifests = plan.manifest_files;
+      if (environment.empty() && !plan.environment_file.empty()) environment.file = plan.environment_file;
     } else if (manifests.empty()) {
       throw std::runtime_error("apply needs a plan file (from 'flowlink plan --out') or -f MANIFEST");
     }
-    auto desired = load_manifests_or_report(manifests, err);
+    auto desired = load_manifests_or_report(manifests, err, environment);
     if (!desired) {
       if (options.manifests.empty() && !options.plan_file.empty())
         print_error(err, fmt::format("these are the manifest paths plan file '{}' recorded, as given to 'flowlink "
                                      "plan': run apply from the directory plan ran in, or pass them with -f",
                                      options.plan_file));
       return kExitError;
+    }
+    // The environment gives the region when no flag or variable does.
+    const OrgOptions org_options = org_for_environment(options.org, *desired, env);
+    const std::string org = describe_org(org_options, env);
+    if (!options.plan_file.empty()) {
+      check_plan_source(plan, org, options.plan_file);
+      if (auto mismatch = plan::environment_mismatch(plan, *desired))
+        throw std::runtime_error(fmt::format("plan file '{}': {}; nothing was applied", options.plan_file, *mismatch));
     }
     // The applier verifies each flow by re-planning it with these manifests:
     // they must be the ones the saved plan was made from.
@@ -139,7 +148,7 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
           options.plan_file));
     }
 
-    std::shared_ptr<genesys::FlowApi> api = connect_to_org(options.org);
+    std::shared_ptr<genesys::FlowApi> api = connect_to_org(org_options);
     plan::PlanOptions plan_options;
     plan_options.source = org;
     plan_options.flowlink_version = FLOWLINK_VERSION;
@@ -155,6 +164,7 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     std::vector<plan::ObservedFlow> modules;
     if (options.plan_file.empty()) {
       const genesys::Organization me = api->organization();
+      check_environment_org(*desired, me);
       plan_options.org_id = me.id;
       plan_options.org_name = me.name;
       const apply::RunHistory history = apply::RunHistory::load(options.work_dir);
@@ -228,6 +238,7 @@ void add_apply_command(CLI::App& app, CliContext& context) {
   command->add_option("plan", options->plan_file, "A JSON plan written by 'flowlink plan --out'");
   command->add_option("-f,--file", options->manifests,
                       "Manifest file or directory (repeatable); with a plan file, defaults to the plan's manifests");
+  add_environment_options(command, options->environment);
   add_org_options(command, options->org);
   command->add_flag("--auto-approve", options->auto_approve, "Apply without asking (for CI)");
   command->add_flag("--force-unlock", options->force_unlock,

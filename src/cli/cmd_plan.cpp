@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
+#include "cli/environment_options.hpp"
 #include "cli/output.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/validate_command.hpp"
@@ -37,8 +38,11 @@ ObservedSource read_observed(const PlanCommandOptions& options, const manifest::
       throw std::runtime_error(fmt::format("--unpublished must be skip, edit-draft or publish, got '{}'", options.unpublished));
   }
   if (options.export_dir.empty()) {
-    source.api = connect_to_org(options.org);
+    const auto env = [](const char* name) { return static_cast<const char*>(std::getenv(name)); };
+    const OrgOptions org_options = org_for_environment(options.org, desired, env);
+    source.api = connect_to_org(org_options);
     const genesys::Organization org = source.api->organization();
+    check_environment_org(desired, org);
     source.plan_options.org_id = org.id;
     source.plan_options.org_name = org.name;
     const apply::RunHistory history = apply::RunHistory::load(options.work_dir);
@@ -47,7 +51,7 @@ ObservedSource read_observed(const PlanCommandOptions& options, const manifest::
     read_options.client_id = source.api->client_id();
     read_options.memory = &history;
     source.flows = source::read_org(*source.api, desired, read_options).flows;
-    source.plan_options.source = describe_org(options.org, [](const char* name) { return std::getenv(name); });
+    source.plan_options.source = describe_org(org_options, env);
     source.plan_options.require_published_modules = true;
     return source;
   }
@@ -85,7 +89,7 @@ void report_plan_errors(const plan::Plan& plan, std::ostream& err) {
 }  // namespace
 
 std::optional<plan::Plan> plan_and_render(const PlanCommandOptions& options, std::ostream& out, std::ostream& err) {
-  auto desired = load_manifests_or_report(options.manifests, err);
+  auto desired = load_manifests_or_report(options.manifests, err, options.environment);
   if (!desired) return std::nullopt;
   const auto observed = read_observed(options, *desired);
   auto plan = plan::make_plan(*desired, observed.flows, observed.plan_options);
@@ -110,6 +114,7 @@ CLI::App* add_read_command(CLI::App& app, CliContext& context, const std::string
   auto no_color = std::make_shared<bool>(false);
   auto* command = app.add_subcommand(name, description);
   command->add_option("-f,--file", options->manifests, "Manifest file or directory (repeatable)")->required();
+  add_environment_options(command, options->environment);
   command->add_option("--export-dir", options->export_dir,
                       "Read an export directory (*.json, *.i3*Flow, *.i3CommonModule, org.json) "
                       "instead of a live org");

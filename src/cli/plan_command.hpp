@@ -11,6 +11,7 @@
 #include "cli/org_connection.hpp"
 #include "genesys/flow_api.hpp"
 #include "manifest/desired_state.hpp"
+#include "manifest/environment.hpp"
 #include "plan/plan.hpp"
 #include "plan/planner.hpp"
 
@@ -23,6 +24,7 @@ OutputFormat parse_output_format(const std::string& name);
 
 struct PlanCommandOptions {
   std::vector<std::string> manifests;  // -f, files and/or directories
+  manifest::EnvironmentChoice environment;  // --env / --env-file
   std::string export_dir;              // --export-dir: plan against an export instead of an org
   OrgOptions org;                      // otherwise: the live org to read
   OutputFormat output = OutputFormat::Text;
@@ -51,7 +53,7 @@ std::string render_plan(const plan::Plan& plan, OutputFormat format, bool color)
 using ReadCommandRunner = int (*)(const PlanCommandOptions&, std::ostream& out, std::ostream& err);
 
 // Adds a command that reads flows and renders a plan (plan, drift): -f,
-// --export-dir, the org options, --output, --out and --no-color, resolved into
+// --env, --env-file, --export-dir, the org options, --output, --out and --no-color, resolved into
 // `options` before `run` is called. Returns the command for its own extras.
 CLI::App* add_read_command(CLI::App& app, CliContext& context, const std::string& name,
                            const std::string& description, std::shared_ptr<PlanCommandOptions> options,

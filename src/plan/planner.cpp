@@ -481,6 +481,7 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
   plan.org_name = options.org_name;
   auto modules = detail::resolve_modules(desired, flows, options);
   plan.errors = detail::plan_wide_errors(desired, modules);
+  record_environment(plan, desired);
   // Rules select flows by type: a flow whose type could not be told (an
   // export file that does not say, or could not be read) would otherwise drop
   // out of every rule unseen.

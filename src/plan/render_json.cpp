@@ -532,6 +532,9 @@ Json to_json(const Plan& plan) {
   // for an export directory.
   out["org"] = plan.org_id.empty() && plan.org_name.empty() ? Json(nullptr)
                                                             : Json{{"id", plan.org_id}, {"name", plan.org_name}};
+  // The environment planned for (--env); null for none.
+  out["environment"] = plan.environment.empty() ? Json(nullptr)
+                                                : Json{{"name", plan.environment}, {"file", plan.environment_file}};
   out["manifest_files"] = plan.manifest_files;
   out["manifest_fingerprint"] = plan.manifest_fingerprint;
   PlanSummary s = plan.summary();
@@ -569,6 +572,14 @@ Plan plan_from_json(const Json& json) {
   if (const Json* org = get_nullable_object(json, "", "org")) {
     plan.org_id = get_string(*org, "org", "id");
     plan.org_name = get_string(*org, "org", "name");
+  }
+  // Added within format version 2: absent in older plans, which had none.
+  if (json.contains("environment")) {
+    if (const Json* environment = get_nullable_object(json, "", "environment")) {
+      plan.environment = get_string(*environment, "environment", "name");
+      plan.environment_file = get_string(*environment, "environment", "file");
+      if (plan.environment.empty()) fail("environment.name", "expected a non-empty string");
+    }
   }
   plan.manifest_files = get_strings(json, "", "manifest_files");
   if (json.contains("manifest_fingerprint")) plan.manifest_fingerprint = get_string(json, "", "manifest_fingerprint");

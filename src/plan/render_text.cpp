@@ -116,6 +116,7 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
   if (!plan.source.empty()) out += fmt::format(" of {}", clean(plan.source));
   if (!plan.org_name.empty() || !plan.org_id.empty())
     out += fmt::format(" (org {})", clean(plan.org_name.empty() ? plan.org_id : plan.org_name));
+  if (!plan.environment.empty()) out += fmt::format(" for environment {}", clean(plan.environment));
   out += "\n";
   if (!plan.manifest_files.empty()) {
     std::vector<std::string> files;

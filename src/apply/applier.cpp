@@ -225,6 +225,7 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
         report.flows[i].reason = "unexpected failure";
       }
       if (report.flows[i].status == FlowOutcome::Status::Failed) ++failures;
+      if (options.counters) ++options.counters->applied;
     });
     if (stop_reason.empty() && failed_enough() &&
         std::any_of(wave.begin(), wave.end(),

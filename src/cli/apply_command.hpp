@@ -26,6 +26,7 @@ struct ApplyCommandOptions {
   bool json_output = false;            // the report as JSON on stdout
   bool color = false;
   bool interactive = false;            // stdin is a terminal: may ask for confirmation
+  bool progress = false;               // draw progress on stderr while reading (progress_wanted)
   std::string unpublished;             // --unpublished (with -f): overrides the rules' policy
   int canary = 0;                      // --canary N
   int max_failures = 0;                // --max-failures K

@@ -110,7 +110,10 @@ class CancelSignals {
 const std::atomic<bool>& apply_cancel_flag() { return g_cancel; }
 
 int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
-  return run_guarded(err, [&]() -> int {
+  // Progress is drawn while the org is read; the apply itself prints a line
+  // per step, which a redrawn line would garble. The summary line ends it.
+  RunFeedback feedback(err, options.progress);
+  const int code = run_guarded(err, [&]() -> int {
     const auto env = [](const char* name) { return static_cast<const char*>(std::getenv(name)); };
 
     plan::Plan plan;
@@ -149,6 +152,7 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     }
 
     std::shared_ptr<genesys::FlowApi> api = connect_to_org(org_options);
+    const Watching watching(&feedback, api.get());
     plan::PlanOptions plan_options;
     plan_options.source = org;
     plan_options.flowlink_version = FLOWLINK_VERSION;
@@ -172,10 +176,13 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
       read_options.parallelism = options.org.parallelism;
       read_options.client_id = api->client_id();
       read_options.memory = &history;
+      read_options.progress = &feedback.counters();
       source::OrgReadResult read;
       plan = source::plan_org(*api, *desired, plan_options, read_options, &read);
       modules = source::modules_of(read.flows);
     }
+    feedback.stop_progress();
+    feedback.counters().total = plan.flows.size();
     // With --output json stdout carries the JSON report and nothing else, so
     // a pipeline can parse it; what is for people goes to stderr.
     std::ostream& notes = options.json_output ? err : out;
@@ -224,10 +231,15 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     apply_options.rollout.batch_size = options.batch_size;
     apply_options.rollout.pause = std::chrono::milliseconds(static_cast<long long>(options.pause_seconds * 1000));
     if (options.plan_file.empty()) apply_options.modules = &modules;
+    apply_options.counters = &feedback.counters();
+    feedback.counters().to_apply = static_cast<std::uint64_t>(
+        std::count_if(plan.flows.begin(), plan.flows.end(), [](const plan::FlowPlan& flow) { return flow.actionable(); }));
     const auto report = apply::apply_plan(*api, plan, *desired, apply_options);
     out << (options.json_output ? apply::render_apply_json(report) : "\n" + apply::render_apply_text(report));
     return report.exit_code();
   });
+  feedback.finish();
+  return code;
 }
 
 void add_apply_command(CLI::App& app, CliContext& context) {
@@ -268,6 +280,7 @@ void add_apply_command(CLI::App& app, CliContext& context) {
     options->json_output = *output == "json";
     options->color = color_enabled(*no_color);
     options->interactive = isatty(STDIN_FILENO) != 0;
+    options->progress = progress_wanted(context.err);
     options->cancel = &apply_cancel_flag();
     CancelSignals signals;
     context.exit_code = run_apply(*options, std::cin, context.out, context.err);

@@ -149,6 +149,7 @@ bool drifted(const FlowPlan& flow, DriftCheck check) {
 PlanSummary Plan::summary() const {
   PlanSummary s;
   s.flows_matched = static_cast<int>(flows.size());
+  s.cache_hits = cache_hits;
   for (const auto& flow : flows) {
     switch (flow.status()) {
       case FlowPlan::Status::NoChange: ++s.unchanged; break;

@@ -195,6 +195,7 @@ struct PlanSummary {
   int errors = 0;
   int add = 0, update = 0, remove = 0, move = 0;
   int republish = 0;  // flows republished for a module that must be current (no edit of their own)
+  int cache_hits = 0;  // flows whose plan came from the cache of repeat runs (Plan::cache_hits)
 };
 
 struct Plan {
@@ -211,6 +212,10 @@ struct Plan {
   std::string environment_file;
   std::vector<FlowPlan> flows;        // sorted by type, then name, then id
   std::vector<std::string> errors;    // plan-wide (e.g. a module that does not exist)
+  // Flows planned from the cache of repeat runs (source/cached_plan) rather
+  // than from documents read in this run: how the plan was made, not what
+  // it says; the flows are the same either way.
+  int cache_hits = 0;
   PlanSummary summary() const;
   bool has_changes() const;  // any flow apply acts on (actionable())
   bool has_drift() const;    // drifted(flow, DriftCheck::Published) for any flow

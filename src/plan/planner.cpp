@@ -471,7 +471,7 @@ FlowPlan plan_one_flow(const manifest::DesiredState& desired, const ObservedFlow
 }  // namespace
 
 Plan make_plan(const manifest::DesiredState& desired, const std::vector<ObservedFlow>& flows,
-               const PlanOptions& options) {
+               const PlanOptions& options, const std::map<std::string, FlowPlan>* planned) {
   Plan plan;
   plan.flowlink_version = options.flowlink_version;
   plan.source = options.source;
@@ -501,6 +501,13 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
     return std::tie(a->type, a->name, a->id) < std::tie(b->type, b->name, b->id);
   });
   for (const auto* flow : ordered) {
+    if (planned) {
+      if (auto known = planned->find(flow->id); known != planned->end()) {
+        plan.flows.push_back(known->second);
+        ++plan.cache_hits;
+        continue;
+      }
+    }
     FlowPlan flow_plan = plan_one_flow(desired, *flow, modules, options);
     if (!flow_plan.rules.empty()) plan.flows.push_back(std::move(flow_plan));
   }

@@ -160,6 +160,9 @@ std::string render_markdown(const Plan& plan) {
       s.to_change,
       s.held ? fmt::format("**{} held by unpublished drafts**, ", s.held) : "", s.unchanged, s.errors,
       s.drift_only ? fmt::format(", {} with drift only (reported, not acted on)", s.drift_only) : "");
+  if (s.cache_hits > 0)
+    out += fmt::format("{} of {} flows planned from the cache of earlier runs (unchanged since).\n\n", s.cache_hits,
+                       s.flows_matched);
 
   if (!plan.errors.empty()) {
     out += "**Errors:**\n\n";

@@ -193,6 +193,14 @@ TEST_CASE("org: an environment for another org is refused before a flow is read"
                      ") is for org 00000000-other-org, but these credentials belong to org '" + org.me.name + "' (" +
                      org.me.id + "); nothing was read or changed") != std::string::npos);
   CHECK_FALSE(fs::exists(org.cli.work_file("prod.json")));
+  // drift and apply -f take the same road.
+  const Run drift = org.cli.flowlink("drift", {"-f", org.manifests.string(), "--env", "prod"});
+  CHECK(drift.code == kExitError);
+  CHECK(drift.err.find("is for org 00000000-other-org") != std::string::npos);
+  const Run apply = org.cli.flowlink("apply", {"-f", org.manifests.string(), "--env", "prod", "--auto-approve",
+                                               "--work-dir", org.cli.work_dir()});
+  CHECK(apply.code == kExitError);
+  CHECK(apply.err.find("is for org 00000000-other-org") != std::string::npos);
   const auto requests = org.cli.org.control->requests();
   for (const auto& [endpoint, count] : requests.at("by_endpoint").items()) {
     INFO(endpoint);

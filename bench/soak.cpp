@@ -75,7 +75,8 @@ struct JournalTally {
 };
 
 // Flows held by someone's draft are held at plan time, before the journal:
-// "N skipped for an unpublished draft" in apply's summary line; 0 if absent.
+// "N skipped for an unpublished draft" in apply's summary line (the first
+// one in its stdout, then stderr); 0 if absent.
 int held_in(const std::string& apply_output) {
   static const std::regex held(R"((\d+) skipped for an unpublished draft)");
   std::smatch match;
@@ -238,7 +239,7 @@ class Soak {
     }
     try {
       result.first_exit = run->wait(std::chrono::minutes(5));
-      result.held += held_in(run->out());
+      result.held += held_in(run->out() + run->err());
     } catch (...) {
       stop = true;
       people.join();
@@ -266,7 +267,7 @@ class Soak {
       const std::string tag = "trial-" + std::to_string(number) + "-rerun-" + std::to_string(++result.reruns);
       auto rerun = org_.start_flowlink("apply", manifest, apply_args(), tag);
       code = rerun->wait(std::chrono::minutes(5));
-      result.held += held_in(rerun->out());
+      result.held += held_in(rerun->out() + rerun->err());
       count_flowlink_locks(result, tag + " (exit " + std::to_string(code) + ")");
       humans_.finish(true);  // and what the org refused them before (a lock flowlink had left)
       flowlink::testing::settle(org_.control(), org_.flow_ids(), std::chrono::seconds(60));

@@ -35,6 +35,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <regex>
 #include <set>
 #include <string>
 #include <thread>
@@ -68,10 +69,19 @@ struct SoakOptions {
 };
 
 // What the journal says of the runs since `offset` bytes: saves, and flows
-// skipped because of the people (stale, locked, held by a draft).
+// skipped because of the people (stale, locked).
 struct JournalTally {
-  int saves = 0, stale = 0, locked = 0, held = 0;
+  int saves = 0, stale = 0, locked = 0;
 };
+
+// Flows held by someone's draft are held at plan time, before the journal:
+// "N skipped for an unpublished draft" in apply's summary line (the first
+// one in its stdout, then stderr); 0 if absent.
+int held_in(const std::string& apply_output) {
+  static const std::regex held(R"((\d+) skipped for an unpublished draft)");
+  std::smatch match;
+  return std::regex_search(apply_output, match, held) ? std::stoi(match[1]) : 0;
+}
 
 JournalTally journal_since(const fs::path& journal, std::uintmax_t offset) {
   JournalTally tally;
@@ -84,7 +94,6 @@ JournalTally journal_since(const fs::path& journal, std::uintmax_t offset) {
     tally.saves += step == "save" && outcome == "ok";
     tally.stale += step == "result" && outcome == "skipped_stale";
     tally.locked += step == "result" && outcome == "skipped_locked";
-    tally.held += step == "result" && outcome == "skipped_draft";
   }
   return tally;
 }
@@ -115,6 +124,7 @@ struct TrialResult {
   int saved_twice = 0;
   int flowlink_versions = 0;
   JournalTally journal;
+  int held = 0;                 // flows runs left alone for someone's unpublished draft
   double seconds = 0, signal_at = 0;
   HumanTally humans;
   std::string problem;
@@ -138,7 +148,7 @@ class Soak {
       interrupted_run(number, manifest, result);
       converge(number, manifest, result);
     } catch (const std::exception& e) {
-      result.problem = e.what();
+      result.problem += std::string(" ") + e.what();
       org_.control().configure({{"fault_rate", 0.0}, {"rate_limit_per_minute", 0}});
     }
     result.saved_twice = flows_saved_twice(versions_before, org_.versions(true), &result.flowlink_versions);
@@ -207,13 +217,20 @@ class Soak {
                               {"rate_limit_per_minute", options_.rate_limit},
                               {"rate_window_ms", options_.rate_window_ms}});
     const int signal = std::bernoulli_distribution(0.5)(rng_) ? SIGKILL : SIGTERM;
-    const auto delay = std::chrono::milliseconds(
-        std::uniform_int_distribution<int>(options_.kill_min_ms, std::max(options_.kill_min_ms, options_.kill_max_ms))(rng_));
+    const int latest = std::max(options_.kill_min_ms, options_.kill_max_ms);
+    const auto delay = std::chrono::milliseconds(std::uniform_int_distribution<int>(options_.kill_min_ms, latest)(rng_));
     const std::string tag = "trial-" + std::to_string(number);
     const auto begin = Clock::now();
     auto run = org_.start_flowlink("apply", manifest, apply_args(), tag + "-run");
     std::atomic<bool> stop{false};
-    std::thread people([&] { humans_.work_during_run(number, options_.locks, options_.edits, options_.drafts, delay, stop); });
+    std::string people_failed;  // what stopped the people, if anything did
+    std::thread people([&] {
+      try {
+        humans_.work_during_run(number, options_.locks, options_.edits, options_.drafts, delay, stop);
+      } catch (const std::exception& e) {
+        people_failed = e.what();
+      }
+    });
     while (run->running() && Clock::now() - begin < delay) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     if (run->running()) {
       run->signal(signal);
@@ -222,6 +239,7 @@ class Soak {
     }
     try {
       result.first_exit = run->wait(std::chrono::minutes(5));
+      result.held += held_in(run->out() + run->err());
     } catch (...) {
       stop = true;
       people.join();
@@ -229,6 +247,7 @@ class Soak {
     }
     stop = true;
     people.join();
+    if (!people_failed.empty()) result.problem += " the people stopped: " + people_failed;
     if (result.signal == SIGKILL) result.locks_after_kill = static_cast<int>(org_.flowlink_locks().size());
     else count_flowlink_locks(result, tag + "-run (exit " + std::to_string(result.first_exit) + ")");
   }
@@ -248,17 +267,19 @@ class Soak {
       const std::string tag = "trial-" + std::to_string(number) + "-rerun-" + std::to_string(++result.reruns);
       auto rerun = org_.start_flowlink("apply", manifest, apply_args(), tag);
       code = rerun->wait(std::chrono::minutes(5));
+      result.held += held_in(rerun->out() + rerun->err());
       count_flowlink_locks(result, tag + " (exit " + std::to_string(code) + ")");
       humans_.finish(true);  // and what the org refused them before (a lock flowlink had left)
       flowlink::testing::settle(org_.control(), org_.flow_ids(), std::chrono::seconds(60));
       if (code != 0 && result.reruns == options_.reruns)
-        result.problem = "apply still exits " + std::to_string(code) + " (see logs/" + tag + ".out)";
+        result.problem += " apply still exits " + std::to_string(code) + " (see logs/" + tag + ".out)";
     }
     const bool people_done = people_were_done && humans_.idle();
     auto drift = org_.start_flowlink("drift", manifest, {}, "trial-" + std::to_string(number) + "-drift");
     const int drift_code = drift->wait(std::chrono::minutes(5));
     const int locks = org_.lock_count();
-    if (code == 0 && drift_code != 0) result.problem = "drift exits " + std::to_string(drift_code) + " after apply exited 0";
+    if (code == 0 && drift_code != 0)
+      result.problem += " drift exits " + std::to_string(drift_code) + " after apply exited 0";
     if (!people_done) result.problem += " people could not finish their work";
     if (locks != 0) result.problem += " " + std::to_string(locks) + " lock(s) remain";
     result.converged = code == 0 && drift_code == 0 && people_done && locks == 0;
@@ -277,13 +298,13 @@ void print_trial(int number, const TrialResult& r) {
   if (r.signal) std::snprintf(signal, sizeof signal, "%s at %4.1f s", signal_name(r.signal), r.signal_at);
   else std::snprintf(signal, sizeof signal, "ended first");
   std::printf("trial %2d %-7s %-18s exit %3d | people: %d locks, %d published, %d drafts (%d reverted), %d refused | "
-              "flowlink skipped %d stale, %d locked, %d held | reruns %d | %s | locks left %d (after kill %d) | lost %d | "
-              "saved twice %d (%d versions, %d journalled) | %.1f s%s%s\n",
+              "flowlink skipped %d stale, %d locked, %d held | reruns %d | %s | locks left %d (after kill %d) | "
+              "lost %d | saved twice %d (%d versions, %d journalled) | %.1f s%s%s\n",
               number, number % 2 == 1 ? "ensure" : "remove", signal, r.first_exit, r.humans.locks, r.humans.published,
               r.humans.drafts, r.humans.drafts_reverted, r.humans.refused, r.journal.stale, r.journal.locked,
-              r.journal.held, r.reruns,
+              r.held, r.reruns,
               r.converged ? "converged" : "NOT CONVERGED", r.locks_left, r.locks_after_kill, r.lost, r.saved_twice,
-              r.flowlink_versions, r.journal.saves, r.seconds, r.problem.empty() ? "" : " | ", r.problem.c_str());
+              r.flowlink_versions, r.journal.saves, r.seconds, r.problem.empty() ? "" : " |", r.problem.c_str());
   std::fflush(stdout);
 }
 
@@ -328,12 +349,14 @@ int main(int argc, char** argv) {
       print_trial(number, results.back());
     }
 
-    int converged = 0, locks_left = 0, saved_twice = 0, versions = 0, kills = 0, terms = 0, reruns = 0;
+    int converged = 0, locks_left = 0, saved_twice = 0, versions = 0, kills = 0, terms = 0, reruns = 0, problems = 0;
     JournalTally skipped;
+    int held = 0;
     int lost = results.back().lost;  // every published change of every trial, checked after the last
     double slowest = 0, total = 0;
     for (const auto& r : results) {
       converged += r.converged;
+      problems += !r.problem.empty();
       locks_left += r.locks_left;
       saved_twice += r.saved_twice;
       versions += r.flowlink_versions;
@@ -342,7 +365,7 @@ int main(int argc, char** argv) {
       reruns += r.reruns;
       skipped.stale += r.journal.stale;
       skipped.locked += r.journal.locked;
-      skipped.held += r.journal.held;
+      held += r.held;
       slowest = std::max(slowest, r.seconds);
       total += r.seconds;
       lost = std::max(lost, r.lost);
@@ -351,15 +374,19 @@ int main(int argc, char** argv) {
     std::printf("  trials                 %d (%d SIGKILL, %d SIGTERM, %d ended before the signal)\n", o.trials, kills,
                 terms, o.trials - kills - terms);
     std::printf("  converged              %d/%d (%d re-runs in all)\n", converged, o.trials, reruns);
-    std::printf("  people vs flowlink     flows skipped: %d stale (changed since the plan), %d locked, %d held by a draft\n",
-                skipped.stale, skipped.locked, skipped.held);
+    std::printf("  people vs flowlink     flows skipped: %d stale (changed since the plan), %d locked, "
+                "%d held by a draft\n", skipped.stale, skipped.locked, held);
     std::printf("  locks left             %d\n", locks_left);
     std::printf("  edits lost             %d (of %d changes people published)\n", lost, soak.published_changes());
     std::printf("  versions saved twice   %d (flows; of %d versions flowlink saved)\n", saved_twice, versions);
     std::printf("  time                   %.0f s in all; a trial %.1f s on average, %.1f s at most\n", since(begin),
                 total / o.trials, slowest);
     const bool counters_count = soak.check_counters();
-    return converged == o.trials && locks_left == 0 && lost == 0 && saved_twice == 0 && counters_count ? 0 : 1;
+    if (problems > 0) std::printf("  trials with a problem   %d (see their lines above)\n", problems);
+    return converged == o.trials && problems == 0 && locks_left == 0 && lost == 0 && saved_twice == 0 &&
+                   counters_count
+               ? 0
+               : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "flowlink_soak: %s\n", e.what());
     return 2;

@@ -13,12 +13,13 @@
 #include "manifest/desired_state.hpp"
 #include "plan/plan.hpp"
 #include "plan/planner.hpp"
+#include "plan/render.hpp"
 
 namespace flowlink::cli {
 
-enum class OutputFormat { Text, Json, Markdown };
+enum class OutputFormat { Text, Json, Markdown, Junit };
 
-// "text" | "json" | "markdown"; throws std::invalid_argument otherwise.
+// "text" | "json" | "markdown" | "junit"; throws std::invalid_argument otherwise.
 OutputFormat parse_output_format(const std::string& name);
 
 struct PlanCommandOptions {
@@ -32,6 +33,9 @@ struct PlanCommandOptions {
   std::string work_dir = ".";          // --work-dir: whose journal tells flowlink's own drafts and locks
   std::string unpublished;             // --unpublished: overrides the rules' policy ("" keeps them)
   std::string check = "published";     // drift --check: published, draft or both
+  bool drift = false;                  // the drift command: headed "flowlink drift", JUnit judged by --check
+  std::size_t max_chars = plan::kDefaultMarkdownBudget;  // --max-chars (Markdown)
+  std::vector<std::string> targets;    // --target: limit the run to these flows (names or ids)
 };
 
 // Where the observed flows came from, and the options the planner needs for it.
@@ -46,7 +50,16 @@ struct ObservedSource {
 // std::runtime_error / genesys::ApiError naming what failed.
 ObservedSource read_observed(const PlanCommandOptions& options, const manifest::DesiredState& desired);
 
-std::string render_plan(const plan::Plan& plan, OutputFormat format, bool color);
+// How a plan is shown on stdout.
+struct PlanView {
+  OutputFormat format = OutputFormat::Text;
+  bool color = false;
+  std::string heading = plan::kPlanHeading;
+  std::size_t max_chars = plan::kDefaultMarkdownBudget;  // Markdown
+  std::optional<plan::DriftCheck> drift;                  // JUnit: judge flows as drift does
+};
+
+std::string render_plan(const plan::Plan& plan, const PlanView& view);
 
 using ReadCommandRunner = int (*)(const PlanCommandOptions&, std::ostream& out, std::ostream& err);
 

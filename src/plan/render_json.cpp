@@ -540,6 +540,11 @@ Json to_json(const Plan& plan) {
                         {"add", s.add},                     {"update", s.update},       {"remove", s.remove},
                         {"move", s.move},                   {"republish", s.republish}};
   out["errors"] = plan.errors;
+  out["targets"] = plan.targets;
+  Json rules = Json::array();
+  for (const auto& match : plan.rules)
+    rules.push_back(Json{{"name", match.rule}, {"matched_flows", match.flows}, {"allow_empty", match.allow_empty}});
+  out["rules"] = std::move(rules);
   Json flows = Json::array();
   for (const auto& flow : plan.flows) flows.push_back(flow_json(flow));
   out["flows"] = std::move(flows);
@@ -574,6 +579,16 @@ Plan plan_from_json(const Json& json) {
   if (json.contains("manifest_fingerprint")) plan.manifest_fingerprint = get_string(json, "", "manifest_fingerprint");
   if (!member(json, "", "summary").is_object()) fail("summary", "expected an object");
   plan.errors = get_strings(json, "", "errors");
+  // targets and rules came later within format version 2: absent means none.
+  if (json.contains("targets")) plan.targets = get_strings(json, "", "targets");
+  if (json.contains("rules")) {
+    const Json& rules = get_array(json, "", "rules");
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      const std::string here = fmt::format("rules[{}]", i);
+      plan.rules.push_back(RuleMatch{get_string(rules[i], here, "name"), get_count(rules[i], here, "matched_flows"),
+                                     get_bool(rules[i], here, "allow_empty")});
+    }
+  }
   const Json& flows = get_array(json, "", "flows");
   for (std::size_t i = 0; i < flows.size(); ++i) plan.flows.push_back(read_flow(flows[i], fmt::format("flows[{}]", i)));
   return plan;

@@ -23,30 +23,13 @@
 #include "cli/output.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/validate_command.hpp"
+#include "plan/plan_file.hpp"
 #include "plan/render.hpp"
 #include "source/org_source.hpp"
 
 namespace flowlink::cli {
 
 namespace {
-
-plan::Plan read_plan_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error(fmt::format("cannot read plan file '{}'", path));
-  std::stringstream text;
-  text << file.rdbuf();
-  nlohmann::ordered_json json;
-  try {
-    json = nlohmann::ordered_json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw std::runtime_error(fmt::format("plan file '{}' is not JSON: {}", path, e.what()));
-  }
-  try {
-    return plan::plan_from_json(json);
-  } catch (const std::exception& e) {
-    throw std::runtime_error(fmt::format("plan file '{}': {}", path, e.what()));
-  }
-}
 
 // A saved plan is only valid against the org it was made from: the
 // fingerprints protect each flow, this protects the whole plan.
@@ -133,7 +116,7 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     plan::Plan plan;
     std::vector<std::string> manifests = options.manifests;
     if (!options.plan_file.empty()) {
-      plan = read_plan_file(options.plan_file);
+      plan = plan::read_plan_file(options.plan_file);
       check_plan_source(plan, org, options.plan_file);
       if (manifests.empty()) manifests = plan.manifest_files;
     } else if (manifests.empty()) {
@@ -168,6 +151,10 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
       if (!plan_options.unpublished_override)
         throw std::runtime_error(fmt::format("--unpublished must be skip, edit-draft or publish, got '{}'", options.unpublished));
     }
+
+    if (!options.targets.empty() && !options.plan_file.empty())
+      throw std::runtime_error("--target applies when planning (-f); a saved plan keeps the targets it was made with");
+    plan_options.targets = options.targets;
 
     std::vector<plan::ObservedFlow> modules;
     if (options.plan_file.empty()) {
@@ -257,6 +244,8 @@ void add_apply_command(CLI::App& app, CliContext& context) {
                       "With -f: for flows with someone else's unpublished draft, override every rule's policy: skip, "
                       "edit-draft or publish")
       ->check(CLI::IsMember({"skip", "edit-draft", "publish"}));
+  command->add_option("--target", options->targets,
+                      "With -f: limit the run to this flow, by name or id (repeatable)");
   command->add_option("--canary", options->canary,
                       "Apply to the first N flows, verify them and stop; re-run without it for the rest (exit 0 when "
                       "all N verified)")

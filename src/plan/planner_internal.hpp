@@ -93,4 +93,11 @@ flowdoc::InsertionPoint base_insertion(const Slot& slot);
 std::string describe_insertion(const flowdoc::Document& document, const flowdoc::InsertionPoint& point);
 std::string describe_action(const flowdoc::ActionInfo& action);  // "'Play Audio' (#27)"
 
+// --- targets (targets.cpp) ----------------------------------------------------
+
+// One error per target that names no planned flow: a flow no rule selects, or
+// none at all (with a "did you mean" among the observed flows' names).
+std::vector<std::string> target_errors(const std::vector<std::string>& targets, const std::vector<FlowPlan>& planned,
+                                       const std::vector<ObservedFlow>& observed);
+
 }  // namespace flowlink::plan::detail

@@ -59,6 +59,9 @@ struct ReadOptions {
   int parallelism = 8;
   std::string client_id;             // this OAuth client: tells flowlink's drafts and locks
   const RunMemory* memory = nullptr; // the work dir's journal, if any
+  // --target: read only these flows (by name or id) besides the modules; the
+  // planner limits the plan to them too (plan::PlanOptions::targets).
+  std::vector<std::string> targets;
 };
 
 struct OrgReadResult {

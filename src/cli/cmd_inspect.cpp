@@ -23,6 +23,7 @@ struct InspectCommandOptions {
   std::string export_dir;  // else the org
   OrgOptions org;
   bool json = false;
+  bool no_color = false;  // accepted; nothing coloured
 };
 
 // The module an action calls, when it is a common-module call.
@@ -115,6 +116,8 @@ void add_inspect_command(CLI::App& app, CliContext& context) {
   add_org_options(command, options->org);
   command->add_option("--output", *output, "Output format on stdout: text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  // Accepted like every org command's (scripts pass it everywhere); this one prints no colour.
+  command->add_flag("--no-color", options->no_color, "No ANSI colours");
   command->footer("Exit codes: 0 shown; 1 no such flow (or several of that name: give the id), unreadable document.");
   command->callback([options, output, &context] {
     options->json = *output == "json";

@@ -22,6 +22,7 @@ struct RestoreCommandOptions {
   OrgOptions org;
   std::string work_dir = ".";
   bool no_publish = false;
+  bool no_color = false;  // accepted; nothing coloured
 };
 
 int run_restore(const RestoreCommandOptions& options, std::ostream& out, std::ostream& err) {
@@ -58,6 +59,8 @@ void add_restore_command(CLI::App& app, CliContext& context) {
   add_org_options(command, options->org);
   command->add_option("--work-dir", options->work_dir, "Where .flowlink/ (journal, backups) is kept (default: .)");
   command->add_flag("--no-publish", options->no_publish, "Check the restored document in without publishing it");
+  // Accepted like every org command's (scripts pass it everywhere); this one prints no colour.
+  command->add_flag("--no-color", options->no_color, "No ANSI colours");
   command->footer(
       "Exit codes: 0 restored and verified (or already the backup's document); 1 refused (locked, an operation\n"
       "under way, not a backup, another flow type) or failed (the lock is given back, a saved version reverted).");

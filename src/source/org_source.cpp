@@ -94,15 +94,17 @@ OrgReadResult read(genesys::FlowApi& api, const manifest::DesiredState& desired,
     if (flow.deleted) continue;
     plan::ObservedFlow observed = observe_flow(flow, options);
     const bool is_module = observed.type == kModuleType;
-    const bool selected = !modules_only && selected_by_rules(desired, flow) &&
-                          plan::is_targeted(options.targets, flow.id, flow.name);
+    const bool selected = !modules_only && selected_by_rules(desired, flow);
     const bool named = is_module && named_by_manifest(desired, flow);
     if (selected) ++result.flows_matched;
     if (!selected && !is_module) continue;  // listed for its type, but no rule wants it
-    if (selected || named) {
+    // Flows left out by --target are listed (the planner names them in "did
+    // you mean") but not read.
+    const bool targeted = is_module || plan::is_targeted(options.targets, flow.id, flow.name);
+    if ((selected && targeted) || named) {
       to_read.push_back(result.flows.size());
     } else {
-      observed.load_error = kModuleNotRead;
+      observed.load_error = is_module ? kModuleNotRead : kNotTargeted;
     }
     result.flows.push_back(std::move(observed));
   }

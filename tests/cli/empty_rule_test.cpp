@@ -59,11 +59,11 @@ TEST_CASE("cli: a rule that selects nothing warns in plan and is drift in drift,
 
 TEST_CASE("cli: the demo manifests' rules all select flows, with their counts in every output") {
   const auto text = run_flowlink({"plan", "-f", kManifests, "--export-dir", kExampleOrg, "--no-color"});
-  CHECK(has(text.out, "rules: 'support-validation' "));
+  CHECK(has(text.out, "rules: 'chat-closure-check' 4 flows, 'support-validation' 15 flows, "));
   CHECK_FALSE(has(text.out, "0 flows"));
   CHECK_FALSE(has(text.err, "warning"));
   const auto json = run_flowlink({"plan", "-f", kManifests, "--export-dir", kExampleOrg, "--output", "json"});
   CHECK(has(json.out, "\"matched_flows\""));
   const auto md = run_flowlink({"plan", "-f", kManifests, "--export-dir", kExampleOrg, "--output", "markdown"});
-  CHECK(has(md.out, "**Rules:** `support-validation` "));
+  CHECK(has(md.out, "**Rules:** `chat-closure-check` 4 flows · `support-validation` 15 flows · "));
 }

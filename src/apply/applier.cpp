@@ -27,10 +27,6 @@ namespace {
 
 constexpr int kMaxApplyWorkers = 8;
 
-std::string make_run_id(std::chrono::system_clock::time_point now) {
-  std::random_device random;
-  return fmt::format("{}-{:06x}", compact_utc(now), random() & 0xffffff);
-}
 
 FlowOutcome outcome_shell(const plan::FlowPlan& flow) {
   FlowOutcome out;
@@ -52,7 +48,7 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
   Clock now = options.now ? options.now : Clock([] { return std::chrono::system_clock::now(); });
 
   ApplyReport report;
-  report.run_id = options.run_id.empty() ? make_run_id(now()) : options.run_id;
+  report.run_id = options.run_id.empty() ? new_run_id(now()) : options.run_id;
   report.plan_errors = plan.errors;
 
   // A plan is only valid against the org it was made from: the fingerprints

@@ -2,6 +2,7 @@
 #include "apply/journal.hpp"
 
 #include <ctime>
+#include <random>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -39,6 +40,11 @@ std::string compact_utc(std::chrono::system_clock::time_point time) {
   UtcParts p = utc_parts(time);
   return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z", p.tm.tm_year + 1900, p.tm.tm_mon + 1, p.tm.tm_mday,
                      p.tm.tm_hour, p.tm.tm_min, p.tm.tm_sec, p.millis);
+}
+
+std::string new_run_id(std::chrono::system_clock::time_point now) {
+  std::random_device random;
+  return fmt::format("{}-{:06x}", compact_utc(now), random() & 0xffffff);
 }
 
 Journal::Journal(std::filesystem::path file, std::string run_id, Clock now)

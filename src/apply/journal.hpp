@@ -60,5 +60,7 @@ class Journal {
 std::string iso_utc(std::chrono::system_clock::time_point time);
 // 20240501T123456.789Z (safe in file names)
 std::string compact_utc(std::chrono::system_clock::time_point time);
+// A new run's id: compact_utc(now) and a random suffix ("20240501T123456.789Z-3fa2c1").
+std::string new_run_id(std::chrono::system_clock::time_point now);
 
 }  // namespace flowlink::apply

@@ -28,6 +28,7 @@ struct ApplyCommandOptions {
   bool interactive = false;            // stdin is a terminal: may ask for confirmation
   bool progress = false;               // draw progress on stderr while reading (progress_wanted)
   std::string unpublished;             // --unpublished (with -f): overrides the rules' policy
+  std::vector<std::string> targets;    // --target (with -f): limit the run to these flows (names or ids)
   int canary = 0;                      // --canary N
   int max_failures = 0;                // --max-failures K
   int batch_size = 0;                  // --batch-size B

@@ -165,6 +165,10 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
         throw std::runtime_error(fmt::format("--unpublished must be skip, edit-draft or publish, got '{}'", options.unpublished));
     }
 
+    if (!options.targets.empty() && !options.plan_file.empty())
+      throw std::runtime_error("--target applies when planning (-f); a saved plan keeps the targets it was made with");
+    plan_options.targets = options.targets;
+
     std::vector<plan::ObservedFlow> modules;
     if (options.plan_file.empty()) {
       const genesys::Organization me = api->organization();
@@ -263,6 +267,8 @@ void add_apply_command(CLI::App& app, CliContext& context) {
                       "With -f: for flows with someone else's unpublished draft, override every rule's policy: skip, "
                       "edit-draft or publish")
       ->check(CLI::IsMember({"skip", "edit-draft", "publish"}));
+  command->add_option("--target", options->targets,
+                      "With -f: limit the run to this flow, by name or id (repeatable)");
   command->add_option("--canary", options->canary,
                       "Apply to the first N flows, verify them and stop; re-run without it for the rest (exit 0 when "
                       "all N verified)")

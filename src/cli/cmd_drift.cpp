@@ -41,9 +41,13 @@ int run_drift(const PlanCommandOptions& options, std::ostream& out, std::ostream
     for (auto& name : drifted) name = util::terminal_safe(name);
     if (code == kExitError) {
       print_error(err, "drift check incomplete: some flows could not be planned (see above)");
-    } else if (!drifted.empty()) {
-      err << fmt::format("drift ({}): {} flow{} differ{} from the manifest: {}\n", options.check, drifted.size(),
-                         drifted.size() == 1 ? "" : "s", drifted.size() == 1 ? "s" : "", fmt::join(drifted, ", "));
+    } else if (code == kExitChanges) {
+      if (!drifted.empty())
+        err << fmt::format("drift ({}): {} flow{} differ{} from the manifest: {}\n", options.check, drifted.size(),
+                           drifted.size() == 1 ? "" : "s", drifted.size() == 1 ? "s" : "", fmt::join(drifted, ", "));
+      // A rule that selects nothing is drift too: a typo must not keep a nightly job green.
+      for (const auto& rule : plan->empty_rules())
+        err << fmt::format("drift ({}): {}\n", options.check, util::terminal_safe(plan::empty_rule_message(rule)));
     } else {
       err << fmt::format("drift ({}): none ({} flows match the manifest)\n", options.check, plan->flows.size());
     }
@@ -57,6 +61,7 @@ void add_drift_command(CLI::App& app, CliContext& context) {
   auto* command = add_read_command(app, context, "drift",
                                    "Check whether live flows still match the manifests (for a nightly job).", options,
                                    run_drift);
+  options->drift = true;
   command->add_option("--check", options->check,
                       "Which version to judge: published (what callers hit; default), draft (the newest saved or "
                       "checked-in version) or both")

@@ -19,6 +19,7 @@ std::string render(const plan::ModuleReport& report, OutputFormat format, bool c
   switch (format) {
     case OutputFormat::Json: return plan::render_module_report_json(report);
     case OutputFormat::Markdown: return plan::render_module_report_markdown(report);
+    case OutputFormat::Junit:  // not among this command's --output choices
     case OutputFormat::Text: break;
   }
   return plan::render_module_report_text(report, plan::TextStyle{color});

@@ -17,6 +17,7 @@
 #include "source/export_dir.hpp"
 #include "source/org_source.hpp"
 #include "util/atomic_file.hpp"
+#include "util/terminal_text.hpp"
 
 namespace flowlink::cli {
 
@@ -24,13 +25,15 @@ OutputFormat parse_output_format(const std::string& name) {
   if (name == "text") return OutputFormat::Text;
   if (name == "json") return OutputFormat::Json;
   if (name == "markdown") return OutputFormat::Markdown;
-  throw std::invalid_argument(fmt::format("unknown output format '{}' (expected text, json or markdown)", name));
+  if (name == "junit") return OutputFormat::Junit;
+  throw std::invalid_argument(fmt::format("unknown output format '{}' (expected text, json, markdown or junit)", name));
 }
 
 plan::Plan plan_for(const PlanCommandOptions& options, const manifest::DesiredState& desired,
                     RunFeedback* feedback) {
   plan::PlanOptions plan_options;
   plan_options.flowlink_version = FLOWLINK_VERSION;
+  plan_options.targets = options.targets;
   if (!options.export_dir.empty() && (!options.org.api_url.empty() || !options.org.region.empty())) {
     throw std::runtime_error("give either --export-dir or an org (--region / --api-url), not both");
   }
@@ -55,6 +58,7 @@ plan::Plan plan_for(const PlanCommandOptions& options, const manifest::DesiredSt
     read_options.parallelism = options.org.parallelism;
     read_options.client_id = api->client_id();
     read_options.memory = &history;
+    read_options.targets = options.targets;
     if (feedback) read_options.progress = &feedback->counters();
     std::optional<cache::EntryStore> cache;
     if (!options.no_cache) {
@@ -79,13 +83,19 @@ plan::Plan plan_for(const PlanCommandOptions& options, const manifest::DesiredSt
   return plan;
 }
 
-std::string render_plan(const plan::Plan& plan, OutputFormat format, bool color) {
-  switch (format) {
+std::string render_plan(const plan::Plan& plan, const PlanView& view) {
+  switch (view.format) {
     case OutputFormat::Json: return plan::render_json(plan);
-    case OutputFormat::Markdown: return plan::render_markdown(plan);
+    case OutputFormat::Markdown: {
+      plan::MarkdownOptions options;
+      options.heading = view.heading;
+      options.max_chars = view.max_chars;
+      return plan::render_markdown(plan, options);
+    }
+    case OutputFormat::Junit: return plan::render_junit(plan, plan::JunitOptions{view.heading, view.drift});
     case OutputFormat::Text: break;
   }
-  return plan::render_text(plan, plan::TextStyle{color});
+  return plan::render_text(plan, plan::TextStyle{view.color, view.heading});
 }
 
 namespace {
@@ -112,7 +122,12 @@ std::optional<plan::Plan> plan_and_render(const PlanCommandOptions& options, std
   auto plan = plan_for(options, *desired, feedback);
   if (feedback) feedback->stop_progress();
   if (!options.out_path.empty()) util::write_file_atomically(options.out_path, plan::render_json(plan));
-  out << render_plan(plan, options.output, options.color);
+  PlanView view{options.output, options.color, plan::kPlanHeading, options.max_chars, std::nullopt};
+  if (options.drift) {
+    view.heading = plan::kDriftHeading;
+    view.drift = plan::parse_drift_check(options.check);
+  }
+  out << render_plan(plan, view);
   out.flush();
   if (plan_has_errors(plan)) report_plan_errors(plan, err);
   return plan;
@@ -123,7 +138,11 @@ int run_plan(const PlanCommandOptions& options, std::ostream& out, std::ostream&
   return run_guarded(err, [&] {
     const auto plan = plan_and_render(options, out, err, &feedback);
     feedback.finish();
-    return plan ? plan_exit_code(*plan, options.detailed_exitcode) : kExitError;
+    if (!plan) return kExitError;
+    // A warning, not an error: the plan is complete, but a typo must not pass unseen.
+    for (const auto& rule : plan->empty_rules())
+      err << "flowlink: warning: " << util::terminal_safe(plan::empty_rule_message(rule)) << "\n";
+    return plan_exit_code(*plan, options.detailed_exitcode);
   });
 }
 
@@ -139,9 +158,15 @@ CLI::App* add_read_command(CLI::App& app, CliContext& context, const std::string
                       "Read an export directory (*.json, *.i3*Flow, *.i3CommonModule, org.json) "
                       "instead of a live org");
   add_org_options(command, options->org);
-  command->add_option("--output", *output, "Output format on stdout: text, json or markdown")
-      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  command->add_option("--output", *output, "Output format on stdout: text, json, markdown or junit")
+      ->check(CLI::IsMember({"text", "json", "markdown", "junit"}));
+  command->add_option("--max-chars", options->max_chars,
+                      "Markdown: at most this many characters; flows past it are counted and left to the plan "
+                      "artifact (default 65000, for a GitHub comment)")
+      ->check(CLI::Range(plan::kMinimumMarkdownBudget, std::size_t{100'000'000}));
   command->add_option("--out", options->out_path, "Also write the JSON plan to this file (for apply)");
+  command->add_option("--target", options->targets,
+                      "Limit the run to this flow, by name or id (repeatable); recorded in the plan");
   command->add_flag("--no-color", *no_color, "No ANSI colours (also when NO_COLOR is set or stdout is not a TTY)");
   command->add_option("--work-dir", options->work_dir,
                       "Where .flowlink/ is kept: its journal tells flowlink's own drafts and locks (default: .)");

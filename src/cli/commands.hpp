@@ -23,9 +23,14 @@ void add_validate_command(CLI::App& app, CliContext& context);  // cmd_validate.
 void add_plan_command(CLI::App& app, CliContext& context);      // cmd_plan.cpp
 void add_drift_command(CLI::App& app, CliContext& context);     // cmd_drift.cpp
 void add_apply_command(CLI::App& app, CliContext& context);     // cmd_apply.cpp
+void add_show_command(CLI::App& app, CliContext& context);      // cmd_show.cpp
+void add_inspect_command(CLI::App& app, CliContext& context);   // cmd_inspect.cpp
+void add_restore_command(CLI::App& app, CliContext& context);   // cmd_restore.cpp
 
-// Builds the app, registers `commands`, parses argv and runs the chosen
-// command. --help and --version print to `out` and exit 0; a usage error
+// Builds the app, registers `commands` and the words `help [COMMAND]` and
+// `version`, parses argv and runs the chosen command. --help and --version
+// (and the words) print to `out` and exit 0; a first word that is no command
+// gets "did you mean" (exit 1); a usage error
 // prints "flowlink: error: ..." to `err` and exits 1; otherwise the command's
 // exit code. Never throws.
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,

@@ -12,5 +12,8 @@ int main(int argc, char** argv) {
                                                        add_drift_command,
                                                        add_apply_command,
                                                        add_modules_command,
+                                                       add_show_command,
+                                                       add_inspect_command,
+                                                       add_restore_command,
                                                    });
 }

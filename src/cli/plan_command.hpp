@@ -15,12 +15,13 @@
 #include "manifest/environment.hpp"
 #include "plan/plan.hpp"
 #include "plan/planner.hpp"
+#include "plan/render.hpp"
 
 namespace flowlink::cli {
 
-enum class OutputFormat { Text, Json, Markdown };
+enum class OutputFormat { Text, Json, Markdown, Junit };
 
-// "text" | "json" | "markdown"; throws std::invalid_argument otherwise.
+// "text" | "json" | "markdown" | "junit"; throws std::invalid_argument otherwise.
 OutputFormat parse_output_format(const std::string& name);
 
 struct PlanCommandOptions {
@@ -38,6 +39,9 @@ struct PlanCommandOptions {
   bool no_cache = false;               // --no-cache: read every document, neither use nor fill the cache
   int cache_max_mb = 256;              // --cache-max-mb: the cache's size bound
   bool progress = false;               // draw progress on stderr (resolved by the caller: progress_wanted)
+  bool drift = false;                  // the drift command: headed "flowlink drift", JUnit judged by --check
+  std::size_t max_chars = plan::kDefaultMarkdownBudget;  // --max-chars (Markdown)
+  std::vector<std::string> targets;    // --target: limit the run to these flows (names or ids)
 };
 
 // The plan for `options`: of the export directory when given, else of the
@@ -48,7 +52,16 @@ struct PlanCommandOptions {
 plan::Plan plan_for(const PlanCommandOptions& options, const manifest::DesiredState& desired,
                     RunFeedback* feedback = nullptr);
 
-std::string render_plan(const plan::Plan& plan, OutputFormat format, bool color);
+// How a plan is shown on stdout.
+struct PlanView {
+  OutputFormat format = OutputFormat::Text;
+  bool color = false;
+  std::string heading = plan::kPlanHeading;
+  std::size_t max_chars = plan::kDefaultMarkdownBudget;  // Markdown
+  std::optional<plan::DriftCheck> drift;                  // JUnit: judge flows as drift does
+};
+
+std::string render_plan(const plan::Plan& plan, const PlanView& view);
 
 using ReadCommandRunner = int (*)(const PlanCommandOptions&, std::ostream& out, std::ostream& err);
 

@@ -122,6 +122,9 @@ struct Rule {
   std::vector<RemoveEntry> remove;
   bool publish = true;  // publish the flow after its change is checked in
   UnpublishedPolicy unpublished = UnpublishedPolicy::Skip;
+  // allowEmpty: selecting no flow is intended (a rule kept for flows still to
+  // come), not a typo in its patterns; plan does not warn, drift does not fail.
+  bool allow_empty = false;
   SourceLocation location;
 };
 

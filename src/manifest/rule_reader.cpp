@@ -12,7 +12,7 @@ namespace flowlink::manifest::detail {
 
 namespace {
 
-const std::vector<std::string> kRuleKeys = {"name", "flows", "ensure", "remove", "publish", "unpublished"};
+const std::vector<std::string> kRuleKeys = {"name", "flows", "ensure", "remove", "publish", "unpublished", "allowEmpty"};
 const std::vector<std::string> kFlowsKeys = {"types", "include", "exclude", "caseSensitive"};
 const std::vector<std::string> kEnsureKeys = {"module", "at", "inputs", "outputs", "move", "dedupe", "current"};
 const std::vector<std::string> kAtKeys = {"task", "after", "before"};
@@ -241,6 +241,8 @@ std::optional<Rule> read_rule(YamlReader& reader, const YamlReader::Item& item,
     rule.flows = read_flows(reader, *flows);
   if (const MapEntry* publish = map->find("publish"))
     if (auto value = reader.interpolated_boolean(*publish)) rule.publish = *value;
+  if (const MapEntry* allow_empty = map->find("allowEmpty"))
+    if (auto value = reader.boolean(*allow_empty)) rule.allow_empty = *value;
   if (const MapEntry* unpublished = map->find("unpublished")) {
     const char* expected = "what to do with someone else's unpublished draft: 'skip', 'edit-draft' or 'publish'";
     if (auto value = reader.interpolated_string(*unpublished, expected)) {

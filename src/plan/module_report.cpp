@@ -41,10 +41,10 @@ Palette palette(const TextStyle& style) {
 }
 
 std::string t(std::string_view text) { return escape_terminal(text); }
-// Markdown from the org: the plan's Markdown rules, and control characters
-// shown as in a terminal (the Markdown is often read there first).
-std::string md(std::string_view text) { return escape_markdown(escape_terminal(text)); }
-std::string md_code(std::string_view text) { return markdown_code(escape_terminal(text)); }
+// Markdown from the org: the plan's Markdown rules (control characters shown
+// as in a terminal: the Markdown is often read there first).
+std::string md(std::string_view text) { return escape_markdown(text); }
+std::string md_code(std::string_view text) { return markdown_code(text); }
 
 std::string plural(int n, const char* one, const char* many) { return fmt::format("{} {}", n, n == 1 ? one : many); }
 

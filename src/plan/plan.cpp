@@ -179,7 +179,16 @@ bool Plan::has_changes() const {
 bool Plan::has_drift() const { return has_drift(DriftCheck::Published); }
 
 bool Plan::has_drift(DriftCheck check) const {
-  return std::any_of(flows.begin(), flows.end(), [&](const FlowPlan& flow) { return drifted(flow, check); });
+  return !empty_rules().empty() ||
+         std::any_of(flows.begin(), flows.end(), [&](const FlowPlan& flow) { return drifted(flow, check); });
+}
+
+std::vector<std::string> Plan::empty_rules() const {
+  std::vector<std::string> names;
+  if (!targets.empty()) return names;
+  for (const auto& match : rules)
+    if (match.flows == 0 && !match.allow_empty) names.push_back(match.rule);
+  return names;
 }
 
 void record_environment(Plan& plan, const manifest::DesiredState& desired) {
@@ -210,6 +219,10 @@ bool Plan::has_errors() const {
   for (const auto& flow : flows)
     if (!flow.errors.empty()) return true;
   return false;
+}
+
+std::string empty_rule_message(std::string_view rule) {
+  return fmt::format("rule '{}' selects no flow: check its patterns, or say allowEmpty: true if that is intended", rule);
 }
 
 namespace detail {

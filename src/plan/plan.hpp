@@ -198,6 +198,15 @@ struct PlanSummary {
   int cache_hits = 0;  // flows whose plan came from the cache of repeat runs (Plan::cache_hits)
 };
 
+// How many planned flows a manifest rule selected. A rule that selects none
+// is flagged unless it says allowEmpty: a typo in its patterns must not pass
+// as "nothing to do" (a warning in plan, drift in drift).
+struct RuleMatch {
+  std::string rule;
+  int flows = 0;
+  bool allow_empty = false;
+};
+
 struct Plan {
   int format_version = kFormatVersion;
   std::string flowlink_version;
@@ -216,9 +225,18 @@ struct Plan {
   // than from documents read in this run: how the plan was made, not what
   // it says; the flows are the same either way.
   int cache_hits = 0;
+  std::vector<RuleMatch> rules;       // every manifest rule, in manifest order
+  // --target: the flows (names or ids) the run was limited to; empty: every
+  // flow the rules select. Rule counts are then over the targeted flows.
+  std::vector<std::string> targets;
   PlanSummary summary() const;
+  // The rules that selected no flow and do not allow it, in manifest order.
+  // None when the plan is limited by targets: a rule may rightly select
+  // none of the targeted flows.
+  std::vector<std::string> empty_rules() const;
   bool has_changes() const;  // any flow apply acts on (actionable())
-  bool has_drift() const;    // drifted(flow, DriftCheck::Published) for any flow
+  bool has_drift() const;    // has_drift(DriftCheck::Published)
+  // drifted(flow, check) for any flow, or a rule that selects no flow (empty_rules).
   bool has_drift(DriftCheck check) const;
   bool has_errors() const;
 };
@@ -244,6 +262,9 @@ const char* to_string(LockState::Flowlink flowlink);  // "no", "running_run", "i
 const char* to_string(Note::Kind kind);           // "flowlink_pending", ...
 const char* to_string(Actor::Kind kind);          // "user", "client"
 std::optional<DriftCheck> parse_drift_check(std::string_view text);  // "published", "draft", "both"
-std::string describe(const Actor& actor);          // "Alice (user)" / "ci-bot (client)" / "user 1234..." when unnamed
+std::string describe(const Actor& actor);
+// "rule 'typo' selects no flow: check its patterns, or say allowEmpty: true if
+// that is intended" (the rule name as given: the caller escapes the line).
+std::string empty_rule_message(std::string_view rule);          // "Alice (user)" / "ci-bot (client)" / "user 1234..." when unnamed
 
 }  // namespace flowlink::plan

@@ -500,7 +500,9 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
   std::sort(ordered.begin(), ordered.end(), [](const ObservedFlow* a, const ObservedFlow* b) {
     return std::tie(a->type, a->name, a->id) < std::tie(b->type, b->name, b->id);
   });
+  plan.targets = options.targets;
   for (const auto* flow : ordered) {
+    if (!is_targeted(options.targets, flow->id, flow->name)) continue;
     if (planned) {
       if (auto known = planned->find(flow->id); known != planned->end()) {
         plan.flows.push_back(known->second);
@@ -510,6 +512,13 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
     }
     FlowPlan flow_plan = plan_one_flow(desired, *flow, modules, options);
     if (!flow_plan.rules.empty()) plan.flows.push_back(std::move(flow_plan));
+  }
+  for (auto& error : detail::target_errors(options.targets, plan.flows, flows)) plan.errors.push_back(std::move(error));
+  for (const auto& rule : desired.rules) {
+    RuleMatch match{rule.name, 0, rule.allow_empty};
+    for (const auto& flow : plan.flows)
+      match.flows += static_cast<int>(std::count(flow.rules.begin(), flow.rules.end(), rule.name));
+    plan.rules.push_back(std::move(match));
   }
   return plan;
 }

@@ -126,7 +126,14 @@ struct PlanOptions {
   // The org the flows were read from (GET /api/v2/organizations/me).
   std::string org_id;
   std::string org_name;
+  // --target: plan only the flows with these names or ids (recorded in the
+  // plan); a target that names no flow the rules select is a plan-wide error.
+  std::vector<std::string> targets;
 };
+
+// Is the flow among `targets` (by id or name)? True for every flow when there
+// are none.
+bool is_targeted(const std::vector<std::string>& targets, const std::string& flow_id, const std::string& flow_name);
 
 // `flows` holds every flow read, modules included: the planner resolves the
 // manifest's modules among the COMMONMODULE flows by name (or pinned id) and

@@ -114,4 +114,11 @@ void plan_lifecycle(const manifest::DesiredState& desired, const std::vector<con
                     const std::map<std::string, ResolvedModule>& modules, const ObservedFlow& flow,
                     const PlanOptions& options, FlowPlan& out);
 
+// --- targets (targets.cpp) ----------------------------------------------------
+
+// One error per target that names no planned flow: a flow no rule selects, or
+// none at all (with a "did you mean" among the observed flows' names).
+std::vector<std::string> target_errors(const std::vector<std::string>& targets, const std::vector<FlowPlan>& planned,
+                                       const std::vector<ObservedFlow>& observed);
+
 }  // namespace flowlink::plan::detail

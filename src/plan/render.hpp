@@ -1,8 +1,11 @@
 #pragma once
 // Renderers for a Plan: text like `terraform plan`, JSON per
-// schemas/plan.schema.json, Markdown for a pull-request comment. And the JSON
+// schemas/plan.schema.json, Markdown for a pull-request comment, JUnit XML for
+// CI test reports. Org-supplied text goes through render_escape.hpp. And the JSON
 // reader, so `flowlink apply plan.json` runs a saved plan.
 
+#include <cstddef>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -11,12 +14,48 @@
 
 namespace flowlink::plan {
 
+// The first line of a rendered plan: which command made it ("flowlink plan",
+// "flowlink drift").
+inline constexpr const char* kPlanHeading = "flowlink plan";
+inline constexpr const char* kDriftHeading = "flowlink drift";
+
 struct TextStyle {
   bool color = false;  // ANSI colours: on a TTY and NO_COLOR unset (decided by the CLI)
+  std::string heading = kPlanHeading;
+};
+
+// GitHub refuses a comment over 65,536 characters; the default leaves room
+// for what a pipeline adds around the plan.
+inline constexpr std::size_t kDefaultMarkdownBudget = 65'000;
+// Below this the summary and the closing line alone may not fit.
+inline constexpr std::size_t kMinimumMarkdownBudget = 2'000;
+
+struct MarkdownOptions {
+  std::string heading = kPlanHeading;
+  // At most this many bytes (so at most this many characters): the heading,
+  // summary, rules and errors, then table rows, then each flow's details, as
+  // long as whole elements fit; then "N more flows: see the plan artifact".
+  // Every listed flow is in the table or counted in that line. Raised to
+  // kMinimumMarkdownBudget if lower.
+  std::size_t max_chars = kDefaultMarkdownBudget;
+};
+
+// JUnit XML for CI test-report views: one test case per flow (passed; failed
+// with the flow's plan lines as the failure text; errored when it could not
+// be planned), one per rule (failed when it selects no flow and does not
+// allow it), and an errored "plan" case per plan-wide error.
+struct JunitOptions {
+  std::string heading = kPlanHeading;  // the test suites' name
+  // Set (drift): a flow fails when drifted(flow, *drift). Unset (plan): a
+  // flow fails when its status is anything but NoChange.
+  std::optional<DriftCheck> drift;
 };
 
 std::string render_text(const Plan& plan, const TextStyle& style);
-std::string render_markdown(const Plan& plan);
+// One flow's lines as render_text prints them, without colour.
+std::string render_text_flow(const FlowPlan& flow);
+std::string render_markdown(const Plan& plan, const MarkdownOptions& options = {});
+std::string render_junit(const Plan& plan, const JunitOptions& options = {});
 nlohmann::ordered_json to_json(const Plan& plan);
 std::string render_json(const Plan& plan);  // to_json(plan).dump(2) + "\n"
 

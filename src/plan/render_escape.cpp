@@ -7,16 +7,15 @@ namespace flowlink::plan {
 std::string escape_terminal(std::string_view text) { return util::terminal_safe(text); }
 
 std::string escape_markdown(std::string_view text) {
+  const std::string safe = escape_terminal(text);
   std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
+  out.reserve(safe.size());
+  for (char c : safe) {
     switch (c) {
       case '|': out += "\\|"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '&': out += "&amp;"; break;
-      case '\n':
-      case '\r': out += ' '; break;
       default: out += c;
     }
   }
@@ -27,6 +26,23 @@ std::string markdown_code(std::string_view text) {
   std::string escaped = escape_markdown(text);
   if (escaped.find('`') == std::string::npos) return "`" + escaped + "`";
   return "`` " + escaped + " ``";
+}
+
+std::string escape_xml(std::string_view text) {
+  const std::string safe = escape_terminal(text);
+  std::string out;
+  out.reserve(safe.size());
+  for (char c : safe) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
 }
 
 }  // namespace flowlink::plan

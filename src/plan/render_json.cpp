@@ -544,6 +544,11 @@ Json to_json(const Plan& plan) {
                         {"move", s.move},                   {"republish", s.republish},
                         {"cache_hits", s.cache_hits}};
   out["errors"] = plan.errors;
+  out["targets"] = plan.targets;
+  Json rules = Json::array();
+  for (const auto& match : plan.rules)
+    rules.push_back(Json{{"name", match.rule}, {"matched_flows", match.flows}, {"allow_empty", match.allow_empty}});
+  out["rules"] = std::move(rules);
   Json flows = Json::array();
   for (const auto& flow : plan.flows) flows.push_back(flow_json(flow));
   out["flows"] = std::move(flows);
@@ -595,6 +600,16 @@ Plan plan_from_json(const Json& json) {
   // Plans written before the cache have no "cache_hits": none.
   if (summary.contains("cache_hits")) plan.cache_hits = get_count(summary, "summary", "cache_hits");
   plan.errors = get_strings(json, "", "errors");
+  // targets and rules came later within format version 2: absent means none.
+  if (json.contains("targets")) plan.targets = get_strings(json, "", "targets");
+  if (json.contains("rules")) {
+    const Json& rules = get_array(json, "", "rules");
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      const std::string here = fmt::format("rules[{}]", i);
+      plan.rules.push_back(RuleMatch{get_string(rules[i], here, "name"), get_count(rules[i], here, "matched_flows"),
+                                     get_bool(rules[i], here, "allow_empty")});
+    }
+  }
   const Json& flows = get_array(json, "", "flows");
   for (std::size_t i = 0; i < flows.size(); ++i) plan.flows.push_back(read_flow(flows[i], fmt::format("flows[{}]", i)));
   return plan;

@@ -171,4 +171,6 @@ std::string not_applied_line(Basis basis) {
 
 bool shown(const FlowPlan& flow) { return flow.status() != FlowPlan::Status::NoChange || !flow.notes.empty(); }
 
+std::string flow_count(int flows) { return fmt::format("{} flow{}", flows, flows == 1 ? "" : "s"); }
+
 }  // namespace flowlink::plan::render_detail

@@ -74,4 +74,7 @@ std::string not_applied_line(Basis basis);
 // a colleague's draft or lock even over a compliant published version.)
 bool shown(const FlowPlan& flow);
 
+// "1 flow" / "3 flows".
+std::string flow_count(int flows);
+
 }  // namespace flowlink::plan::render_detail

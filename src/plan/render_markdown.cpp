@@ -9,37 +9,18 @@
 
 #include "plan/planner_internal.hpp"
 #include "plan/render.hpp"
+#include "plan/render_escape.hpp"
 #include "plan/render_lifecycle.hpp"
 
 namespace flowlink::plan {
 
 namespace {
 
-// Names come from the org: they must not break the table (|), open HTML (<, >,
-// &) or span lines.
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '|': out += "\\|"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '\n':
-      case '\r': out += ' '; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-// A code span that survives backticks inside the text.
-std::string code(std::string_view text) {
-  std::string escaped = escape(text);
-  if (escaped.find('`') == std::string::npos) return "`" + escaped + "`";
-  return "`` " + escaped + " ``";
-}
+// Names come from the org: the one escaping (render_escape.hpp) keeps them
+// from breaking the table (|), opening HTML (<, >, &), spanning lines or
+// carrying control and bidi characters.
+std::string escape(std::string_view text) { return escape_markdown(text); }
+std::string code(std::string_view text) { return markdown_code(text); }
 
 std::string value(const std::optional<std::string>& v) { return v ? code(*v) : std::string("*(unset)*"); }
 
@@ -126,17 +107,51 @@ std::string lifecycle_cell(const FlowPlan& flow) {
   return out;
 }
 
+// "**Rules:** `support` 3 flows · `later` 0 flows (allowEmpty)" and a warning
+// per rule that selects nothing without allowing it.
+std::string rules_block(const Plan& plan) {
+  if (plan.rules.empty()) return {};
+  std::vector<std::string> counts;
+  for (const auto& match : plan.rules)
+    counts.push_back(fmt::format("{} {}{}", code(match.rule), render_detail::flow_count(match.flows),
+                                 match.flows == 0 && match.allow_empty ? " (allowEmpty)" : ""));
+  std::string out = fmt::format("**Rules{}:** {}\n\n", plan.targets.empty() ? "" : " (targeted flows)",
+                                fmt::join(counts, " · "));
+  for (const auto& rule : plan.empty_rules())
+    out += fmt::format("> ⚠️ **warning:** {}\n\n", escape(empty_rule_message(rule)));
+  return out;
+}
+
 int count(const FlowPlan& flow, Edit::Kind kind) {
   int n = 0;
   for (const auto& edit : flow.edits) n += edit.kind == kind;
   return n;
 }
 
-}  // namespace
+// The comment as it grows: whole elements only, while they fit `limit`.
+class Budget {
+ public:
+  explicit Budget(std::size_t limit) : limit_(limit) {}
+  bool fits(std::size_t more) const { return out_.size() + more <= limit_; }
+  bool add(const std::string& element) {
+    if (!fits(element.size())) return false;
+    out_ += element;
+    return true;
+  }
+  void force(const std::string& element) { out_ += element; }  // flowlink's own short lines
+  std::string take() { return std::move(out_); }
 
-std::string render_markdown(const Plan& plan) {
+ private:
+  std::size_t limit_;
+  std::string out_;
+};
+
+// Room kept for the closing "N more flows" line, whatever is cut.
+constexpr std::size_t kClosingReserve = 400;
+
+std::string head(const Plan& plan, const MarkdownOptions& options) {
   const PlanSummary s = plan.summary();
-  std::string out = "### flowlink plan\n\n";
+  std::string out = "### " + escape(options.heading) + "\n\n";
   if (!plan.source.empty()) out += fmt::format("Source: {}", escape(plan.source));
   if (!plan.org_name.empty() || !plan.org_id.empty())
     out += fmt::format("{}Org: {}", plan.source.empty() ? "" : " · ",
@@ -153,6 +168,11 @@ std::string render_markdown(const Plan& plan) {
     out += fmt::format("{}Manifest: {}", has_header_line ? " · " : "", fmt::join(files, ", "));
   }
   if (has_header_line || !plan.manifest_files.empty()) out += "\n\n";
+  if (!plan.targets.empty()) {
+    std::vector<std::string> targets;
+    for (const auto& target : plan.targets) targets.push_back(code(target));
+    out += fmt::format("Targets: {}\n\n", fmt::join(targets, ", "));
+  }
   out += fmt::format(
       "**Plan:** {} to add, {} to update, {} to remove, {} to move{}; {} flows to change, {}{} unchanged, {} with "
       "errors{}.\n\n",
@@ -163,78 +183,118 @@ std::string render_markdown(const Plan& plan) {
   if (s.cache_hits > 0)
     out += fmt::format("{} of {} flows planned from the cache of earlier runs (unchanged since).\n\n", s.cache_hits,
                        s.flows_matched);
+  return out;
+}
 
-  if (!plan.errors.empty()) {
-    out += "**Errors:**\n\n";
-    for (const auto& error : plan.errors) out += fmt::format("- {}\n", escape(error));
-    out += "\n";
+std::string details(const FlowPlan& flow) {
+  const FlowPlan::Status status = flow.status();
+  std::string out = fmt::format("\n<details><summary>{} ({}){} — {}</summary>\n\n", escape(flow.flow_name),
+                                escape(flow.flow_type),
+                                flow.observed_version.empty() ? "" : " v" + escape(flow.observed_version),
+                                status_label(status));
+  for (const auto& line : render_detail::lifecycle_lines(flow, escape)) out += fmt::format("- {}\n", line);
+  for (const auto& note : flow.notes) out += fmt::format("- **!** {}\n", escape(note.message));
+  for (const auto& line : render_detail::action_lines(flow, escape)) {
+    // Someone else's changes going live with ours must not be missed.
+    const char* flag = line.kind == render_detail::ActionLine::Kind::AlsoPublishes ? "⚠️ " : "";
+    out += fmt::format("- {}**{} {}** {}\n", flag, line.symbol, line.lead, line.rest);
   }
+  if (flow.actionable()) {
+    // The stale modules the publish makes current, then the edits.
+    for (const auto& module : flow.stale) out += stale_item(module);
+    for (const auto& edit : flow.edits) out += edit_line(edit);
+  } else {  // held, a lock in the way, or drift only
+    // Nested under a line saying so: what the version needs, not what apply
+    // does. The stale modules are the published version's.
+    if (!flow.stale.empty()) {
+      out += fmt::format("- *{}*\n", render_detail::not_applied_line(Basis::Published));
+      for (const auto& module : flow.stale) out += indented(stale_item(module));
+    }
+    if (!flow.edits.empty()) {
+      if (flow.stale.empty() || flow.basis != Basis::Published)
+        out += fmt::format("- *{}*\n", render_detail::not_applied_line(flow.basis));
+      for (const auto& edit : flow.edits) out += indented(edit_line(edit));
+    }
+  }
+  for (const auto& finding : flow.findings)
+    out += fmt::format("- **! {}** {}\n", to_string(finding.kind), escape(finding.message));
+  for (const auto& error : flow.errors) out += fmt::format("- **x error:** {}\n", escape(error));
+  out += "\n</details>\n";
+  return out;
+}
 
-  if (plan.flows.empty()) return out + "No flow matches the manifest's rules.\n";
+}  // namespace
+
+std::string render_markdown(const Plan& plan, const MarkdownOptions& options) {
+  const std::size_t max_chars = std::max(options.max_chars, kMinimumMarkdownBudget);
+  Budget out(max_chars - kClosingReserve);
+  out.force(head(plan, options));
+  out.add(rules_block(plan));
+  // Elements cut from here on are counted in the closing line.
+  std::size_t errors_left_out = 0;
+  if (!plan.errors.empty()) {
+    out.force("**Errors:**\n\n");
+    for (const auto& error : plan.errors)
+      if (!out.add(fmt::format("- {}\n", escape(error)))) ++errors_left_out;
+    out.force("\n");
+  }
+  const auto closing = [&](std::size_t rows_left_out, std::size_t details_left_out) {
+    std::string text = out.take();
+    if (rows_left_out + details_left_out + errors_left_out == 0) return text;
+    std::vector<std::string> parts;
+    if (errors_left_out) parts.push_back(fmt::format("{} more plan-wide error{}", errors_left_out, errors_left_out == 1 ? "" : "s"));
+    if (details_left_out) parts.push_back(fmt::format("{} more flow{}", details_left_out, details_left_out == 1 ? "" : "s"));
+    text += fmt::format("\n**{}: see the plan artifact.**{}\n", fmt::join(parts, ", "),
+                        rows_left_out ? fmt::format(" ({} of these flows are not in the table.)", rows_left_out) : "");
+    text += fmt::format("*(This comment is limited to {} characters: `--max-chars`.)*\n", max_chars);
+    return text;
+  };
+
+  if (plan.flows.empty()) {
+    out.force("No flow matches the manifest's rules.\n");
+    return closing(0, 0);
+  }
 
   // A PR comment lists what needs a reviewer's eyes; unchanged flows are
   // counted, not listed, unless they carry a note (someone's draft or lock).
-  const auto listed = static_cast<int>(std::count_if(plan.flows.begin(), plan.flows.end(), render_detail::shown));
-  if (listed == 0)
-    return out + fmt::format("All {} matched flows already call their modules as the manifest says.\n", s.unchanged);
+  std::vector<const FlowPlan*> listed;
+  for (const auto& flow : plan.flows)
+    if (render_detail::shown(flow)) listed.push_back(&flow);
+  if (listed.empty()) {
+    out.force(fmt::format("All {} matched flows already call their modules as the manifest says.\n",
+                          plan.summary().unchanged));
+    return closing(0, 0);
+  }
   // The lifecycle column only when flows were read from an org.
   const bool lifecycle = std::any_of(plan.flows.begin(), plan.flows.end(),
                                      [](const FlowPlan& flow) { return flow.published || flow.draft || flow.lock; });
   // The stale-modules column only when a listed flow runs an old snapshot of a module.
-  const bool stale = std::any_of(plan.flows.begin(), plan.flows.end(), [](const FlowPlan& flow) {
-    return render_detail::shown(flow) && !flow.stale.empty();
-  });
-  out += fmt::format("| Flow | Type | Status |{} Add | Update | Remove | Move |{}\n",
-                     lifecycle ? " Published / draft |" : "", stale ? " Stale modules |" : "");
-  out += fmt::format("|---|---|---|{}---:|---:|---:|---:|{}\n", lifecycle ? "---|" : "", stale ? "---:|" : "");
-  for (const auto& flow : plan.flows)
-    if (render_detail::shown(flow))
-      out += fmt::format("| {} | {} | {}{} |{} {} | {} | {} | {} |{}\n", escape(flow.flow_name), escape(flow.flow_type),
-                         status_label(flow.status()),
-                         flow.actionable() && flow.action == FlowAction::Republish ? " (republish)" : "",
-                         lifecycle ? " " + lifecycle_cell(flow) + " |" : "", count(flow, Edit::Kind::AddCall),
-                         count(flow, Edit::Kind::UpdateCall), count(flow, Edit::Kind::RemoveCall),
-                         count(flow, Edit::Kind::MoveCall),
-                         stale ? fmt::format(" {} |", flow.stale.size()) : "");
-  const int others = static_cast<int>(plan.flows.size()) - listed;
-  if (others > 0) out += fmt::format("\n{} other matched flow{} unchanged.\n", others, others == 1 ? "" : "s");
-
-  for (const auto& flow : plan.flows) {
-    if (!render_detail::shown(flow)) continue;
-    const FlowPlan::Status status = flow.status();
-    out += fmt::format("\n<details><summary>{} ({}){} — {}</summary>\n\n", escape(flow.flow_name),
-                       escape(flow.flow_type), flow.observed_version.empty() ? "" : " v" + escape(flow.observed_version),
-                       status_label(status));
-    for (const auto& line : render_detail::lifecycle_lines(flow, escape)) out += fmt::format("- {}\n", line);
-    for (const auto& note : flow.notes) out += fmt::format("- **!** {}\n", escape(note.message));
-    for (const auto& line : render_detail::action_lines(flow, escape)) {
-      // Someone else's changes going live with ours must not be missed.
-      const char* flag = line.kind == render_detail::ActionLine::Kind::AlsoPublishes ? "⚠️ " : "";
-      out += fmt::format("- {}**{} {}** {}\n", flag, line.symbol, line.lead, line.rest);
-    }
-    if (flow.actionable()) {
-      // The stale modules the publish makes current, then the edits.
-      for (const auto& module : flow.stale) out += stale_item(module);
-      for (const auto& edit : flow.edits) out += edit_line(edit);
-    } else {  // held, a lock in the way, or drift only
-      // Nested under a line saying so: what the version needs, not what apply
-      // does. The stale modules are the published version's.
-      if (!flow.stale.empty()) {
-        out += fmt::format("- *{}*\n", render_detail::not_applied_line(Basis::Published));
-        for (const auto& module : flow.stale) out += indented(stale_item(module));
-      }
-      if (!flow.edits.empty()) {
-        if (flow.stale.empty() || flow.basis != Basis::Published)
-          out += fmt::format("- *{}*\n", render_detail::not_applied_line(flow.basis));
-        for (const auto& edit : flow.edits) out += indented(edit_line(edit));
-      }
-    }
-    for (const auto& finding : flow.findings)
-      out += fmt::format("- **! {}** {}\n", to_string(finding.kind), escape(finding.message));
-    for (const auto& error : flow.errors) out += fmt::format("- **x error:** {}\n", escape(error));
-    out += "\n</details>\n";
+  const bool stale = std::any_of(listed.begin(), listed.end(), [](const FlowPlan* flow) { return !flow->stale.empty(); });
+  out.force(fmt::format("| Flow | Type | Status |{} Add | Update | Remove | Move |{}\n",
+                        lifecycle ? " Published / draft |" : "", stale ? " Stale modules |" : ""));
+  out.force(fmt::format("|---|---|---|{}---:|---:|---:|---:|{}\n", lifecycle ? "---|" : "", stale ? "---:|" : ""));
+  // Rows while they fit; a flow without a row gets no details either.
+  std::size_t rows = 0;
+  for (const FlowPlan* flow : listed) {
+    const std::string row = fmt::format(
+        "| {} | {} | {}{} |{} {} | {} | {} | {} |{}\n", escape(flow->flow_name), escape(flow->flow_type),
+        status_label(flow->status()), flow->actionable() && flow->action == FlowAction::Republish ? " (republish)" : "",
+        lifecycle ? " " + lifecycle_cell(*flow) + " |" : "", count(*flow, Edit::Kind::AddCall),
+        count(*flow, Edit::Kind::UpdateCall), count(*flow, Edit::Kind::RemoveCall), count(*flow, Edit::Kind::MoveCall),
+        stale ? fmt::format(" {} |", flow->stale.size()) : "");
+    if (!out.add(row)) break;
+    ++rows;
   }
-  return out;
+  const int others = static_cast<int>(plan.flows.size() - listed.size());
+  if (others > 0) out.force(fmt::format("\n{} other matched flow{} unchanged.\n", others, others == 1 ? "" : "s"));
+
+  // Details in table order while they fit: a reviewer reads them top down.
+  std::size_t detailed = 0;
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (!out.add(details(*listed[i]))) break;
+    ++detailed;
+  }
+  return closing(listed.size() - rows, listed.size() - detailed);
 }
 
 }  // namespace flowlink::plan

@@ -10,6 +10,7 @@
 
 #include "plan/planner_internal.hpp"
 #include "plan/render.hpp"
+#include "plan/render_escape.hpp"
 #include "plan/render_lifecycle.hpp"
 
 namespace flowlink::plan {
@@ -31,20 +32,9 @@ Palette palette(const TextStyle& style) {
   return {"\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[36m", "\x1b[35m", "\x1b[1m", "\x1b[0m"};
 }
 
-// Text from the org or the manifest goes to a terminal: control characters
-// (an ESC in a flow name could forge colours or lines) are shown escaped.
-std::string clean(std::string_view text) {  // an Escape for render_detail
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f)
-      out += fmt::format("\\x{:02x}", u);
-    else
-      out += c;
-  }
-  return out;
-}
+// Text from the org or the manifest goes to a terminal: the one escaping
+// (an ESC in a flow name could forge colours or lines).
+std::string clean(std::string_view text) { return escape_terminal(text); }
 
 std::string quoted(const std::optional<std::string>& value) {
   return value ? fmt::format("\"{}\"", clean(*value)) : std::string("(unset)");
@@ -96,6 +86,20 @@ void write_not_applied(std::string& out, Basis basis, const Palette& p) {
   out += fmt::format("  {}# {}{}\n", p.cyan, render_detail::not_applied_line(basis), p.reset);
 }
 
+// "rules: 'support' 3 flows, 'later' 0 flows (allowEmpty)" and a warning line
+// per rule that selects nothing without allowing it.
+void write_rules(std::string& out, const Plan& plan, const Palette& p) {
+  if (plan.rules.empty()) return;
+  std::vector<std::string> counts;
+  for (const auto& match : plan.rules)
+    counts.push_back(fmt::format("'{}' {}{}", clean(match.rule), render_detail::flow_count(match.flows),
+                                 match.flows == 0 && match.allow_empty ? " (allowEmpty)" : ""));
+  out += fmt::format("rules{}: {}\n", plan.targets.empty() ? "" : " (targeted flows)", fmt::join(counts, ", "));
+  for (const auto& rule : plan.empty_rules())
+    out += fmt::format("{}! warning: {}{}\n", p.yellow, clean(empty_rule_message(rule)), p.reset);
+  out += "\n";
+}
+
 const char* flow_symbol(FlowPlan::Status status) {
   switch (status) {
     case FlowPlan::Status::NoChange: return "=";
@@ -107,12 +111,59 @@ const char* flow_symbol(FlowPlan::Status status) {
   return "?";
 }
 
+// One flow's block: its header line, lifecycle, notes, actions, stale
+// modules, edits, findings and errors.
+void write_flow(std::string& out, const FlowPlan& flow, const Palette& p) {
+  const FlowPlan::Status status = flow.status();
+  const char* colour = status == FlowPlan::Status::Error    ? p.red
+                       : status == FlowPlan::Status::Drift  ? p.magenta
+                       : status == FlowPlan::Status::Held   ? p.cyan
+                       : status == FlowPlan::Status::Change ? p.yellow
+                                                            : "";
+  out += fmt::format("{}{}{} flow {} ({}){}{}", colour, p.bold, flow_symbol(status), clean(flow.flow_name),
+                     clean(flow.flow_type), flow.observed_version.empty() ? "" : " v" + clean(flow.observed_version),
+                     p.reset);
+  out += fmt::format("  [{}]{}\n", clean(flow.flow_id),
+                     flow.actionable() && flow.publish ? ", publish"
+                     : status == FlowPlan::Status::Held ? ", held"
+                                                        : "");
+  for (const auto& line : render_detail::lifecycle_lines(flow, clean)) out += fmt::format("  {}\n", line);
+  for (const auto& note : flow.notes) out += fmt::format("  {}! {}{}\n", p.magenta, clean(note.message), p.reset);
+  for (const auto& line : render_detail::action_lines(flow, clean)) {
+    using Kind = render_detail::ActionLine::Kind;
+    // Someone else's changes going live with ours must not be missed.
+    const std::string emphasis = line.kind == Kind::AlsoPublishes ? std::string(p.bold) + p.yellow
+                                 : line.kind == Kind::Held        ? std::string(p.cyan)
+                                                                  : std::string(p.yellow);
+    out += fmt::format("  {}{} {}{} {}\n", emphasis, line.symbol, line.lead, p.reset, line.rest);
+  }
+  if (flow.actionable()) {
+    // The stale modules the publish makes current, then the edits.
+    for (const auto& stale : flow.stale) write_stale(out, stale, p);
+    for (const auto& edit : flow.edits) write_edit(out, edit, p);
+  } else {  // held, a lock in the way, or drift only
+    // Shown as what the version needs, without the colours of planned
+    // changes. The stale modules are the published version's.
+    if (!flow.stale.empty()) {
+      write_not_applied(out, Basis::Published, p);
+      for (const auto& stale : flow.stale) write_stale(out, stale, Palette{});
+    }
+    if (!flow.edits.empty()) {
+      if (flow.stale.empty() || flow.basis != Basis::Published) write_not_applied(out, flow.basis, p);
+      for (const auto& edit : flow.edits) write_edit(out, edit, Palette{});
+    }
+  }
+  for (const auto& finding : flow.findings)
+    out += fmt::format("  {}! {} {}{}\n", p.magenta, to_string(finding.kind), clean(finding.message), p.reset);
+  for (const auto& error : flow.errors) out += fmt::format("  {}x error: {}{}\n", p.red, clean(error), p.reset);
+}
+
 }  // namespace
 
 std::string render_text(const Plan& plan, const TextStyle& style) {
   const Palette p = palette(style);
   std::string out;
-  out += fmt::format("{}flowlink plan{}", p.bold, p.reset);
+  out += fmt::format("{}{}{}", p.bold, clean(style.heading), p.reset);
   if (!plan.source.empty()) out += fmt::format(" of {}", clean(plan.source));
   if (!plan.org_name.empty() || !plan.org_id.empty())
     out += fmt::format(" (org {})", clean(plan.org_name.empty() ? plan.org_id : plan.org_name));
@@ -123,6 +174,11 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
     for (const auto& file : plan.manifest_files) files.push_back(clean(file));
     out += fmt::format("manifest: {}\n", fmt::join(files, ", "));
   }
+  if (!plan.targets.empty()) {
+    std::vector<std::string> targets;
+    for (const auto& target : plan.targets) targets.push_back(clean(target));
+    out += fmt::format("targets: {} (other flows left out)\n", fmt::join(targets, ", "));
+  }
   out += "\n";
 
   for (const auto& error : plan.errors) out += fmt::format("{}x error: {}{}\n", p.red, clean(error), p.reset);
@@ -131,51 +187,11 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
   if (plan.flows.empty()) out += "No flow matches the manifest's rules.\n\n";
   for (const auto& flow : plan.flows) {
     if (!render_detail::shown(flow)) continue;
-    const FlowPlan::Status status = flow.status();
-    const char* colour = status == FlowPlan::Status::Error    ? p.red
-                         : status == FlowPlan::Status::Drift  ? p.magenta
-                         : status == FlowPlan::Status::Held   ? p.cyan
-                         : status == FlowPlan::Status::Change ? p.yellow
-                                                              : "";
-    out += fmt::format("{}{}{} flow {} ({}){}{}", colour, p.bold, flow_symbol(status), clean(flow.flow_name),
-                       clean(flow.flow_type), flow.observed_version.empty() ? "" : " v" + clean(flow.observed_version),
-                       p.reset);
-    out += fmt::format("  [{}]{}\n", clean(flow.flow_id),
-                       flow.actionable() && flow.publish ? ", publish"
-                       : status == FlowPlan::Status::Held ? ", held"
-                                                          : "");
-    for (const auto& line : render_detail::lifecycle_lines(flow, clean)) out += fmt::format("  {}\n", line);
-    for (const auto& note : flow.notes) out += fmt::format("  {}! {}{}\n", p.magenta, clean(note.message), p.reset);
-    for (const auto& line : render_detail::action_lines(flow, clean)) {
-      using Kind = render_detail::ActionLine::Kind;
-      // Someone else's changes going live with ours must not be missed.
-      const std::string emphasis = line.kind == Kind::AlsoPublishes ? std::string(p.bold) + p.yellow
-                                   : line.kind == Kind::Held        ? std::string(p.cyan)
-                                                                    : std::string(p.yellow);
-      out += fmt::format("  {}{} {}{} {}\n", emphasis, line.symbol, line.lead, p.reset, line.rest);
-    }
-    if (flow.actionable()) {
-      // The stale modules the publish makes current, then the edits.
-      for (const auto& stale : flow.stale) write_stale(out, stale, p);
-      for (const auto& edit : flow.edits) write_edit(out, edit, p);
-    } else {  // held, a lock in the way, or drift only
-      // Shown as what the version needs, without the colours of planned
-      // changes. The stale modules are the published version's.
-      if (!flow.stale.empty()) {
-        write_not_applied(out, Basis::Published, p);
-        for (const auto& stale : flow.stale) write_stale(out, stale, Palette{});
-      }
-      if (!flow.edits.empty()) {
-        if (flow.stale.empty() || flow.basis != Basis::Published) write_not_applied(out, flow.basis, p);
-        for (const auto& edit : flow.edits) write_edit(out, edit, Palette{});
-      }
-    }
-    for (const auto& finding : flow.findings)
-      out += fmt::format("  {}! {} {}{}\n", p.magenta, to_string(finding.kind), clean(finding.message), p.reset);
-    for (const auto& error : flow.errors) out += fmt::format("  {}x error: {}{}\n", p.red, clean(error), p.reset);
+    write_flow(out, flow, p);
     out += "\n";
   }
 
+  write_rules(out, plan, p);
   const PlanSummary s = plan.summary();
   out += fmt::format("{}Plan:{} {} to add, {} to update, {} to remove, {} to move{}; {} flow{} to change, {}{} unchanged, "
                      "{} with errors.\n",
@@ -192,6 +208,12 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
   if (!plan.errors.empty())
     out += fmt::format("{}{} plan-wide error{}.{}\n", p.red, plan.errors.size(), plan.errors.size() == 1 ? "" : "s",
                        p.reset);
+  return out;
+}
+
+std::string render_text_flow(const FlowPlan& flow) {
+  std::string out;
+  write_flow(out, flow, Palette{});
   return out;
 }
 

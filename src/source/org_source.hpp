@@ -68,6 +68,9 @@ struct ReadOptions {
   // Counted as the read goes (total, read, planned, cache hits), for a
   // progress line; none when null.
   util::ProgressCounters* progress = nullptr;
+  // --target: read only these flows (by name or id) besides the modules; the
+  // planner limits the plan to them too (plan::PlanOptions::targets).
+  std::vector<std::string> targets;
 };
 
 struct OrgReadResult {
@@ -90,6 +93,8 @@ struct OrgReadResult {
 // The load_error given to common modules that were listed but not read
 // because the manifest does not name them.
 inline constexpr const char* kModuleNotRead = "not read: the manifest does not name this common module";
+// The load_error of a flow a rule selects that --target leaves out.
+inline constexpr const char* kNotTargeted = "not read: not among the --target flows";
 
 // Reads the flows the manifest's rules select and the modules it names.
 // Throws genesys::ApiError when the flows cannot be listed; a flow whose

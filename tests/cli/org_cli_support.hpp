@@ -68,7 +68,8 @@ inline Run run_flowlink(std::vector<std::string> args) {
   std::ostringstream out, err;
   Run run;
   run.code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err,
-                     {add_validate_command, add_plan_command, add_drift_command, add_apply_command});
+                     {add_validate_command, add_plan_command, add_drift_command, add_apply_command, add_show_command,
+                      add_inspect_command, add_restore_command});
   run.out = out.str();
   run.err = err.str();
   return run;

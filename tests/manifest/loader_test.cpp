@@ -328,3 +328,49 @@ TEST_CASE("the desired state's fingerprint follows the manifests' content") {
   CHECK(a.state.fingerprint == b.state.fingerprint);  // the content counts, not the path
   CHECK(a.state.fingerprint != c.state.fingerprint);
 }
+
+TEST_CASE("allowEmpty: a rule may say that selecting no flow is intended") {
+  LoadResult result = parse_manifest(R"(apiVersion: flowlink/v1
+modules:
+  m: {name: M}
+rules:
+  - name: later
+    flows: {types: [bot], include: [Future_*]}
+    allowEmpty: true
+    ensure: [{module: m}]
+  - name: now
+    flows: {types: [bot], include: [X]}
+    ensure: [{module: m}]
+)",
+                                     "empty.yaml");
+  INFO(testing::all_errors(result));
+  REQUIRE(result.ok());
+  CHECK(result.state.rules.at(0).allow_empty);
+  CHECK_FALSE(result.state.rules.at(1).allow_empty);  // the default
+
+  result = parse_manifest(R"(apiVersion: flowlink/v1
+modules:
+  m: {name: M}
+rules:
+  - name: later
+    flows: {types: [bot], include: [X]}
+    allowEmpty: sometimes
+    ensure: [{module: m}]
+)",
+                          "bad.yaml");
+  CHECK_FALSE(result.ok());
+  CHECK_MANIFEST_ERROR(result, "bad.yaml:7:17", "allowEmpty");
+
+  result = parse_manifest(R"(apiVersion: flowlink/v1
+modules:
+  m: {name: M}
+rules:
+  - name: later
+    flows: {types: [bot], include: [X]}
+    allowempty: true
+    ensure: [{module: m}]
+)",
+                          "typo.yaml");
+  CHECK_FALSE(result.ok());
+  CHECK_MANIFEST_ERROR(result, "typo.yaml:7:5", "did you mean 'allowEmpty'?");
+}

@@ -50,7 +50,8 @@ TEST_CASE("to_json: keys in a fixed order, kinds by name") {
   std::vector<std::string> keys;
   for (const auto& [key, value] : json.items()) keys.push_back(key);
   CHECK(keys == std::vector<std::string>{"format_version", "flowlink_version", "source", "org", "environment",
-                                         "manifest_files", "manifest_fingerprint", "summary", "errors", "flows"});
+                                         "manifest_files", "manifest_fingerprint", "summary", "errors", "targets",
+                                         "rules", "flows"});
   CHECK(json["format_version"] == 2);
   CHECK(json["org"].is_null());  // an export directory has no org
   CHECK(json["summary"]["add"] == 2);

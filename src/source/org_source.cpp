@@ -13,13 +13,14 @@
 
 #include <fmt/format.h>
 
+#include "genesys/vocabulary.hpp"
 #include "util/ascii.hpp"
 
 namespace flowlink::source {
 
 namespace {
 
-constexpr const char* kModuleType = "commonmodule";
+constexpr const char* kModuleType = genesys::flow_type::kCommonModule;
 
 bool selected_by_rules(const manifest::DesiredState& desired, const genesys::Flow& flow) {
   return std::any_of(desired.rules.begin(), desired.rules.end(),

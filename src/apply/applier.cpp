@@ -39,7 +39,34 @@ FlowOutcome outcome_shell(const plan::FlowPlan& flow) {
   return out;
 }
 
+// "plan file 'p.json'", or "the plan" for a plan made in this process.
+std::string the_plan(const std::string& plan_file) {
+  return plan_file.empty() ? std::string("the plan") : fmt::format("plan file '{}'", plan_file);
+}
+
 }  // namespace
+
+void require_plan_applicable(const plan::Plan& plan, const manifest::DesiredState& desired,
+                             const std::string& plan_file) {
+  if (plan.source.rfind("export-dir ", 0) == 0)
+    throw std::runtime_error(fmt::format("{} was made from an export directory ({}); plan against the org to apply",
+                                         the_plan(plan_file), plan.source));
+  if (auto mismatch = plan::environment_mismatch(plan, desired))
+    throw std::runtime_error(fmt::format("{}: {}; nothing was applied", the_plan(plan_file), *mismatch));
+  if (plan.manifest_fingerprint.empty())
+    throw std::runtime_error(fmt::format("{} records no manifest fingerprint: it cannot be checked against the "
+                                         "manifests; plan again",
+                                         the_plan(plan_file)));
+  if (plan.manifest_fingerprint != desired.fingerprint) {
+    const std::string files = fmt::format("{}", fmt::join(desired.files, ", "));
+    if (plan_file.empty())
+      throw std::runtime_error(fmt::format("the manifests changed since the plan was made (their fingerprint "
+                                           "differs{}); plan again",
+                                           files.empty() ? "" : ": " + files));
+    throw std::runtime_error(fmt::format("the manifests{} changed since plan file '{}' was made; plan again",
+                                         files.empty() ? "" : " (" + files + ")", plan_file));
+  }
+}
 
 ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const manifest::DesiredState& desired,
                        const ApplyOptions& options) {
@@ -51,30 +78,22 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
   report.run_id = options.run_id.empty() ? new_run_id(now()) : options.run_id;
   report.plan_errors = plan.errors;
 
+  // What makes a saved plan safe to run is checked here, for every caller,
+  // before any request: where it was made, and from which manifests.
+  require_plan_applicable(plan, desired, options.plan_file);
+
   // A plan is only valid against the org it was made from: the fingerprints
   // protect each flow, this protects the whole plan.
   const genesys::Organization org = api.organization();
   report.org_id = org.id;
   report.org_name = org.name;
   if (!plan.org_id.empty() && plan.org_id != org.id)
-    throw std::runtime_error(fmt::format("the plan was made against org '{}' ({}), but these credentials belong to "
+    throw std::runtime_error(fmt::format("{} was made against org '{}' ({}), but these credentials belong to "
                                          "org '{}' ({}); nothing was applied",
-                                         plan.org_name, plan.org_id, org.name, org.id));
-
-  // What makes a saved plan safe to run is checked here, for every caller:
-  // where it was made, and from which manifests.
-  if (plan.source.rfind("export-dir ", 0) == 0)
-    throw std::runtime_error(fmt::format(
-        "the plan was made from an export directory ({}); plan against the org to apply", plan.source));
-  if (auto mismatch = plan::environment_mismatch(plan, desired)) throw std::runtime_error(*mismatch);
+                                         the_plan(options.plan_file), plan.org_name, plan.org_id, org.name, org.id));
   if (desired.environment)
     if (auto mismatch = manifest::org_mismatch(*desired.environment, org.id, org.name))
       throw std::runtime_error(*mismatch + "; nothing was applied");
-  if (plan.manifest_fingerprint.empty())
-    throw std::runtime_error("the plan records no manifest fingerprint: it cannot be checked against the manifests; "
-                             "plan again");
-  if (plan.manifest_fingerprint != desired.fingerprint)
-    throw std::runtime_error("the manifests changed since the plan was made (their fingerprint differs); plan again");
 
   const fs::path flowlink_dir = options.work_dir / ".flowlink";
   RunHistory history = RunHistory::load(options.work_dir);  // before this run writes to the journal

@@ -78,6 +78,8 @@ struct ApplyOptions {
   // way are released or finished, the report says what was not done.
   const std::atomic<bool>* cancel = nullptr;
   Rollout rollout;
+  // The saved plan's file, named in refusals ("" for a plan made in this process).
+  std::string plan_file;
 };
 
 struct FlowOutcome {
@@ -122,8 +124,18 @@ struct ApplyReport {
   int exit_code() const { return ok() ? 0 : 1; }
 };
 
-// Refuses (std::runtime_error, nothing applied) a plan made against another
-// org than the one `api` talks to.
+// The checks that make a plan safe to apply and need no org: it was made
+// against an org (not from an export directory), it records a manifest
+// fingerprint, and that is `desired`'s (the manifests the flows are re-planned
+// and verified with). Throws std::runtime_error, naming `plan_file` when
+// given. apply_plan runs them before any request; a caller may run them
+// earlier too (the CLI does, before it asks for confirmation).
+void require_plan_applicable(const plan::Plan& plan, const manifest::DesiredState& desired,
+                             const std::string& plan_file = "");
+
+// Refuses (std::runtime_error, nothing applied) a plan require_plan_applicable
+// refuses (naming options.plan_file), and one made against another org than
+// the one `api` talks to.
 ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const manifest::DesiredState& desired,
                        const ApplyOptions& options);
 

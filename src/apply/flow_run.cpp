@@ -12,6 +12,7 @@
 
 #include "apply/backup.hpp"
 #include "apply/lock_guard.hpp"
+#include "genesys/vocabulary.hpp"
 #include "source/org_source.hpp"
 #include "util/terminal_text.hpp"
 
@@ -345,7 +346,7 @@ class FlowRun {
 
   void checkin(const std::string& version, std::string& step) {
     step = "checkin";
-    genesys::Operation op = start_operation("checkin", "CHECKIN", [this] { return ctx_.api.checkin(plan_.flow_id); });
+    genesys::Operation op = start_operation("checkin", genesys::operation::kCheckin, [this] { return ctx_.api.checkin(plan_.flow_id); });
     await(op, "check-in", [&](const genesys::Flow& flow) {
       return (flow.checked_in_version && flow.checked_in_version->id == version) ||
              (flow.published_version && flow.published_version->id == version);
@@ -358,7 +359,7 @@ class FlowRun {
   void finish(const std::string& version, std::string& step) {
     if (plan_.publish) {
       step = "publish";
-      genesys::Operation op = start_operation("publish", "PUBLISH", [&] { return ctx_.api.publish(plan_.flow_id, version); });
+      genesys::Operation op = start_operation("publish", genesys::operation::kPublish, [&] { return ctx_.api.publish(plan_.flow_id, version); });
       await(op, "publish", [&](const genesys::Flow& flow) {
         return flow.published_version && flow.published_version->id == version;
       });
@@ -375,7 +376,7 @@ class FlowRun {
   // its place, the flow's versions say whether ours landed.
   void await(genesys::Operation op, const char* what, const std::function<bool(const genesys::Flow&)>& landed) {
     last_operation_id_ = op.id;
-    if (op.complete && op.action_status != "FAILURE") return;
+    if (op.complete && op.action_status != genesys::operation::kFailure) return;
     if (!op.complete) {
       genesys::OperationWait wait = ctx_.api.wait_for_operation(plan_.flow_id, op.id, ctx_.options.operation_timeout);
       if (wait.replaced) {
@@ -392,7 +393,7 @@ class FlowRun {
       }
       op = wait.operation;
     }
-    if (op.action_status == "FAILURE") {
+    if (op.action_status == genesys::operation::kFailure) {
       std::string message = op.error_message.empty() ? "no message" : op.error_message;
       if (!op.error_code.empty()) message += fmt::format(" [{}]", op.error_code);
       throw std::runtime_error(fmt::format("{} failed: {}", what, message));

@@ -32,13 +32,10 @@ namespace flowlink::cli {
 
 namespace {
 
-// A saved plan is only valid against the org it was made from: the
-// fingerprints protect each flow, this protects the whole plan.
+// A saved plan names the API it was made against (its source): applying it
+// through another is refused before anything is sent. (Where it was made
+// from and with which manifests is the applier's check: require_plan_applicable.)
 void check_plan_source(const plan::Plan& plan, const std::string& org, const std::string& path) {
-  if (plan.source.rfind("export-dir ", 0) == 0) {
-    throw std::runtime_error(fmt::format(
-        "plan file '{}' was made from an export directory ({}); plan against the org to apply", path, plan.source));
-  }
   if (plan.source != org) {
     throw std::runtime_error(
         fmt::format("plan file '{}' was made against {} but this apply talks to {}", path, plan.source, org));
@@ -137,18 +134,12 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     // The environment gives the region when no flag or variable does.
     const OrgOptions org_options = org_for_environment(options.org, *desired, env);
     const std::string org = describe_org(org_options, env);
+    // The applier refuses a saved plan made from other manifests (it
+    // re-plans and verifies each flow with these); asked here as well so that
+    // the refusal comes before anyone is asked to confirm.
     if (!options.plan_file.empty()) {
+      apply::require_plan_applicable(plan, *desired, options.plan_file);
       check_plan_source(plan, org, options.plan_file);
-      if (auto mismatch = plan::environment_mismatch(plan, *desired))
-        throw std::runtime_error(fmt::format("plan file '{}': {}; nothing was applied", options.plan_file, *mismatch));
-    }
-    // The applier verifies each flow by re-planning it with these manifests:
-    // they must be the ones the saved plan was made from.
-    if (!options.plan_file.empty() && !plan.manifest_fingerprint.empty() &&
-        plan.manifest_fingerprint != desired->fingerprint) {
-      throw std::runtime_error(fmt::format(
-          "the manifests ({}) changed since plan file '{}' was made; plan again", fmt::join(manifests, ", "),
-          options.plan_file));
     }
 
     std::shared_ptr<genesys::FlowApi> api = connect_to_org(org_options);
@@ -234,6 +225,7 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     apply_options.rollout.max_failures = options.max_failures;
     apply_options.rollout.batch_size = options.batch_size;
     apply_options.rollout.pause = std::chrono::milliseconds(static_cast<long long>(options.pause_seconds * 1000));
+    apply_options.plan_file = options.plan_file;
     if (options.plan_file.empty()) apply_options.modules = &modules;
     apply_options.counters = &feedback.counters();
     feedback.counters().to_apply = static_cast<std::uint64_t>(

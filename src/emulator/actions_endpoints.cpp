@@ -49,7 +49,7 @@ Json missing_dependencies(Service& service, const VersionRecord& version, std::s
   for (const auto& call : version.calls) {
     auto module = service.store().get(call.id);
     std::string why;
-    if (!module || module->deleted || module->type != "COMMONMODULE") {
+    if (!module || module->deleted || module->type != kCommonModuleType) {
       why = "does not exist";
     } else if (!module->published) {
       why = "is not published";

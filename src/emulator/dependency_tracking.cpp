@@ -101,7 +101,7 @@ Response consumed_resources(Service& service, Request& request) {
   std::vector<Json> entries;
   for (const auto& call : version->calls) {
     auto module = service.store().get(call.id);
-    const std::string type = module ? object_type_of(module->type) : "COMMONMODULEFLOW";
+    const std::string type = module ? object_type_of(module->type) : kCommonModuleObjectType;
     if (!resource_types.empty() && std::find(resource_types.begin(), resource_types.end(), type) == resource_types.end())
       continue;
     const bool missing = !module || module->deleted;

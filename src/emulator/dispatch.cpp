@@ -283,7 +283,7 @@ Response Service::handle(Request& request, int* latency_ms) {
   }
   try {
     if (!route) {
-      if (path_known) throw ApiFailure(405, "method.not.allowed", fmt::format("{} is not allowed on {}", request.method, request.path));
+      if (path_known) throw errors::method_not_allowed(request.method, request.path);
       throw errors::route_not_found(request.method, request.path);
     }
     const RuntimeConfig config = route->kind == RouteKind::Control ? RuntimeConfig{} : this->config();

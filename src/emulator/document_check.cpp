@@ -27,21 +27,21 @@ constexpr const char* kNextAction = "nextAction";
 constexpr const char* kPaths = "paths";
 constexpr const char* kPathTarget = "nextActionId";
 constexpr const char* kId = "id";
-constexpr const char* kType = "__type";
+constexpr const char* kType = call_shape::kActionType;
 constexpr const char* kName = "name";
 constexpr const char* kTrackingId = "trackingId";
 // A jump to another task/menu/state (read off the example org).
 constexpr const char* kJumpTarget = "targetTaskId";
 // "Calling a common module (assumed)".
-constexpr std::string_view kCallType = "CallCommonModuleAction";
-constexpr const char* kCallModuleId = "flowId";
-constexpr const char* kCallModuleName = "flowName";
+constexpr std::string_view kCallType = call_shape::kCallType;
+constexpr const char* kCallModuleId = call_shape::kModuleId;
+constexpr const char* kCallModuleName = call_shape::kModuleName;
 constexpr const char* kCallInputs = "inputs";
 constexpr const char* kCallOutputs = "outputs";
 constexpr const char* kBindingValue = "value";
-constexpr const char* kManifest = "manifest";
-constexpr const char* kManifestModules = "commonModuleFlow";
-constexpr const char* kManifestContext = "context";
+constexpr const char* kManifest = call_shape::kManifest;
+constexpr const char* kManifestModules = call_shape::kManifestModules;
+constexpr const char* kManifestContext = call_shape::kManifestContext;
 
 // A string member, or nullptr when absent or not a string.
 const std::string* string_member(const Json& object, const char* key) {

@@ -52,6 +52,21 @@
 
 namespace flowlink::emulator {
 
+// The emulator's own reading of the CallCommonModuleAction shape (the
+// reference's "Calling a common module (assumed)"), for this check and for
+// the facts it records of a saved document (document_facts.cpp). Not
+// flowlink's flowdoc/call_shape.hpp, on purpose: the judge reads the
+// reference for itself.
+namespace call_shape {
+inline constexpr const char* kActionType = "__type";
+inline constexpr const char* kCallType = "CallCommonModuleAction";
+inline constexpr const char* kModuleId = "flowId";
+inline constexpr const char* kModuleName = "flowName";
+inline constexpr const char* kManifest = "manifest";
+inline constexpr const char* kManifestModules = "commonModuleFlow";
+inline constexpr const char* kManifestContext = "context";
+}  // namespace call_shape
+
 struct DocumentProblem {
   std::string where;    // the id of the action or task concerned, or a JSON pointer ("/initialSequence")
   std::string message;  // what is wrong, naming the link or key

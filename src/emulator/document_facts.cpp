@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "emulator/document_check.hpp"
 #include "emulator/errors.hpp"
 #include "util/ascii.hpp"
 
@@ -35,8 +36,8 @@ void visit_objects(const Json& node, const Visit& visit) {
 }
 
 bool is_module_call(const Json& object) {
-  auto it = object.find("__type");
-  return it != object.end() && it->is_string() && *it == "CallCommonModuleAction";
+  auto it = object.find(call_shape::kActionType);
+  return it != object.end() && it->is_string() && *it == call_shape::kCallType;
 }
 
 std::string string_at(const Json& object, const char* key) {
@@ -69,7 +70,7 @@ DocumentFacts facts_of(const Json& document) {
   std::set<std::string> seen;
   visit_objects(document, [&](const Json& object) {
     if (!is_module_call(object)) return;
-    ModuleRef ref{string_at(object, "flowId"), string_at(object, "flowName")};
+    ModuleRef ref{string_at(object, call_shape::kModuleId), string_at(object, call_shape::kModuleName)};
     if (ref.id.empty() || !seen.insert(ref.id).second) return;
     facts.calls.push_back(std::move(ref));
   });
@@ -104,9 +105,9 @@ class FactsCollector : public nlohmann::json_sax<Json> {
       if (top.key == "name") facts_.name = value;
       if (top.key == "type") facts_.type = util::ascii_upper(value);
     }
-    if (top.key == "__type" && value == "CallCommonModuleAction") top.call = true;
-    if (top.key == "flowId") top.flow_id = value;
-    if (top.key == "flowName") top.flow_name = value;
+    if (top.key == call_shape::kActionType && value == call_shape::kCallType) top.call = true;
+    if (top.key == call_shape::kModuleId) top.flow_id = value;
+    if (top.key == call_shape::kModuleName) top.flow_name = value;
     return true;
   }
   bool start_object(std::size_t) override {
@@ -178,10 +179,10 @@ int repoint_module_calls(Json& document, const std::set<std::string>& module_ids
     ++changed;
   };
   visit_objects(document, [&](Json& object) {
-    if (is_module_call(object)) repoint(object, "flowId", "flowName");
+    if (is_module_call(object)) repoint(object, call_shape::kModuleId, call_shape::kModuleName);
   });
-  if (auto manifest = document.find("manifest"); manifest != document.end() && manifest->is_object()) {
-    if (auto modules = manifest->find("commonModuleFlow"); modules != manifest->end() && modules->is_array()) {
+  if (auto manifest = document.find(call_shape::kManifest); manifest != document.end() && manifest->is_object()) {
+    if (auto modules = manifest->find(call_shape::kManifestModules); modules != manifest->end() && modules->is_array()) {
       for (auto& entry : *modules)
         if (entry.is_object()) repoint(entry, "id", "name");
     }

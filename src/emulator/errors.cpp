@@ -163,6 +163,15 @@ ApiFailure route_not_found(std::string_view method, std::string_view path) {
   return ApiFailure(404, "not.found", fmt::format("No resource for {} {}.", method, path));
 }
 
+ApiFailure method_not_allowed(std::string_view method, std::string_view path) {
+  return ApiFailure(405, "method.not.allowed", fmt::format("{} is not allowed on {}", method, path));
+}
+
+ApiFailure no_configuration(std::string_view flow_id, std::string_view flow_name) {
+  return ApiFailure(404, "not.found", fmt::format("Flow '{}' ({}) has no configuration yet.", flow_name, flow_id),
+                    Json::array(), std::string(flow_id), std::string(flow_name));
+}
+
 ApiFailure locked_by_another(std::string_view flow_id, std::string_view flow_name, const Actor& holder) {
   return ApiFailure(409, "flow.locked.by.user",
                     fmt::format("Flow '{}' ({}) is locked by {} '{}'.", flow_name, flow_id,

@@ -22,6 +22,9 @@ ApiFailure bad_request(std::string_view field, std::string_view message);
 ApiFailure flow_not_found(std::string_view flow_id);
 ApiFailure version_not_found(std::string_view flow_id, std::string_view version);
 ApiFailure route_not_found(std::string_view method, std::string_view path);
+ApiFailure method_not_allowed(std::string_view method, std::string_view path);
+// A flow created but never saved has no configuration to serve.
+ApiFailure no_configuration(std::string_view flow_id, std::string_view flow_name);
 // (unconfirmed) Genesys's exact answer when the flow is locked by someone else:
 // we answer 409 "flow.locked.by.user". This is the ONE place that decides it.
 ApiFailure locked_by_another(std::string_view flow_id, std::string_view flow_name, const Actor& holder);

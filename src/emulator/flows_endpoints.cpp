@@ -229,8 +229,7 @@ Response latest_configuration(Service& service, Request& request) {
   const bool deleted = util::ascii_lower(request.query.get_or("deleted", "false")) == "true";
   auto flow = require_flow(service, request.params[0], deleted);
   if (!flow->latest_config)
-    throw ApiFailure(404, "not.found", fmt::format("Flow '{}' ({}) has no configuration yet.", flow->name, flow->id),
-                     Json::array(), flow->id, flow->name);
+    throw errors::no_configuration(flow->id, flow->name);
   return Response::shared(200, flow->latest_config);
 }
 

@@ -93,6 +93,16 @@ std::int64_t now_ms();
 std::string iso8601(std::int64_t epoch_ms);
 std::string new_uuid();
 
+// The emulator's own Genesys vocabulary. flowlink's code speaks Genesys
+// through genesys/vocabulary.hpp; the emulator, the independent judge of what
+// flowlink sends, keeps its own copies of the facts it judges by (the flow
+// types it accepts, what counts as a common module, object types), written
+// from the reference (shared/reference/genesys-api.md) rather than shared:
+// a wrong fact in flowlink's vocabulary then shows as a disagreement in the
+// tests instead of being agreed on by both sides. Types are UPPERCASE here,
+// as on the wire.
+inline constexpr const char* kCommonModuleType = "COMMONMODULE";
+inline constexpr const char* kCommonModuleObjectType = "COMMONMODULEFLOW";
 // Flow type -> dependency tracking object type (COMMONMODULE -> COMMONMODULEFLOW ...).
 std::string object_type_of(std::string_view flow_type);
 bool is_known_flow_type(std::string_view upper_type);

@@ -28,6 +28,7 @@
 #include <fmt/format.h>
 
 #include "emulator/document_facts.hpp"
+#include "emulator/model.hpp"
 #include "emulator/service.hpp"
 #include "flowdoc/document.hpp"
 #include "util/encoding.hpp"
@@ -174,7 +175,7 @@ std::vector<SeedFlow> build_seed(const std::vector<std::string>& seed_dirs, int 
     if (!inserted)
       throw std::runtime_error(fmt::format("seed files '{}' and '{}' both give flow id {}", it->second->path.string(),
                                            file.path.string(), file.id));
-    if (file.type == "COMMONMODULE") {
+    if (file.type == kCommonModuleType) {
       module_ids.insert(file.id);
       module_id_by_name.emplace(file.name, file.id);
       module_published[file.id] = file.published;

@@ -3,7 +3,9 @@
 //
 // ASSUMED, see shared/reference/flow-configuration.md ("Calling a common
 // module"): Genesys does not document it; it is read off third-party readers of
-// real flows. This is the one place that names those keys; change them here.
+// real flows. This is the one place in flowlink's own code that names those
+// keys; change them here. (The emulator, the independent judge, reads the
+// reference for itself: emulator/document_check.hpp, call_shape.)
 
 namespace flowlink::flowdoc::call_shape {
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "genesys/vocabulary.hpp"
 #include "manifest/name_pattern.hpp"
 #include "manifest/suggestions.hpp"
 #include "util/ascii.hpp"
@@ -29,7 +30,7 @@ std::vector<std::string> read_types(YamlReader& reader, const MapEntry& entry) {
     if (!written) continue;
     std::string type = util::ascii_lower(*written);
     const auto& known = target_flow_types();
-    if (type == kCommonModuleType) {
+    if (genesys::is_common_module(type)) {
       reader.error(item.location, item.path,
                    "'" + *written + "' cannot be a rule target: a common module cannot call a common module; "
                    "select the flows that should call it");
@@ -220,11 +221,12 @@ std::optional<EnsureEntry> read_ensure(YamlReader& reader, const YamlReader::Ite
 }  // namespace
 
 const std::vector<std::string>& target_flow_types() {
-  static const std::vector<std::string> types = {
-      "inboundcall",  "inboundchat",   "inboundemail", "inboundshortmessage", "inqueuecall",
-      "inqueueemail", "inqueueshortmessage", "outboundcall", "bot", "digitalbot",
-      "emailsend",    "speech",        "securecall",   "surveyinvite",        "voice",
-      "voicemail",    "voicesurvey",   "workflow",     "workitem"};
+  static const std::vector<std::string> types = [] {
+    std::vector<std::string> out;
+    for (const char* type : genesys::kFlowTypes)
+      if (!genesys::is_common_module(type)) out.emplace_back(type);
+    return out;
+  }();
   return types;
 }
 

@@ -19,9 +19,9 @@ struct ModuleReference {
   std::string path;         // e.g. rules[0].ensure[1].module
 };
 
-// The Genesys flow types a rule may target (lowercase), and the one it may not.
+// The Genesys flow types a rule may target (lowercase): every flow type but
+// common modules (genesys/vocabulary.hpp).
 const std::vector<std::string>& target_flow_types();
-inline constexpr const char* kCommonModuleType = "commonmodule";
 
 // Reads rules[i]; records every problem with `reader`. Returns nothing only if
 // the item is not a map at all.

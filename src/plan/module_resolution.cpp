@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "genesys/vocabulary.hpp"
 #include "manifest/suggestions.hpp"
 #include "plan/planner_internal.hpp"
 
@@ -12,7 +13,7 @@ namespace flowlink::plan::detail {
 
 namespace {
 
-constexpr const char* kModuleType = "commonmodule";
+constexpr const char* kModuleType = genesys::flow_type::kCommonModule;
 
 // "manifest.yaml:3:5: " or "" when the location is unknown (hand-built states).
 std::string where(const manifest::SourceLocation& location) {

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "genesys/vocabulary.hpp"
 #include "plan/planner.hpp"
 #include "plan/planner_internal.hpp"
 
@@ -23,7 +24,6 @@ using detail::calls_module;
 using detail::ResolvedModule;
 using manifest::Placement;
 
-constexpr const char* kModuleType = "commonmodule";
 constexpr std::size_t kMaxProblemsReported = 10;
 
 // One module a flow must call, merged over the rules that ask for it.
@@ -496,7 +496,7 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
 
   std::vector<const ObservedFlow*> ordered;
   for (const auto& flow : flows)
-    if (flow.type != kModuleType) ordered.push_back(&flow);
+    if (!genesys::is_common_module(flow.type)) ordered.push_back(&flow);
   std::sort(ordered.begin(), ordered.end(), [](const ObservedFlow* a, const ObservedFlow* b) {
     return std::tie(a->type, a->name, a->id) < std::tie(b->type, b->name, b->id);
   });

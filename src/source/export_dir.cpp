@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "flowdoc/document.hpp"
+#include "genesys/vocabulary.hpp"
 #include "util/json_depth.hpp"
 
 namespace flowlink::source {
@@ -138,24 +139,7 @@ bool is_export_flow_file(const std::string& filename) {
 }
 
 std::string flow_type_from_export_name(const std::string& filename) {
-  // Architect's export extensions for the flow types flowlink meets.
-  static const std::pair<const char*, const char*> kTypes[] = {
-      {".i3InboundFlow", "inboundcall"},
-      {".i3InboundChatFlow", "inboundchat"},
-      {".i3InboundShortMessageFlow", "inboundshortmessage"},
-      {".i3InboundEmailFlow", "inboundemail"},
-      {".i3InQueueCallFlow", "inqueuecall"},
-      {".i3InQueueEmailFlow", "inqueueemail"},
-      {".i3InQueueShortMessageFlow", "inqueueshortmessage"},
-      {".i3OutboundFlow", "outboundcall"},
-      {".i3SecureCallFlow", "securecall"},
-      {".i3CommonModule", "commonmodule"},
-      {".i3BotFlow", "bot"},
-      {".i3DigitalBotFlow", "digitalbot"},
-      {".i3SurveyInviteFlow", "surveyinvite"},
-      {".i3WorkflowFlow", "workflow"},
-  };
-  for (const auto& [extension, type] : kTypes) {
+  for (const auto& [extension, type] : genesys::kExportExtensions) {
     if (ends_with(filename, extension)) return type;
   }
   return {};

@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "flowdoc/document.hpp"
-#include "genesys/object_types.hpp"
+#include "genesys/vocabulary.hpp"
 #include "source/org_source.hpp"
 #include "util/ascii.hpp"
 #include "util/iso_time.hpp"
@@ -25,9 +25,7 @@ namespace {
 using plan::ModuleConsumer;
 using Status = ModuleConsumer::Status;
 
-constexpr const char* kModuleType = "commonmodule";
-
-bool is_module(const genesys::Flow& flow) { return util::ascii_lower(flow.type) == kModuleType; }
+bool is_module(const genesys::Flow& flow) { return genesys::is_common_module_any_case(flow.type); }
 
 std::string published_version_of(const genesys::Flow& flow) {
   return flow.published_version ? flow.published_version->id : std::string();
@@ -253,7 +251,7 @@ plan::ModuleReport gather_module_usage(genesys::FlowApi& api, const manifest::De
   } catch (const std::exception& e) {
     report.notes.push_back(fmt::format("could not read dependency tracking's build status: {}", error_text(e)));
   }
-  const bool operational = util::ascii_iequals(report.dependency_tracking_status, "OPERATIONAL");
+  const bool operational = util::ascii_iequals(report.dependency_tracking_status, genesys::kIndexOperational);
 
   // 3. Consumers from dependency tracking.
   if (operational) {
@@ -261,7 +259,8 @@ plan::ModuleReport gather_module_usage(genesys::FlowApi& api, const manifest::De
     std::vector<std::string> failures(covered.size());
     genesys::parallel_for(covered.size(), parallelism, [&](std::size_t i) {
       try {
-        answers[i] = api.consuming_resources(covered[i].flow->id, genesys::kCommonModuleObjectType, "published");
+        answers[i] = api.consuming_resources(covered[i].flow->id, genesys::kCommonModuleObjectType,
+                                                genesys::flow_filter::kPublished);
       } catch (const std::exception& e) {
         failures[i] = error_text(e);
       }

@@ -54,7 +54,7 @@
 //       snapshotted when V was published (not the module's latest version),
 //       and Dependency.deleted = true for a module deleted since.
 //   A3. Object types are the flow type + "FLOW", except WORKFLOW
-//       (genesys/object_types.hpp), for objectType on both endpoints.
+//       (genesys/vocabulary.hpp), for objectType on both endpoints.
 //   A4. Only build status OPERATIONAL means the index is complete and
 //       current. Any other status (BUILDINPROGRESS, OPERATIONALNEEDSREBUILD,
 //       ...) or a failure to read it: consumingresources is not used at all,

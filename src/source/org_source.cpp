@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "genesys/vocabulary.hpp"
 #include "source/org_read_internal.hpp"
 #include "util/ascii.hpp"
 
@@ -20,7 +21,7 @@ namespace flowlink::source {
 
 namespace {
 
-constexpr const char* kModuleType = "commonmodule";
+constexpr const char* kModuleType = genesys::flow_type::kCommonModule;
 
 bool selected_by_rules(const manifest::DesiredState& desired, const genesys::Flow& flow) {
   return std::any_of(desired.rules.begin(), desired.rules.end(),

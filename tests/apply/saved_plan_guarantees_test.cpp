@@ -110,3 +110,17 @@ TEST_CASE("apply_plan refuses a plan without a manifest fingerprint, from an exp
   CHECK(org.control->locks().empty());
   CHECK(edits_in(plan_live(org)) == edits_in(plan));  // nothing was applied by any of them
 }
+
+TEST_CASE("apply_plan's refusals name the plan file they were given, before any request") {
+  OrgFixture org("tampered-named");
+  plan::Plan other_manifests = plan_live(org);
+  other_manifests.manifest_fingerprint = std::string(64, 'a');
+  apply::ApplyOptions options = apply_options(org);
+  options.plan_file = "saved/plan.json";
+  org.control->clear_requests();
+  CHECK_THROWS_WITH(apply::apply_plan(*org.api, other_manifests, org.desired, options),
+                    doctest::Contains("changed since plan file 'saved/plan.json' was made; plan again"));
+  CHECK_THROWS_WITH(apply::require_plan_applicable(other_manifests, org.desired, "saved/plan.json"),
+                    doctest::Contains("changed since plan file 'saved/plan.json' was made"));
+  CHECK(org.control->requests().at("total") == 0);
+}

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "genesys/vocabulary.hpp"
 #include "plan/planner.hpp"
 #include "plan/planner_internal.hpp"
 
@@ -33,7 +34,7 @@ std::vector<std::string> target_errors(const std::vector<std::string>& targets, 
     }
     std::vector<std::string> names;
     for (const auto& flow : observed)
-      if (flow.type != "commonmodule") names.push_back(flow.name);
+      if (!genesys::is_common_module(flow.type)) names.push_back(flow.name);
     const std::string guess = closest_match(target, names);
     errors.push_back(fmt::format("target '{}' is no flow the manifest's rules select{}", target,
                                  guess.empty() ? "" : fmt::format("; did you mean '{}'?", guess)));

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "genesys/vocabulary.hpp"
 #include "plan/render.hpp"
 #include "source/org_read_internal.hpp"
 #include "util/encoding.hpp"
@@ -17,7 +18,6 @@ namespace flowlink::source::detail {
 namespace {
 
 using nlohmann::json;
-constexpr const char* kModuleType = "commonmodule";
 
 json actor_facts(const std::optional<plan::Actor>& actor) {
   if (!actor) return nullptr;
@@ -46,7 +46,7 @@ json observed_facts(const plan::ObservedFlow& flow) {
 }
 
 bool module_reference_could_mean(const manifest::DesiredState& desired, const plan::ObservedFlow& flow) {
-  if (flow.type == kModuleType) return true;
+  if (genesys::is_common_module(flow.type)) return true;
   for (const auto& [key, ref] : desired.modules)
     if ((ref.id && *ref.id == flow.id) || ref.name == flow.name) return true;
   return false;
@@ -61,7 +61,7 @@ std::string shared_key(const manifest::DesiredState& desired, const plan::PlanOp
     json facts = observed_facts(flow);
     // A module's document is its interface; a flow that only shares a
     // module's name matters by its listing alone (its document may be unread).
-    if (flow.type == kModuleType)
+    if (genesys::is_common_module(flow.type))
       facts["document"] = flow.document ? flow.document->fingerprint() : "unread: " + flow.load_error;
     modules.push_back(std::move(facts));
   }
@@ -124,7 +124,7 @@ std::optional<plan::FlowPlan> cached_flow_plan(cache::EntryStore& store, const p
 
 bool fully_read(const plan::ObservedFlow& flow) {
   if (!flow.document || !flow.load_error.empty()) return false;
-  if (flow.lifecycle && flow.lifecycle->draft && flow.published && flow.type != kModuleType) {
+  if (flow.lifecycle && flow.lifecycle->draft && flow.published && !genesys::is_common_module(flow.type)) {
     const auto& draft = *flow.lifecycle->draft;
     if (!draft.document || !draft.load_error.empty()) return false;
   }
@@ -146,7 +146,7 @@ plan::Plan plan_org_cached(genesys::FlowApi& api, const manifest::DesiredState& 
 
   std::vector<std::size_t> module_slots, flow_slots;  // positions in to_read
   for (std::size_t i = 0; i < listed.to_read.size(); ++i)
-    (flows[listed.to_read[i]].type == kModuleType ? module_slots : flow_slots).push_back(i);
+    (genesys::is_common_module(flows[listed.to_read[i]].type) ? module_slots : flow_slots).push_back(i);
   std::vector<bool> from_cache(listed.to_read.size(), false);
 
   // 1. The named modules: every flow's key depends on them.

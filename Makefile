@@ -14,7 +14,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_CXX ?= clang++-14
 
-.PHONY: all deps build test test-sanitize fuzz-build fuzz fuzz-smoke demo bench clean
+.PHONY: all deps build test test-sanitize fuzz-build fuzz fuzz-smoke demo bench package soak clean
 
 all: build
 
@@ -55,5 +55,18 @@ demo: build
 bench: build
 	@scripts/bench $(BUILD)
 
+# The Debian package: only the programs (no tests, no benchmark), in a build
+# dir of its own beside $(BUILD), so that ccache (base_dir) reuses its objects.
+PACKAGE_BUILD ?= build-package
+package: deps
+	cmake -S . -B $(PACKAGE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DFLOWLINK_BUILD_TESTS=OFF -DFLOWLINK_BUILD_BENCH=OFF
+	cmake --build $(PACKAGE_BUILD) -j $(JOBS)
+	cd $(PACKAGE_BUILD) && cpack -G DEB
+	@ls $(PACKAGE_BUILD)/*.deb
+
+soak: build
+	@scripts/soak $(BUILD)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(PACKAGE_BUILD)

@@ -23,6 +23,7 @@
 
 #include "http_load.hpp"
 #include "org_generator.hpp"
+#include "warm_drift.hpp"
 #include "util/encoding.hpp"
 
 namespace fs = std::filesystem;
@@ -141,8 +142,9 @@ int main(int argc, char** argv) {
   app.add_option("--doc-kb", doc_kb, "size of each configuration document, KB");
   app.add_option("--seconds", seconds, "duration of each measurement");
   app.add_option("--connections", connections, "keep-alive connections (one thread each)");
-  std::string only;
+  std::string only, flowlink;
   app.add_option("--only", only, "measure only the endpoints whose name contains this (baselines always run)");
+  app.add_option("--flowlink", flowlink, "flowlink binary: also measure a cold and a warm `flowlink drift`");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -266,6 +268,10 @@ int main(int argc, char** argv) {
             [&ids](std::mt19937_64& rng) { return "/api/v2/flows/" + ids[rng() % ids.size()]; }, auth, true);
 
     const long hwm = proc_status_kb(child.pid, "VmHWM");
+    bool drift_ok = true;
+    if (!flowlink.empty() && (only.empty() || std::string("warm drift").find(only) != std::string::npos)) {
+      drift_ok = bench_warm_drift(WarmDriftSpec{flowlink, dir / "drift", port, client_id, secret, org.flow_ids.size()});
+    }
     print_table(rows, rows[0].result.per_second(), rows[1].result.per_second());
     std::printf("\n'vs floor': ratio to the raw-socket server in this program (the loopback + client floor);\n"
                 "'vs health': ratio to the emulator's cheapest answer; 'vs target': ratio to %.0f req/s;\n"
@@ -290,7 +296,7 @@ int main(int argc, char** argv) {
         for (const auto& [status, n] : r.result.statuses) std::printf(" %d x%llu", status, static_cast<unsigned long long>(n));
         std::printf("\n");
       }
-    return 0;
+    return drift_ok ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_emulator: %s\n", e.what());
     return 1;

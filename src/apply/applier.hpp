@@ -45,6 +45,7 @@
 #include "manifest/desired_state.hpp"
 #include "plan/plan.hpp"
 #include "plan/planner.hpp"
+#include "util/progress.hpp"
 
 namespace flowlink::apply {
 
@@ -66,6 +67,7 @@ struct ApplyOptions {
   flowdoc::IdSource ids;                 // ids of new actions; empty: random UUIDs
   Clock now;                             // journal and backup timestamps; empty: system clock
   std::ostream* progress = nullptr;      // a line per step, for people; null: quiet
+  util::ProgressCounters* counters = nullptr;  // `applied` counts flows finished; null: none
   std::string run_id;                    // empty: derived from the time and a random suffix
   // Options for the verification re-plan (require_published_modules, ...).
   plan::PlanOptions plan_options;

@@ -13,6 +13,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/json_depth.hpp"
+
 namespace flowlink::apply {
 
 namespace fs = std::filesystem;
@@ -40,17 +42,31 @@ std::string text(const nlohmann::json& line, const char* key) {
 RunHistory RunHistory::load(const fs::path& work_dir) {
   RunHistory history;
   history.runs_dir_ = runs_dir_of(work_dir);
-  std::ifstream in(work_dir / ".flowlink" / "journal.jsonl", std::ios::binary);
+  const fs::path path = work_dir / ".flowlink" / "journal.jsonl";
+  std::ifstream in(path, std::ios::binary);
   std::string line;
+  std::size_t number = 0;
+  auto unreadable = [&](const std::string& why) {
+    if (history.unreadable_lines_++ == 0)
+      history.unreadable_ = fmt::format("{} line {}: {}", path.string(), number, why);
+  };
   while (in) {
     line.clear();
+    ++number;
     // getline with a bound: a line longer than kMaxLine is skipped, not held.
     bool too_long = false;
     for (char c; in.get(c) && c != '\n';) {
       if (line.size() < kMaxLine) line.push_back(c);
       else too_long = true;
     }
+    if (too_long) unreadable(fmt::format("longer than {} bytes; skipped", kMaxLine));
     if (too_long || line.empty()) continue;
+    // Journal lines are flat objects: one nested deeper is not a line
+    // flowlink wrote, and is not walked (nor copied) into a stack overflow.
+    if (util::json_text_depth(line, util::kMaxJsonDepth) > util::kMaxJsonDepth) {
+      unreadable(util::json_too_deep_message("a journal line", util::kMaxJsonDepth) + "; skipped");
+      continue;
+    }
     auto json = nlohmann::json::parse(line, nullptr, false);
     if (json.is_discarded() || !json.is_object()) continue;
     const std::string run = text(json, "run"), flow = text(json, "flow_id"), step = text(json, "step"),
@@ -86,6 +102,8 @@ RunHistory RunHistory::load(const fs::path& work_dir) {
       }
     }
   }
+  if (history.unreadable_lines_ > 1)
+    history.unreadable_ += fmt::format(" (and {} more line(s) that could not be read)", history.unreadable_lines_ - 1);
   return history;
 }
 

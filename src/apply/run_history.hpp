@@ -27,9 +27,16 @@ namespace flowlink::apply {
 class RunHistory final : public source::RunMemory {
  public:
   // Reads <work_dir>/.flowlink/journal.jsonl (missing: an empty history).
-  // Lines that are not JSON objects, or longer than 1 MiB, are ignored: a
-  // journal cut short by a crash is still read up to its last whole line.
+  // Lines that are not JSON objects are ignored: a journal cut short by a
+  // crash is still read up to its last whole line. Lines longer than 1 MiB
+  // or nested deeper than util::kMaxJsonDepth (no line flowlink writes) are
+  // skipped too, without being parsed, and named by unreadable().
   static RunHistory load(const std::filesystem::path& work_dir);
+
+  // "<path> line 7: a journal line: JSON nested deeper than 512 levels ...;
+  // skipped (and 2 more ...)" for lines skipped as longer or deeper than any
+  // flowlink writes; "" when there were none.
+  const std::string& unreadable() const { return unreadable_; }
 
   std::optional<SavedVersion> saved_version(const std::string& flow_id, const std::string& version) const override;
   std::optional<Checkout> checkout(const std::string& flow_id) const override;
@@ -43,6 +50,8 @@ class RunHistory final : public source::RunMemory {
   std::map<std::pair<std::string, std::string>, SavedVersion> saved_;  // (flow, version) -> run
   std::map<std::string, std::string> checkouts_;                       // flow -> latest run
   std::map<std::string, SavedVersion> unanswered_saves_;               // flow -> a save sent, never answered
+  std::string unreadable_;
+  std::size_t unreadable_lines_ = 0;
 };
 
 // A run's lease: created and flock'ed when the run starts, released and

@@ -9,12 +9,16 @@
 #include <vector>
 
 #include "cli/org_connection.hpp"
+#include "manifest/environment.hpp"
 
 namespace flowlink::cli {
 
 struct ApplyCommandOptions {
   std::string plan_file;               // a JSON plan from `plan --out`; empty: plan now from -f
   std::vector<std::string> manifests;  // -f; with a plan file, defaults to the plan's manifest_files
+  // --env / --env-file; with a plan file, defaults to the plan's environment
+  // file, and must name the plan's environment.
+  manifest::EnvironmentChoice environment;
   OrgOptions org;
   bool auto_approve = false;           // no confirmation prompt
   bool force_unlock = false;           // break other people's locks instead of skipping their flows
@@ -22,6 +26,7 @@ struct ApplyCommandOptions {
   bool json_output = false;            // the report as JSON on stdout
   bool color = false;
   bool interactive = false;            // stdin is a terminal: may ask for confirmation
+  bool progress = false;               // draw progress on stderr while reading (progress_wanted)
   std::string unpublished;             // --unpublished (with -f): overrides the rules' policy
   int canary = 0;                      // --canary N
   int max_failures = 0;                // --max-failures K

@@ -20,33 +20,17 @@
 #include "apply/run_history.hpp"
 #include "cli/apply_command.hpp"
 #include "cli/commands.hpp"
+#include "cli/environment_options.hpp"
 #include "cli/output.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/validate_command.hpp"
+#include "plan/plan_file.hpp"
 #include "plan/render.hpp"
 #include "source/org_source.hpp"
 
 namespace flowlink::cli {
 
 namespace {
-
-plan::Plan read_plan_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error(fmt::format("cannot read plan file '{}'", path));
-  std::stringstream text;
-  text << file.rdbuf();
-  nlohmann::ordered_json json;
-  try {
-    json = nlohmann::ordered_json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw std::runtime_error(fmt::format("plan file '{}' is not JSON: {}", path, e.what()));
-  }
-  try {
-    return plan::plan_from_json(json);
-  } catch (const std::exception& e) {
-    throw std::runtime_error(fmt::format("plan file '{}': {}", path, e.what()));
-  }
-}
 
 // A saved plan is only valid against the org it was made from: the
 // fingerprints protect each flow, this protects the whole plan.
@@ -126,26 +110,37 @@ class CancelSignals {
 const std::atomic<bool>& apply_cancel_flag() { return g_cancel; }
 
 int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
-  return run_guarded(err, [&]() -> int {
+  // Progress is drawn while the org is read; the apply itself prints a line
+  // per step, which a redrawn line would garble. The summary line ends it.
+  RunFeedback feedback(err, options.progress);
+  const int code = run_guarded(err, [&]() -> int {
     const auto env = [](const char* name) { return static_cast<const char*>(std::getenv(name)); };
-    const std::string org = describe_org(options.org, env);
 
     plan::Plan plan;
     std::vector<std::string> manifests = options.manifests;
+    manifest::EnvironmentChoice environment = options.environment;
     if (!options.plan_file.empty()) {
-      plan = read_plan_file(options.plan_file);
-      check_plan_source(plan, org, options.plan_file);
+      plan = plan::read_plan_file(options.plan_file);
       if (manifests.empty()) manifests = plan.manifest_files;
+      if (environment.empty() && !plan.environment_file.empty()) environment.file = plan.environment_file;
     } else if (manifests.empty()) {
       throw std::runtime_error("apply needs a plan file (from 'flowlink plan --out') or -f MANIFEST");
     }
-    auto desired = load_manifests_or_report(manifests, err);
+    auto desired = load_manifests_or_report(manifests, err, environment);
     if (!desired) {
       if (options.manifests.empty() && !options.plan_file.empty())
         print_error(err, fmt::format("these are the manifest paths plan file '{}' recorded, as given to 'flowlink "
                                      "plan': run apply from the directory plan ran in, or pass them with -f",
                                      options.plan_file));
       return kExitError;
+    }
+    // The environment gives the region when no flag or variable does.
+    const OrgOptions org_options = org_for_environment(options.org, *desired, env);
+    const std::string org = describe_org(org_options, env);
+    if (!options.plan_file.empty()) {
+      check_plan_source(plan, org, options.plan_file);
+      if (auto mismatch = plan::environment_mismatch(plan, *desired))
+        throw std::runtime_error(fmt::format("plan file '{}': {}; nothing was applied", options.plan_file, *mismatch));
     }
     // The applier verifies each flow by re-planning it with these manifests:
     // they must be the ones the saved plan was made from.
@@ -156,7 +151,8 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
           options.plan_file));
     }
 
-    std::shared_ptr<genesys::FlowApi> api = connect_to_org(options.org);
+    std::shared_ptr<genesys::FlowApi> api = connect_to_org(org_options);
+    const Watching watching(&feedback, api.get());
     plan::PlanOptions plan_options;
     plan_options.source = org;
     plan_options.flowlink_version = FLOWLINK_VERSION;
@@ -172,6 +168,7 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     std::vector<plan::ObservedFlow> modules;
     if (options.plan_file.empty()) {
       const genesys::Organization me = api->organization();
+      check_environment_org(*desired, me);
       plan_options.org_id = me.id;
       plan_options.org_name = me.name;
       const apply::RunHistory history = apply::RunHistory::load(options.work_dir);
@@ -179,10 +176,13 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
       read_options.parallelism = options.org.parallelism;
       read_options.client_id = api->client_id();
       read_options.memory = &history;
+      read_options.progress = &feedback.counters();
       source::OrgReadResult read;
       plan = source::plan_org(*api, *desired, plan_options, read_options, &read);
       modules = source::modules_of(read.flows);
     }
+    feedback.stop_progress();
+    feedback.counters().total = plan.flows.size();
     // With --output json stdout carries the JSON report and nothing else, so
     // a pipeline can parse it; what is for people goes to stderr.
     std::ostream& notes = options.json_output ? err : out;
@@ -231,10 +231,15 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     apply_options.rollout.batch_size = options.batch_size;
     apply_options.rollout.pause = std::chrono::milliseconds(static_cast<long long>(options.pause_seconds * 1000));
     if (options.plan_file.empty()) apply_options.modules = &modules;
+    apply_options.counters = &feedback.counters();
+    feedback.counters().to_apply = static_cast<std::uint64_t>(
+        std::count_if(plan.flows.begin(), plan.flows.end(), [](const plan::FlowPlan& flow) { return flow.actionable(); }));
     const auto report = apply::apply_plan(*api, plan, *desired, apply_options);
     out << (options.json_output ? apply::render_apply_json(report) : "\n" + apply::render_apply_text(report));
     return report.exit_code();
   });
+  feedback.finish();
+  return code;
 }
 
 void add_apply_command(CLI::App& app, CliContext& context) {
@@ -245,6 +250,7 @@ void add_apply_command(CLI::App& app, CliContext& context) {
   command->add_option("plan", options->plan_file, "A JSON plan written by 'flowlink plan --out'");
   command->add_option("-f,--file", options->manifests,
                       "Manifest file or directory (repeatable); with a plan file, defaults to the plan's manifests");
+  add_environment_options(command, options->environment);
   add_org_options(command, options->org);
   command->add_flag("--auto-approve", options->auto_approve, "Apply without asking (for CI)");
   command->add_flag("--force-unlock", options->force_unlock,
@@ -274,6 +280,7 @@ void add_apply_command(CLI::App& app, CliContext& context) {
     options->json_output = *output == "json";
     options->color = color_enabled(*no_color);
     options->interactive = isatty(STDIN_FILENO) != 0;
+    options->progress = progress_wanted(context.err);
     options->cancel = &apply_cancel_flag();
     CancelSignals signals;
     context.exit_code = run_apply(*options, std::cin, context.out, context.err);

@@ -29,10 +29,11 @@ std::vector<std::string> drifted_flows(const plan::Plan& plan, plan::DriftCheck 
 }
 
 int run_drift(const PlanCommandOptions& options, std::ostream& out, std::ostream& err) {
+  RunFeedback feedback(err, options.progress);
   return run_guarded(err, [&] {
     const auto check = plan::parse_drift_check(options.check);
     if (!check) throw std::runtime_error(fmt::format("--check must be published, draft or both, got '{}'", options.check));
-    const auto plan = plan_and_render(options, out, err);
+    const auto plan = plan_and_render(options, out, err, &feedback);
     if (!plan) return kExitError;
     const int code = drift_exit_code(*plan, *check);
     // One line on stderr that a scheduler's log shows whatever --output is.
@@ -46,6 +47,7 @@ int run_drift(const PlanCommandOptions& options, std::ostream& out, std::ostream
     } else {
       err << fmt::format("drift ({}): none ({} flows match the manifest)\n", options.check, plan->flows.size());
     }
+    feedback.finish();
     return code;
   });
 }

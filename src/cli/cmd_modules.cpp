@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/environment_options.hpp"
 #include "cli/modules_command.hpp"
 #include "cli/output.hpp"
 #include "cli/validate_command.hpp"
@@ -27,16 +28,19 @@ std::string render(const plan::ModuleReport& report, OutputFormat format, bool c
 
 int run_modules(const ModulesCommandOptions& options, std::ostream& out, std::ostream& err) {
   return run_guarded(err, [&] {
-    const auto desired = load_manifests_or_report(options.manifests, err);
+    const auto desired = load_manifests_or_report(options.manifests, err, options.environment);
     if (!desired) return kExitError;
     if (options.snapshot_requests < 0) throw std::runtime_error("--snapshot-requests must be 0 or more");
-    const auto api = connect_to_org(options.org);
+    const auto env = [](const char* name) { return static_cast<const char*>(std::getenv(name)); };
+    const OrgOptions org_options = org_for_environment(options.org, *desired, env);
+    const auto api = connect_to_org(org_options);
     const genesys::Organization org = api->organization();
+    check_environment_org(*desired, org);
     source::ModuleUsageOptions usage;
     usage.parallelism = options.org.parallelism;
     usage.module = options.module;
     usage.max_snapshot_requests = options.snapshot_requests;
-    usage.source = describe_org(options.org, [](const char* name) { return std::getenv(name); });
+    usage.source = describe_org(org_options, env);
     usage.flowlink_version = FLOWLINK_VERSION;
     usage.org_id = org.id;
     usage.org_name = org.name;
@@ -61,6 +65,7 @@ void add_modules_command(CLI::App& app, CliContext& context) {
   auto* command = app.add_subcommand(
       "modules", "Show every common module's consumers and whether each runs the module's latest published version.");
   command->add_option("-f,--file", options->manifests, "Manifest file or directory (repeatable)")->required();
+  add_environment_options(command, options->environment);
   command->add_option("--module", options->module, "Only this common module (its name, or a manifest key)");
   add_org_options(command, options->org);
   command->add_option("--output", *output, "Output format on stdout: text, json or markdown")

@@ -1,12 +1,14 @@
 // `flowlink plan`: what would change, as text, JSON or Markdown.
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
+#include "cli/environment_options.hpp"
 #include "cli/output.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/validate_command.hpp"
@@ -25,37 +27,56 @@ OutputFormat parse_output_format(const std::string& name) {
   throw std::invalid_argument(fmt::format("unknown output format '{}' (expected text, json or markdown)", name));
 }
 
-ObservedSource read_observed(const PlanCommandOptions& options, const manifest::DesiredState& desired) {
-  ObservedSource source;
-  source.plan_options.flowlink_version = FLOWLINK_VERSION;
+plan::Plan plan_for(const PlanCommandOptions& options, const manifest::DesiredState& desired,
+                    RunFeedback* feedback) {
+  plan::PlanOptions plan_options;
+  plan_options.flowlink_version = FLOWLINK_VERSION;
   if (!options.export_dir.empty() && (!options.org.api_url.empty() || !options.org.region.empty())) {
     throw std::runtime_error("give either --export-dir or an org (--region / --api-url), not both");
   }
   if (!options.unpublished.empty()) {
-    source.plan_options.unpublished_override = plan::parse_unpublished_policy(options.unpublished);
-    if (!source.plan_options.unpublished_override)
+    plan_options.unpublished_override = plan::parse_unpublished_policy(options.unpublished);
+    if (!plan_options.unpublished_override)
       throw std::runtime_error(fmt::format("--unpublished must be skip, edit-draft or publish, got '{}'", options.unpublished));
   }
   if (options.export_dir.empty()) {
-    source.api = connect_to_org(options.org);
-    const genesys::Organization org = source.api->organization();
-    source.plan_options.org_id = org.id;
-    source.plan_options.org_name = org.name;
+    const auto env = [](const char* name) { return static_cast<const char*>(std::getenv(name)); };
+    const OrgOptions org_options = org_for_environment(options.org, desired, env);
+    const auto api = connect_to_org(org_options);
+    const Watching watching(feedback, api.get());
+    const genesys::Organization org = api->organization();
+    check_environment_org(desired, org);
+    plan_options.org_id = org.id;
+    plan_options.org_name = org.name;
+    plan_options.source = describe_org(org_options, env);
+    plan_options.require_published_modules = true;
     const apply::RunHistory history = apply::RunHistory::load(options.work_dir);
     source::ReadOptions read_options;
     read_options.parallelism = options.org.parallelism;
-    read_options.client_id = source.api->client_id();
+    read_options.client_id = api->client_id();
     read_options.memory = &history;
-    source.flows = source::read_org(*source.api, desired, read_options).flows;
-    source.plan_options.source = describe_org(options.org, [](const char* name) { return std::getenv(name); });
-    source.plan_options.require_published_modules = true;
-    return source;
+    if (feedback) read_options.progress = &feedback->counters();
+    std::optional<cache::EntryStore> cache;
+    if (!options.no_cache) {
+      cache::StoreOptions cache_options;
+      cache_options.dir = cache::cache_dir_of(options.work_dir);
+      cache_options.max_bytes = static_cast<std::uint64_t>(options.cache_max_mb) * 1024 * 1024;
+      cache.emplace(cache_options);
+      read_options.cache = &*cache;
+    }
+    return source::plan_org(*api, desired, plan_options, read_options);
   }
-  source.flows = source::read_export_dir(options.export_dir);
-  source.plan_options.source = "export-dir " + options.export_dir;
   // An export has no notion of publishing: modules need not be published.
-  source.plan_options.require_published_modules = false;
-  return source;
+  plan_options.source = "export-dir " + options.export_dir;
+  plan_options.require_published_modules = false;
+  const auto flows = source::read_export_dir(options.export_dir);
+  auto plan = plan::make_plan(desired, flows, plan_options);
+  if (feedback) {
+    feedback->counters().total = plan.flows.size();
+    feedback->counters().read = plan.flows.size();
+    feedback->counters().planned = plan.flows.size();
+  }
+  return plan;
 }
 
 std::string render_plan(const plan::Plan& plan, OutputFormat format, bool color) {
@@ -84,11 +105,12 @@ void report_plan_errors(const plan::Plan& plan, std::ostream& err) {
 
 }  // namespace
 
-std::optional<plan::Plan> plan_and_render(const PlanCommandOptions& options, std::ostream& out, std::ostream& err) {
-  auto desired = load_manifests_or_report(options.manifests, err);
+std::optional<plan::Plan> plan_and_render(const PlanCommandOptions& options, std::ostream& out, std::ostream& err,
+                                          RunFeedback* feedback) {
+  auto desired = load_manifests_or_report(options.manifests, err, options.environment);
   if (!desired) return std::nullopt;
-  const auto observed = read_observed(options, *desired);
-  auto plan = plan::make_plan(*desired, observed.flows, observed.plan_options);
+  auto plan = plan_for(options, *desired, feedback);
+  if (feedback) feedback->stop_progress();
   if (!options.out_path.empty()) util::write_file_atomically(options.out_path, plan::render_json(plan));
   out << render_plan(plan, options.output, options.color);
   out.flush();
@@ -97,8 +119,10 @@ std::optional<plan::Plan> plan_and_render(const PlanCommandOptions& options, std
 }
 
 int run_plan(const PlanCommandOptions& options, std::ostream& out, std::ostream& err) {
+  RunFeedback feedback(err, options.progress);
   return run_guarded(err, [&] {
-    const auto plan = plan_and_render(options, out, err);
+    const auto plan = plan_and_render(options, out, err, &feedback);
+    feedback.finish();
     return plan ? plan_exit_code(*plan, options.detailed_exitcode) : kExitError;
   });
 }
@@ -110,6 +134,7 @@ CLI::App* add_read_command(CLI::App& app, CliContext& context, const std::string
   auto no_color = std::make_shared<bool>(false);
   auto* command = app.add_subcommand(name, description);
   command->add_option("-f,--file", options->manifests, "Manifest file or directory (repeatable)")->required();
+  add_environment_options(command, options->environment);
   command->add_option("--export-dir", options->export_dir,
                       "Read an export directory (*.json, *.i3*Flow, *.i3CommonModule, org.json) "
                       "instead of a live org");
@@ -120,6 +145,11 @@ CLI::App* add_read_command(CLI::App& app, CliContext& context, const std::string
   command->add_flag("--no-color", *no_color, "No ANSI colours (also when NO_COLOR is set or stdout is not a TTY)");
   command->add_option("--work-dir", options->work_dir,
                       "Where .flowlink/ is kept: its journal tells flowlink's own drafts and locks (default: .)");
+  command->add_flag("--no-cache", options->no_cache,
+                   "Read every flow's documents; neither use nor fill the cache of repeat runs (.flowlink/cache/)");
+  command->add_option("--cache-max-mb", options->cache_max_mb,
+                      "Size bound of the cache of repeat runs; the least recently used entries go first (default 256)")
+      ->check(CLI::Range(1, 1 << 20));
   command->add_option("--unpublished", options->unpublished,
                       "For flows with someone else's unpublished draft, override every rule's policy: skip, "
                       "edit-draft or publish")
@@ -127,6 +157,7 @@ CLI::App* add_read_command(CLI::App& app, CliContext& context, const std::string
   command->callback([options, output, no_color, run, &context] {
     options->output = parse_output_format(*output);
     options->color = color_enabled(*no_color);
+    options->progress = progress_wanted(context.err);
     context.exit_code = run(*options, context.out, context.err);
   });
   return command;

@@ -15,6 +15,7 @@ namespace flowlink::cli {
 
 struct ModulesCommandOptions {
   std::vector<std::string> manifests;  // -f
+  manifest::EnvironmentChoice environment;  // --env / --env-file
   OrgOptions org;
   std::string module;                  // --module: a module's name or a manifest key
   OutputFormat output = OutputFormat::Text;

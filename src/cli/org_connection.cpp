@@ -11,10 +11,18 @@ namespace {
 constexpr const char* kClientIdVar = "GENESYSCLOUD_OAUTHCLIENT_ID";
 constexpr const char* kClientSecretVar = "GENESYSCLOUD_OAUTHCLIENT_SECRET";
 constexpr const char* kRegionVar = "GENESYSCLOUD_REGION";
+constexpr const char* kAccessTokenVar = "GENESYSCLOUD_ACCESS_TOKEN";
+constexpr const char* kProxyLoopbackVar = "FLOWLINK_PROXY_LOOPBACK";
 
 std::string env_value(const Environment& env, const char* name) {
   const char* value = env(name);
   return value ? std::string(value) : std::string();
+}
+
+// The lower-case name first, as curl reads them.
+std::string env_either(const Environment& env, const char* lower, const char* upper) {
+  const std::string value = env_value(env, lower);
+  return value.empty() ? env_value(env, upper) : value;
 }
 
 // --api-url as plans record it and the client uses it. Credentials in the
@@ -54,7 +62,7 @@ std::pair<std::string, std::string> urls_for(const OrgOptions& options, const En
 
 void add_org_options(CLI::App* command, OrgOptions& options) {
   command->add_option("--region", options.region,
-                      "Genesys Cloud region, e.g. mypurecloud.com, usw2.pure.cloud (default: $GENESYSCLOUD_REGION)");
+                      "Genesys Cloud region: its domain (mypurecloud.ie) or CX as Code name (eu-west-1); default $GENESYSCLOUD_REGION");
   command->add_option("--api-url", options.api_url,
                       "API base URL instead of a region (an emulator or gateway; plain http only to loopback)");
   command->add_option("--parallelism", options.parallelism, "Concurrent requests (default 8)")
@@ -67,11 +75,19 @@ genesys::ClientOptions client_options_for(const OrgOptions& options, const Envir
   genesys::ClientOptions client;
   std::tie(client.api_url, client.login_url) = urls_for(options, env);
   client.client_id = env_value(env, kClientIdVar);
-  client.client_secret = env_value(env, kClientSecretVar);
-  if (client.client_id.empty() || client.client_secret.empty()) {
-    throw std::runtime_error(fmt::format("set {} and {} to an OAuth client (client credentials grant)", kClientIdVar,
-                                         kClientSecretVar));
+  // As CX as Code: with an access token, no client-credentials grant (the
+  // client id, if set, still tells flowlink's own locks).
+  client.access_token = env_value(env, kAccessTokenVar);
+  if (client.access_token.empty()) {
+    client.client_secret = env_value(env, kClientSecretVar);
+    if (client.client_id.empty() || client.client_secret.empty()) {
+      throw std::runtime_error(fmt::format("set {} and {} to an OAuth client (client credentials grant), or {}",
+                                           kClientIdVar, kClientSecretVar, kAccessTokenVar));
+    }
   }
+  client.proxy.url = env_either(env, "https_proxy", "HTTPS_PROXY");
+  client.proxy.no_proxy = env_either(env, "no_proxy", "NO_PROXY");
+  client.proxy.loopback = env_value(env, kProxyLoopbackVar) == "1";
   client.parallelism = options.parallelism;
   client.token_pool = options.token_pool;
   return client;

@@ -1,8 +1,10 @@
 #pragma once
 // How the commands that talk to an org connect: --region / GENESYSCLOUD_REGION
 // or --api-url, credentials only from GENESYSCLOUD_OAUTHCLIENT_ID and
-// GENESYSCLOUD_OAUTHCLIENT_SECRET (never from flags, which land in shell
-// history), --parallelism and --token-pool.
+// GENESYSCLOUD_OAUTHCLIENT_SECRET or GENESYSCLOUD_ACCESS_TOKEN (never from
+// flags, which land in shell history), a proxy from HTTPS_PROXY / NO_PROXY
+// (FLOWLINK_PROXY_LOOPBACK=1 to proxy loopback too), --parallelism and
+// --token-pool.
 
 #include <functional>
 #include <memory>

@@ -9,8 +9,10 @@
 
 #include "cli/commands.hpp"
 #include "cli/org_connection.hpp"
+#include "cli/run_feedback.hpp"
 #include "genesys/flow_api.hpp"
 #include "manifest/desired_state.hpp"
+#include "manifest/environment.hpp"
 #include "plan/plan.hpp"
 #include "plan/planner.hpp"
 
@@ -23,6 +25,7 @@ OutputFormat parse_output_format(const std::string& name);
 
 struct PlanCommandOptions {
   std::vector<std::string> manifests;  // -f, files and/or directories
+  manifest::EnvironmentChoice environment;  // --env / --env-file
   std::string export_dir;              // --export-dir: plan against an export instead of an org
   OrgOptions org;                      // otherwise: the live org to read
   OutputFormat output = OutputFormat::Text;
@@ -32,26 +35,25 @@ struct PlanCommandOptions {
   std::string work_dir = ".";          // --work-dir: whose journal tells flowlink's own drafts and locks
   std::string unpublished;             // --unpublished: overrides the rules' policy ("" keeps them)
   std::string check = "published";     // drift --check: published, draft or both
+  bool no_cache = false;               // --no-cache: read every document, neither use nor fill the cache
+  int cache_max_mb = 256;              // --cache-max-mb: the cache's size bound
+  bool progress = false;               // draw progress on stderr (resolved by the caller: progress_wanted)
 };
 
-// Where the observed flows came from, and the options the planner needs for it.
-struct ObservedSource {
-  std::vector<plan::ObservedFlow> flows;
-  plan::PlanOptions plan_options;
-  std::shared_ptr<genesys::FlowApi> api;  // set when read from an org (apply reuses it)
-};
-
-// The observed flows for `options`: the export directory when given, else the
-// live org (only the flows and modules `desired` needs). Throws
-// std::runtime_error / genesys::ApiError naming what failed.
-ObservedSource read_observed(const PlanCommandOptions& options, const manifest::DesiredState& desired);
+// The plan for `options`: of the export directory when given, else of the
+// live org (only the flows and modules `desired` needs), through the work
+// dir's cache of repeat runs unless --no-cache. Throws std::runtime_error /
+// genesys::ApiError naming what failed.
+// `feedback` (optional) is told the client and counts the flows.
+plan::Plan plan_for(const PlanCommandOptions& options, const manifest::DesiredState& desired,
+                    RunFeedback* feedback = nullptr);
 
 std::string render_plan(const plan::Plan& plan, OutputFormat format, bool color);
 
 using ReadCommandRunner = int (*)(const PlanCommandOptions&, std::ostream& out, std::ostream& err);
 
 // Adds a command that reads flows and renders a plan (plan, drift): -f,
-// --export-dir, the org options, --output, --out and --no-color, resolved into
+// --env, --env-file, --export-dir, the org options, --output, --out and --no-color, resolved into
 // `options` before `run` is called. Returns the command for its own extras.
 CLI::App* add_read_command(CLI::App& app, CliContext& context, const std::string& name,
                            const std::string& description, std::shared_ptr<PlanCommandOptions> options,
@@ -60,7 +62,9 @@ CLI::App* add_read_command(CLI::App& app, CliContext& context, const std::string
 // Loads the manifests, reads the observed flows, plans, writes --out, renders
 // to `out` and reports errors to `err`; nothing when the manifests are broken
 // (their errors printed). What plan and drift share.
-std::optional<plan::Plan> plan_and_render(const PlanCommandOptions& options, std::ostream& out, std::ostream& err);
+// `feedback`'s progress stops before anything is rendered.
+std::optional<plan::Plan> plan_and_render(const PlanCommandOptions& options, std::ostream& out, std::ostream& err,
+                                          RunFeedback* feedback = nullptr);
 
 // Loads the manifests, reads the observed flows, plans, writes --out, renders
 // to `out`. Exit code per output.hpp: 0 no changes, 2 changes (only with

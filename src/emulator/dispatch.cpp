@@ -8,6 +8,7 @@
 #include "emulator/model.hpp"
 #include "emulator/service.hpp"
 #include "util/encoding.hpp"
+#include "util/json_depth.hpp"
 
 namespace flowlink::emulator {
 
@@ -311,6 +312,13 @@ Response Service::handle(Request& request, int* latency_ms) {
       }
       if (!rate.allowed) throw errors::too_many_requests(rate.limit, rate.reset_seconds);
     }
+    // Every body a handler may parse is bounded first: JSON nested 100,000
+    // deep is a 400 ErrorBody, never walked (dumped, copied, compared) into a
+    // stack overflow. How deep Genesys itself accepts is not known: the bound
+    // is flowlink's own (util/json_depth.hpp), far above any real document.
+    if (!request.body.empty() && util::json_text_depth(request.body, util::kMaxJsonDepth) > util::kMaxJsonDepth)
+      throw errors::bad_request("body", fmt::format("the body nests arrays and objects deeper than {} levels; refused",
+                                                    util::kMaxJsonDepth));
     response = route->handler(*this, request);
     if (route->kind == RouteKind::Api && config.drop_after.count(route->pattern) && take_drop_after(route->pattern)) {
       // Carried out, then the answer is lost.

@@ -78,4 +78,12 @@ ApiError api_error_from_answer(const std::string& call, const std::string& flow,
   return ApiError(call, flow, answer.status, redact(code), redact(message), redact(context_id));
 }
 
+ApiError body_too_large_error(const std::string& call, const std::string& flow, const WireResponse& answer,
+                              AnswerKind kind, std::size_t limit) {
+  return ApiError(call, flow, answer.status, "response.too.large",
+                  std::string("the server sent ") + describe(kind) + " of more than " + describe_size(limit) +
+                      " for " + call + "; refused without reading the rest, and not asked for again",
+                  answer.correlation_id);
+}
+
 }  // namespace flowlink::genesys

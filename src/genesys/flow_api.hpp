@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "genesys/answer_limits.hpp"
+#include "genesys/proxy.hpp"
 #include "util/parallel_for.hpp"
 
 namespace flowlink::genesys {
@@ -190,16 +192,22 @@ struct ClientOptions {
   std::string login_url;  // "https://login.mypurecloud.com"; for loopback the same as api_url
   std::string client_id;
   std::string client_secret;  // never printed
+  // Used as given instead of the client-credentials grant (as CX as Code's
+  // GENESYSCLOUD_ACCESS_TOKEN); never printed. client_id may then be empty
+  // (it only tells flowlink's own locks).
+  std::string access_token;
+  ProxySettings proxy;        // HTTPS_PROXY / NO_PROXY
   int parallelism = 8;        // concurrent requests
   int token_pool = 1;         // tokens to spread calls over (1-50)
   int max_retries = 6;
   std::chrono::milliseconds retry_base{200};
   std::chrono::milliseconds retry_budget{120000};  // total time spent waiting on retries
   std::chrono::milliseconds timeout{30000};        // per request
+  AnswerLimits answer_limits;  // how large each kind of answer may be (answer_limits.hpp)
 };
 
-// Maps a region ("mypurecloud.com", "usw2.pure.cloud", "api.mypurecloud.ie")
-// to API and login URLs. Throws std::invalid_argument for an unknown region.
+// Maps a region ("mypurecloud.com", "usw2.pure.cloud", "api.mypurecloud.ie",
+// or CX as Code's "us-east-1", "eu-west-1") to API and login URLs. Throws std::invalid_argument for an unknown region.
 std::pair<std::string, std::string> region_urls(const std::string& region);
 
 // Rejects plain http to anything but loopback (TLS verification stays on).

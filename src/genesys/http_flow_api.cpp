@@ -8,6 +8,7 @@
 #include "genesys/flow_api.hpp"
 #include "genesys/http_transport.hpp"
 #include "genesys/model_json.hpp"
+#include "genesys/token_source.hpp"
 #include "util/encoding.hpp"
 #include "util/ascii.hpp"
 #include "util/json_depth.hpp"
@@ -22,6 +23,19 @@ const std::string flows_path = "/api/v2/flows";
 std::string flow_path(const std::string& flow_id) { return flows_path + "/" + util::url_encode(flow_id); }
 
 std::string flow_query(const std::string& flow_id) { return "flow=" + util::url_encode(flow_id); }
+
+// GETs by what they answer, for the answer's size bound (answer_limits.hpp).
+ApiRequest listing_page(const std::string& path, const std::string& query) {
+  ApiRequest request{"GET", path, query, "", ""};
+  request.answer = AnswerKind::ListingPage;
+  return request;
+}
+
+ApiRequest flow_document(const std::string& path, const std::string& flow_id) {
+  ApiRequest request{"GET", path, "", "", flow_id};
+  request.answer = AnswerKind::FlowDocument;
+  return request;
+}
 
 Json parse_json(const std::string& body, const ApiRequest& request) {
   // Bounded before parsing: copying a page (list_flows) recurses per level.
@@ -62,7 +76,7 @@ class HttpFlowApi final : public FlowApi {
       return text;
     };
 
-    Json first = get_json(ApiRequest{"GET", flows_path, page_query(1), "", ""});
+    Json first = get_json(listing_page(flows_path, page_query(1)));
     std::vector<Json> pages{first};
     int page_count = 0;
     if (auto it = first.find("pageCount"); it != first.end() && it->is_number_integer()) {
@@ -84,7 +98,7 @@ class HttpFlowApi final : public FlowApi {
       // Pages are independent: fetch them side by side.
       std::vector<Json> rest(static_cast<std::size_t>(page_count - 1));
       parallel_for(rest.size(), options_.parallelism, [&](std::size_t i) {
-        rest[i] = get_json(ApiRequest{"GET", flows_path, page_query(static_cast<int>(i) + 2), "", ""});
+        rest[i] = get_json(listing_page(flows_path, page_query(static_cast<int>(i) + 2)));
       });
       pages.insert(pages.end(), rest.begin(), rest.end());
     } else if (page_count == 0) {
@@ -99,7 +113,7 @@ class HttpFlowApi final : public FlowApi {
                              " pages; refused",
                          "");
         auto [path, next_query] = split_uri(next);
-        page = get_json(ApiRequest{"GET", path, next_query, "", ""});
+        page = get_json(listing_page(path, next_query));
         pages.push_back(page);
       }
     }
@@ -124,12 +138,12 @@ class HttpFlowApi final : public FlowApi {
   }
 
   std::string latest_configuration(const std::string& flow_id) override {
-    return transport_.send(ApiRequest{"GET", flow_path(flow_id) + "/latestconfiguration", "", "", flow_id});
+    return transport_.send(flow_document(flow_path(flow_id) + "/latestconfiguration", flow_id));
   }
 
   std::string version_configuration(const std::string& flow_id, const std::string& version) override {
-    return transport_.send(ApiRequest{
-        "GET", flow_path(flow_id) + "/versions/" + util::url_encode(version) + "/configuration", "", "", flow_id});
+    return transport_.send(
+        flow_document(flow_path(flow_id) + "/versions/" + util::url_encode(version) + "/configuration", flow_id));
   }
 
   Flow checkout(const std::string& flow_id) override {
@@ -234,7 +248,9 @@ class HttpFlowApi final : public FlowApi {
   std::vector<Dependency> dependencies(const std::string& path, const std::string& query, const std::string& about) {
     std::vector<Dependency> out;
     for (int page = 1; page <= kMaxDependencyPages; ++page) {
-      Json body = get_json(ApiRequest{"GET", path, query + "&pageSize=100&pageNumber=" + std::to_string(page), "", about});
+      ApiRequest request = listing_page(path, query + "&pageSize=100&pageNumber=" + std::to_string(page));
+      request.flow = about;
+      Json body = get_json(request);
       auto entities = body.find("entities");
       if (entities == body.end() || !entities->is_array()) break;
       for (const Json& e : *entities) out.push_back(dependency_from_json(e));
@@ -263,9 +279,16 @@ std::unique_ptr<FlowApi> make_http_flow_api(const ClientOptions& options) {
   while (checked.login_url.size() > 1 && checked.login_url.back() == '/') checked.login_url.pop_back();
   check_api_url(checked.api_url);
   check_api_url(checked.login_url);
-  if (checked.client_id.empty()) throw std::invalid_argument("no OAuth client id (GENESYSCLOUD_OAUTHCLIENT_ID)");
-  if (checked.client_secret.empty())
-    throw std::invalid_argument("no OAuth client secret (GENESYSCLOUD_OAUTHCLIENT_SECRET)");
+  if (!checked.access_token.empty()) {
+    if (!is_header_safe_token(checked.access_token))
+      throw std::invalid_argument(
+          "the access token (GENESYSCLOUD_ACCESS_TOKEN) is too long or holds control characters or spaces; refused");
+  } else {
+    if (checked.client_id.empty()) throw std::invalid_argument("no OAuth client id (GENESYSCLOUD_OAUTHCLIENT_ID)");
+    if (checked.client_secret.empty())
+      throw std::invalid_argument("no OAuth client secret (GENESYSCLOUD_OAUTHCLIENT_SECRET)");
+  }
+  if (!checked.proxy.url.empty()) checked.proxy.url = checked_proxy_url(checked.proxy.url);
   if (checked.token_pool < 1 || checked.token_pool > 50)
     throw std::invalid_argument("token pool size must be 1-50, got " + std::to_string(checked.token_pool));
   checked.parallelism = std::max(1, checked.parallelism);

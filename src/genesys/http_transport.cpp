@@ -13,19 +13,27 @@ namespace flowlink::genesys {
 struct HttpTransport::Impl {
   explicit Impl(const ClientOptions& options)
       : limit(options.parallelism),
-        api(options.api_url, options.timeout, limit, stats),
-        login(options.login_url.empty() ? options.api_url : options.login_url, options.timeout, limit, stats),
+        api(options.api_url, options.timeout, limit, stats, proxy_for(options.api_url, options.proxy)),
+        login(login_url(options), options.timeout, limit, stats, proxy_for(login_url(options), options.proxy)),
         policy(options.max_retries, options.retry_base, options.retry_budget),
-        tokens(login, policy, stats, options.client_id, options.client_secret, options.token_pool) {}
+        tokens(options.access_token.empty()
+                   ? std::make_unique<TokenSource>(login, policy, stats, options.client_id, options.client_secret,
+                                                   options.token_pool, options.answer_limits.token)
+                   : std::make_unique<TokenSource>(login, policy, stats, options.access_token)),
+        limits(options.answer_limits) {}
+
+  static std::string login_url(const ClientOptions& options) {
+    return options.login_url.empty() ? options.api_url : options.login_url;
+  }
 
   WireResponse attempt(const WireRequest& base) {
-    std::size_t slot = tokens.next_slot();
-    std::string token = tokens.token(slot);
+    std::size_t slot = tokens->next_slot();
+    std::string token = tokens->token(slot);
     WireResponse answer = send_with_token(base, token);
-    if (answer.status == 401) {
+    if (answer.status == 401 && !tokens->given()) {
       // The token expired early or was revoked: renew it once.
-      tokens.invalidate(slot, token);
-      token = tokens.token(slot);
+      tokens->invalidate(slot, token);
+      token = tokens->token(slot);
       answer = send_with_token(base, token);
     }
     return answer;
@@ -41,7 +49,8 @@ struct HttpTransport::Impl {
   HttpWire api;
   HttpWire login;
   RetryPolicy policy;
-  TokenSource tokens;
+  std::unique_ptr<TokenSource> tokens;
+  AnswerLimits limits;
 };
 
 HttpTransport::HttpTransport(const ClientOptions& options) : impl_(std::make_unique<Impl>(options)) {}
@@ -53,15 +62,21 @@ std::string HttpTransport::send(const ApiRequest& request) {
   wire.path_and_query = request.query.empty() ? request.path : request.path + "?" + request.query;
   wire.body = request.body;
   if (!request.body.empty()) wire.content_type = "application/json";
+  wire.max_body = impl_->limits.of(request.answer);
 
   std::string call = request.method + " " + request.path;
   RetriedAnswer result =
       send_with_retries(impl_->policy, impl_->stats, [&] { return impl_->attempt(wire); },
                         request.repeatable ? &RetryPolicy::retryable : &RetryPolicy::retryable_unapplied);
   if (result.answer.ok()) return std::move(result.answer.body);
+  if (result.answer.body_too_large)
+    throw body_too_large_error(call, request.flow, result.answer, request.answer, wire.max_body);
   const bool unknown = !request.repeatable && RetryPolicy::outcome_unknown(result.answer.status);
   std::string note = unknown ? "it may have taken effect, so it was not repeated" : result.give_up_note();
-  auto redactor = [this](std::string text) { return impl_->tokens.redact(std::move(text)); };
+  if (result.answer.status == 401 && impl_->tokens->given())
+    note += std::string(note.empty() ? "" : "; ") +
+            "the access token from GENESYSCLOUD_ACCESS_TOKEN was refused (expired or revoked?); it is not renewed";
+  auto redactor = [this](std::string text) { return impl_->tokens->redact(std::move(text)); };
   ApiError error = api_error_from_answer(call, request.flow, result.answer, redactor, note);
   if (unknown) error.mark_outcome_unknown();
   throw error;

@@ -20,6 +20,9 @@ struct ApiRequest {
   // after no answer (or 500/502/504) they are not repeated but fail with
   // ApiError::outcome_unknown(), and the caller finds out by reading.
   bool repeatable = true;
+  // What the answer holds: its size bound (answer_limits.hpp) and its name
+  // in the error when it is past it.
+  AnswerKind answer = AnswerKind::Object;
 };
 
 class HttpTransport {

@@ -1,10 +1,14 @@
 // The one place that sends HTTP: a cpprest http_client per host (thread-safe,
 // shared by all threads), a per-request timeout, TLS verification left at
-// cpprest's default (on). Failures to get an answer become status 0.
+// cpprest's default (on), each answer's body read into a bounded buffer.
+// Failures to get an answer become status 0.
 
 #include "genesys/http_wire.hpp"
 
 #include <cpprest/http_client.h>
+
+#include "genesys/bounded_body_buffer.hpp"
+#include "genesys/url_parts.hpp"
 
 namespace flowlink::genesys {
 
@@ -32,25 +36,69 @@ RequestStats StatsCounters::snapshot() const {
   return stats;
 }
 
-struct HttpWire::Impl {
-  Impl(const std::string& base_url, std::chrono::milliseconds timeout, Semaphore& limit, StatsCounters& stats)
-      : client(base_url, make_config(timeout)), timeout(timeout), limit(limit), stats(stats) {}
+// "user:password" of "http://user:password@host:port", or "".
+static std::string proxy_user_info(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto start = scheme == std::string::npos ? 0 : scheme + 3;
+  const auto at = url.rfind('@', url.find_first_of("/?#", start));
+  return at == std::string::npos || at < start ? std::string() : url.substr(start, at - start);
+}
 
-  static web::http::client::http_client_config make_config(std::chrono::milliseconds timeout) {
+struct HttpWire::Impl {
+  Impl(const std::string& base_url, std::chrono::milliseconds timeout, Semaphore& limit, StatsCounters& stats,
+       const std::string& proxy_url)
+      : client(base_url, make_config(timeout, proxy_url)),
+        timeout(timeout),
+        limit(limit),
+        stats(stats),
+        proxy_shown(proxy_url.empty() ? "" : url_without_credentials(proxy_url)) {
+    if (const std::string user_info = proxy_user_info(proxy_url); !user_info.empty()) {
+      proxy_secrets.push_back(user_info);
+      const auto colon = user_info.find(':');
+      if (colon != std::string::npos && user_info.size() - colon > 4) proxy_secrets.push_back(user_info.substr(colon + 1));
+    }
+  }
+
+  static web::http::client::http_client_config make_config(std::chrono::milliseconds timeout,
+                                                           const std::string& proxy_url) {
     web::http::client::http_client_config config;
     config.set_timeout(timeout);
+    // Never cpprest's "default" proxy mode: what the process uses is what
+    // proxy_for() decided from HTTPS_PROXY / NO_PROXY, nothing else.
+    try {
+      config.set_proxy(proxy_url.empty() ? web::web_proxy(web::web_proxy::disabled) : proxy(proxy_url));
+    } catch (const web::uri_exception&) {
+      // cpprest's message quotes the URL, credentials and all.
+      throw std::invalid_argument("proxy URL \"" + url_without_credentials(proxy_url) +
+                                  "\" (HTTPS_PROXY) is not a valid URL");
+    }
     return config;
+  }
+
+  // The credentials of "http://user:password@host:port" go to the proxy's
+  // Proxy-Authorization (percent-decoded), not into its address.
+  static web::web_proxy proxy(const std::string& url) {
+    const std::string user_info = proxy_user_info(url);
+    if (user_info.empty()) return web::web_proxy(web::uri(url));
+    web::web_proxy proxy(web::uri(url.substr(0, url.find("://") + 3) + url.substr(url.find(user_info) + user_info.size() + 1)));
+    const auto colon = user_info.find(':');
+    proxy.set_credentials(web::credentials(
+        web::uri::decode(user_info.substr(0, colon)),
+        colon == std::string::npos ? std::string() : web::uri::decode(user_info.substr(colon + 1))));
+    return proxy;
   }
 
   web::http::client::http_client client;
   std::chrono::milliseconds timeout;
   Semaphore& limit;
   StatsCounters& stats;
+  std::string proxy_shown;                 // for errors: the proxy without its credentials
+  std::vector<std::string> proxy_secrets;  // "user:password" and "password", scrubbed from errors
 };
 
 HttpWire::HttpWire(const std::string& base_url, std::chrono::milliseconds timeout, Semaphore& limit,
-                   StatsCounters& stats)
-    : impl_(std::make_unique<Impl>(base_url, timeout, limit, stats)) {}
+                   StatsCounters& stats, const std::string& proxy_url)
+    : impl_(std::make_unique<Impl>(base_url, timeout, limit, stats, proxy_url)) {}
 
 HttpWire::~HttpWire() = default;
 
@@ -85,20 +133,46 @@ WireResponse HttpWire::send(const WireRequest& request) {
     return result;
   }
 
+  // The body goes into a buffer that refuses bytes past max_body (a hostile
+  // server's 2 GB body is not read into memory); cancelling drops the
+  // connection of an answer refused by its Content-Length alone.
+  auto sink = std::make_shared<BoundedBodyBuffer>(request.max_body);
+  message.set_response_stream(concurrency::streams::streambuf<std::uint8_t>(sink));
+  pplx::cancellation_token_source cancel;
+
   Permit permit(impl_->limit);
   ++impl_->stats.requests;
   auto started = std::chrono::steady_clock::now();
   try {
-    web::http::http_response response = impl_->client.request(message).get();
-    std::vector<unsigned char> bytes = response.extract_vector().get();
+    web::http::http_response response = impl_->client.request(message, cancel.get_token()).get();
     result.status = response.status_code();
-    result.body.assign(bytes.begin(), bytes.end());
     result.retry_after = header_value(response.headers(), "Retry-After");
     result.correlation_id = header_value(response.headers(), "ININ-Correlation-Id");
+    utility::size64_t declared = 0;
+    if (response.headers().match(web::http::header_names::content_length, declared) && declared > request.max_body) {
+      result.body_too_large = true;
+      cancel.cancel();
+    } else {
+      try {
+        response.content_ready().get();
+      } catch (const std::exception&) {
+        if (!sink->exceeded()) throw;
+        result.body_too_large = true;  // cpprest's reader stopped at the bound
+      }
+      if (!result.body_too_large) result.body = std::move(sink->body());
+    }
   } catch (const std::exception& e) {
     // Dropped connection, refused connection, timeout, TLS failure.
     result = WireResponse{};
     result.transport_error = e.what();
+    if (!impl_->proxy_shown.empty()) {
+      // Should the library ever quote the proxy's address, not its password.
+      for (const std::string& secret : impl_->proxy_secrets)
+        for (auto at = result.transport_error.find(secret); at != std::string::npos;
+             at = result.transport_error.find(secret, at + 3))
+          result.transport_error.replace(at, secret.size(), "***");
+      result.transport_error += " (through the proxy " + impl_->proxy_shown + ")";
+    }
     if (std::chrono::steady_clock::now() - started >= impl_->timeout)
       result.transport_error = "timed out after " + std::to_string(impl_->timeout.count()) + " ms (" +
                                result.transport_error + ")";

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "genesys/answer_limits.hpp"
 #include "genesys/flow_api.hpp"
 
 namespace flowlink::genesys {
@@ -46,6 +47,9 @@ struct WireRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string content_type;    // set when body is sent
+  // The most bytes of the answer's body read (answer_limits.hpp): past it,
+  // reading stops and the answer comes back body_too_large.
+  std::size_t max_body = AnswerLimits{}.object;
 };
 
 struct WireResponse {
@@ -54,14 +58,19 @@ struct WireResponse {
   std::string retry_after;      // the Retry-After header, "" when absent
   std::string correlation_id;   // ININ-Correlation-Id, "" when absent
   std::string transport_error;  // why there was no answer (status 0)
-  bool ok() const { return status >= 200 && status < 300; }
+  // The body was larger than WireRequest::max_body: not read past it, and
+  // `body` is empty. Not an answer to use, nor one to ask again.
+  bool body_too_large = false;
+  bool ok() const { return status >= 200 && status < 300 && !body_too_large; }
 };
 
 class HttpWire {
  public:
   // base_url: "https://api.mypurecloud.com" or "http://127.0.0.1:PORT".
+  // proxy_url: "http://[user:password@]host:port" to send through, "" for
+  // direct (proxy_for() decides); its credentials never appear in errors.
   HttpWire(const std::string& base_url, std::chrono::milliseconds timeout, Semaphore& limit,
-           StatsCounters& stats);
+           StatsCounters& stats, const std::string& proxy_url = "");
   ~HttpWire();
   HttpWire(const HttpWire&) = delete;
   HttpWire& operator=(const HttpWire&) = delete;
@@ -80,5 +89,10 @@ ApiError api_error_from_answer(const std::string& call, const std::string& flow,
                                const WireResponse& answer,
                                const std::function<std::string(std::string)>& redact,
                                const std::string& note = "");
+
+// The ApiError for an answer whose body was past its bound (body_too_large):
+// "the server sent a listing page of more than 16 MB; refused ...".
+ApiError body_too_large_error(const std::string& call, const std::string& flow, const WireResponse& answer,
+                              AnswerKind kind, std::size_t limit);
 
 }  // namespace flowlink::genesys

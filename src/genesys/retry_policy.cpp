@@ -75,7 +75,8 @@ RetriedAnswer send_with_retries(RetryPolicy& policy, StatsCounters& stats,
   for (;;) {
     result.answer = attempt();
     ++result.attempts;
-    if (result.answer.ok() || !retryable(result.answer.status)) return result;
+    // An answer past its size bound would be as large again: never retried.
+    if (result.answer.ok() || result.answer.body_too_large || !retryable(result.answer.status)) return result;
     auto delay = policy.next_delay(result.attempts - 1, result.answer.status,
                                    RetryPolicy::parse_retry_after(result.answer.retry_after), waited);
     if (!delay) {

@@ -56,7 +56,7 @@ struct RetriedAnswer {
 };
 
 // Runs `attempt` until it answers 2xx or a status `retryable` refuses, or the
-// policy gives up. Sleeps between attempts; counts retries in `stats`.
+// body was past its bound (never retried), or the policy gives up. Sleeps between attempts; counts retries in `stats`.
 RetriedAnswer send_with_retries(RetryPolicy& policy, StatsCounters& stats,
                                 const std::function<WireResponse()>& attempt,
                                 bool (*retryable)(int status) = &RetryPolicy::retryable);

@@ -19,19 +19,34 @@ const std::string token_call = "POST /oauth/token";
 }
 
 TokenSource::TokenSource(HttpWire& login, RetryPolicy& policy, StatsCounters& stats, std::string client_id,
-                         std::string client_secret, int pool_size)
+                         std::string client_secret, int pool_size, std::size_t max_answer)
     : login_(login),
       policy_(policy),
       stats_(stats),
       client_id_(std::move(client_id)),
-      client_secret_(std::move(client_secret)) {
+      client_secret_(std::move(client_secret)),
+      max_answer_(max_answer) {
   int size = std::clamp(pool_size, 1, 50);
   for (int i = 0; i < size; ++i) slots_.push_back(std::make_unique<Slot>());
+}
+
+TokenSource::TokenSource(HttpWire& login, RetryPolicy& policy, StatsCounters& stats, std::string access_token)
+    : login_(login), policy_(policy), stats_(stats), given_token_(std::move(access_token)) {
+  slots_.push_back(std::make_unique<Slot>());
+  issued_.push_back(given_token_);  // scrubbed from every error like a fetched one
+}
+
+bool is_header_safe_token(const std::string& token) {
+  return !token.empty() && token.size() <= 8192 && std::none_of(token.begin(), token.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x21 || u == 0x7f;
+  });
 }
 
 std::size_t TokenSource::next_slot() { return next_.fetch_add(1) % slots_.size(); }
 
 std::string TokenSource::token(std::size_t slot_index) {
+  if (given()) return given_token_;
   Slot& slot = *slots_.at(slot_index % slots_.size());
   std::lock_guard lock(slot.mutex);
   if (slot.token.empty() || Clock::now() >= slot.refresh_at) {
@@ -73,12 +88,15 @@ std::string TokenSource::fetch(std::chrono::seconds& ttl) {
   request.headers.emplace_back("Authorization", "Basic " + util::base64_encode(client_id_ + ":" + client_secret_));
   request.body = "grant_type=client_credentials";
   request.content_type = "application/x-www-form-urlencoded";
+  request.max_body = max_answer_;
 
   auto redactor = [this](std::string text) { return redact(std::move(text)); };
   RetriedAnswer result = send_with_retries(policy_, stats_, [&] {
     ++stats_.token_requests;
     return login_.send(request);
   });
+  if (result.answer.body_too_large)
+    throw body_too_large_error(token_call, "", result.answer, AnswerKind::Token, max_answer_);
   if (!result.answer.ok()) {
     std::string note = result.give_up_note();
     if (result.answer.status == 400 || result.answer.status == 401)
@@ -92,12 +110,7 @@ std::string TokenSource::fetch(std::chrono::seconds& ttl) {
   std::string token = body["access_token"].get<std::string>();
   // The token goes into a header line: a CR, LF or any other control
   // character (or an absurd size) would let the server inject headers.
-  const bool unsafe = token.empty() || token.size() > 8192 ||
-                      std::any_of(token.begin(), token.end(), [](char c) {
-                        const auto u = static_cast<unsigned char>(c);
-                        return u < 0x21 || u == 0x7f;
-                      });
-  if (unsafe)
+  if (!is_header_safe_token(token))
     throw ApiError(token_call, "", result.answer.status, "invalid.response",
                    "the access_token the login server sent is empty, too long or holds control characters or spaces; "
                    "refused",

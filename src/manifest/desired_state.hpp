@@ -125,6 +125,18 @@ struct Rule {
   SourceLocation location;
 };
 
+// The environment (org) a desired state was loaded for: an environment file
+// (environment.hpp) whose variables the manifests' ${var.NAME} took their
+// values from. Only what later layers need: the name plans record, and the
+// org the run must be talking to.
+struct Environment {
+  std::string name;      // "prod": --env NAME, or the --env-file's name without extension
+  std::string file;      // the environment file, as found or given
+  std::string region;    // org.region; "" when not declared
+  std::string org_id;    // org.id: the org the run must be talking to; "" when not declared
+  std::string org_name;  // org.name: likewise
+};
+
 struct DesiredState {
   std::string api_version;                 // "flowlink/v1"
   std::map<std::string, ModuleRef> modules;  // by key
@@ -133,6 +145,9 @@ struct DesiredState {
   // SHA-256 over the files' contents in load order: a saved plan records it
   // so that apply can refuse a plan whose manifests changed since.
   std::string fingerprint;
+  // Set when loaded for an environment (--env); the fingerprint then covers
+  // the environment file too.
+  std::optional<Environment> environment;
 };
 
 }  // namespace flowlink::manifest

@@ -10,12 +10,14 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <set>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "manifest/environment.hpp"
 #include "manifest/rule_reader.hpp"
 #include "manifest/suggestions.hpp"
 #include "manifest/utf8.hpp"
@@ -75,9 +77,10 @@ void read_modules(YamlReader& reader, const MapEntry& entry, FileContent& conten
                              "a map with 'name' (the common module flow's name) and optional 'id'", &kModuleKeys);
     if (fields) {
       if (const MapEntry* name = reader.require(*fields, "name", "the common module flow's name in Genesys"))
-        if (auto value = reader.string(*name, "the common module flow's name")) definition.ref.name = *value;
+        if (auto value = reader.interpolated_string(*name, "the common module flow's name"))
+          definition.ref.name = *value;
       if (const MapEntry* id = fields->find("id"))
-        if (auto value = reader.string(*id, "the common module flow's id")) definition.ref.id = *value;
+        if (auto value = reader.interpolated_string(*id, "the common module flow's id")) definition.ref.id = *value;
       if (const MapEntry* current = fields->find("current"))
         if (auto value = reader.boolean(*current)) definition.ref.current = *value;
     }
@@ -185,9 +188,10 @@ bool check_utf8(const std::string& text, YamlReader& reader) {
 }
 
 // Parses one file's text; appends its problems to `errors`.
-FileContent read_file_text(const std::string& text, const std::string& file, std::vector<ManifestError>& errors) {
+FileContent read_file_text(const std::string& text, const std::string& file, std::vector<ManifestError>& errors,
+                           detail::VariableScope* variables) {
   FileContent content;
-  YamlReader reader(file, text, errors);
+  YamlReader reader(file, text, errors, variables);
   if (!check_utf8(text, reader)) return content;
   std::vector<YAML::Node> documents;
   try {
@@ -209,6 +213,12 @@ FileContent read_file_text(const std::string& text, const std::string& file, std
                  "expected one YAML document per file, found " + std::to_string(documents.size()) +
                      "; put each in its own file");
   const YAML::Node& root = documents.front();
+  if (root.IsMap() && root["kind"] && root["kind"].IsScalar() && root["kind"].Scalar() == "Environment") {
+    reader.error(reader.location(root["kind"]), "kind",
+                 "this is an environment file (kind: Environment), not a manifest: give it with --env-file "
+                 "(or keep it in environments/ beside the manifests and use --env NAME)");
+    return content;
+  }
   auto top = reader.map(root, reader.location(root), "",
                         "a map with 'apiVersion', 'modules' and 'rules' at the top level", &kTopKeys);
   if (!top) return content;
@@ -413,28 +423,144 @@ bool read_bounded(const std::string& file, std::string& text, FileIdentity& iden
   return true;
 }
 
-}  // namespace
 
-LoadResult parse_manifest(const std::string& text, const std::string& file) {
-  LoadResult result;
+// An environment applied to the manifests being read: its file, read, and
+// the variables the manifests used.
+struct EnvironmentContext {
+  EnvironmentFile file;
+  std::string text;
+  detail::VariableScope scope;
+};
+
+std::unique_ptr<EnvironmentContext> environment_from_text(std::string text, const std::string& file,
+                                                          const std::string& name, LoadResult& result) {
+  auto context = std::make_unique<EnvironmentContext>();
+  const std::size_t errors_before = result.errors.size();
+  context->file = parse_environment(text, file, name, result.errors);
+  if (result.errors.size() != errors_before) return nullptr;
+  context->text = std::move(text);
+  context->scope.variables = &context->file.variables;
+  context->scope.environment = name;
+  return context;
+}
+
+// The environment file for `choice`; nothing (its errors recorded) when it
+// cannot be used.
+std::unique_ptr<EnvironmentContext> open_environment(const std::vector<std::string>& paths,
+                                                     const EnvironmentChoice& choice, LoadResult& result) {
+  const EnvironmentLookup lookup = find_environment(paths, choice);
+  if (lookup.error) {
+    result.errors.push_back(*lookup.error);
+    return nullptr;
+  }
+  std::string text, problem;
+  FileIdentity identity;
+  if (!read_bounded(lookup.file, text, identity, problem)) {
+    result.errors.push_back(ManifestError{{lookup.file, 0, 0}, "", "environment file: " + problem});
+    return nullptr;
+  }
+  return environment_from_text(std::move(text), lookup.file, lookup.name, result);
+}
+
+// The environment's module pins set the ids of the modules they name.
+void apply_pins(const EnvironmentContext& environment, std::vector<FileContent>& contents,
+                std::vector<ManifestError>& errors) {
+  std::map<std::string, ModuleDefinition*> definitions;  // the first definition of each key
+  for (auto& content : contents)
+    for (auto& definition : content.modules) definitions.emplace(definition.ref.key, &definition);
+  std::vector<std::string> keys;
+  for (const auto& [key, definition] : definitions) keys.push_back(key);
+  for (const auto& [key, pin] : environment.file.pins) {
+    auto found = definitions.find(key);
+    if (found == definitions.end()) {
+      errors.push_back(ManifestError{pin.location, "modules." + key,
+                                     "module pin for '" + key + "', which no manifest defines;" +
+                                         (keys.empty() ? std::string(" the manifests define no modules")
+                                                       : suggestion_suffix(key, keys))});
+      continue;
+    }
+    ModuleRef& ref = found->second->ref;
+    if (ref.id) {
+      errors.push_back(ManifestError{pin.location, "modules." + key,
+                                     "module '" + key + "' is already pinned to id '" + *ref.id + "' at " +
+                                         ref.location.str() + "; pin it in one place"});
+      continue;
+    }
+    ref.id = pin.id;
+  }
+}
+
+// Every variable the environment declares must be used: one left over is
+// most likely a reference misspelt or deleted.
+void check_unused(const EnvironmentContext& environment, std::vector<ManifestError>& errors) {
+  for (const auto& [name, variable] : environment.file.variables) {
+    if (environment.scope.used.count(name)) continue;
+    // Offered as "did you mean" for an unknown variable: that error says it.
+    if (environment.scope.suggested.count(name)) continue;
+    errors.push_back(ManifestError{variable.location, "variables." + name,
+                                   "unused variable '" + name + "': no manifest uses ${var." + name +
+                                       "}; remove it, or use it"});
+  }
+}
+
+// What the loaders share once the manifest texts are read: the environment's
+// part, the cross-file checks, the fingerprint.
+void finish(std::vector<FileContent>& contents, std::string fingerprinted, const EnvironmentContext* environment,
+            LoadResult& result) {
+  if (environment) {
+    apply_pins(*environment, contents, result.errors);
+    if (!contents.empty()) check_unused(*environment, result.errors);
+    result.state.environment = environment->file.environment;
+    fingerprinted += "environment " + environment->file.environment.name + '\0' + environment->text + '\0';
+  }
+  result.state.fingerprint = util::sha256_hex(fingerprinted);
+  merge(contents, result);
+  result.state.api_version = kApiVersion;
+  sort_errors(result);
+}
+
+LoadResult parse_with(const std::string& text, const std::string& file, EnvironmentContext* environment,
+                      LoadResult result) {
   result.state.files.push_back(file);
   std::vector<FileContent> contents;
   if (text.size() > kMaxManifestBytes)
     result.errors.push_back(ManifestError{{file, 0, 0}, "", too_large(text.size())});
   else
-    contents.push_back(read_file_text(text, file, result.errors));
-  result.state.fingerprint = util::sha256_hex(text + '\0');
-  merge(contents, result);
-  result.state.api_version = kApiVersion;
-  sort_errors(result);
+    contents.push_back(read_file_text(text, file, result.errors, environment ? &environment->scope : nullptr));
+  finish(contents, text + '\0', environment, result);
   return result;
 }
 
-LoadResult load_manifest(const std::vector<std::string>& paths) {
+}  // namespace
+
+LoadResult parse_manifest(const std::string& text, const std::string& file) {
+  return parse_with(text, file, nullptr, LoadResult{});
+}
+
+LoadResult parse_manifest(const std::string& text, const std::string& file, const std::string& environment_text,
+                          const std::string& environment_file) {
+  LoadResult result;
+  auto environment =
+      environment_from_text(environment_text, environment_file, fs::path(environment_file).stem().string(), result);
+  if (!environment) {
+    sort_errors(result);
+    return result;
+  }
+  return parse_with(text, file, environment.get(), std::move(result));
+}
+
+LoadResult load_manifest(const std::vector<std::string>& paths) { return load_manifest(paths, EnvironmentChoice{}); }
+
+LoadResult load_manifest(const std::vector<std::string>& paths, const EnvironmentChoice& choice) {
   LoadResult result;
   if (paths.empty()) {
     result.errors.push_back(ManifestError{{}, "", "no manifest file or directory given"});
     return result;
+  }
+  std::unique_ptr<EnvironmentContext> environment;
+  if (!choice.empty()) {
+    environment = open_environment(paths, choice, result);
+    if (!environment) return result;
   }
   auto fail = [&](const std::string& path, std::string message) {
     result.errors.push_back(ManifestError{{path, 0, 0}, "", std::move(message)});
@@ -503,12 +629,9 @@ LoadResult load_manifest(const std::vector<std::string>& paths) {
     result.state.files.push_back(file);
     fingerprinted += text;
     fingerprinted.push_back('\0');
-    contents.push_back(read_file_text(text, file, result.errors));
+    contents.push_back(read_file_text(text, file, result.errors, environment ? &environment->scope : nullptr));
   }
-  result.state.fingerprint = util::sha256_hex(fingerprinted);
-  merge(contents, result);
-  result.state.api_version = kApiVersion;
-  sort_errors(result);
+  finish(contents, std::move(fingerprinted), environment.get(), result);
   return result;
 }
 

@@ -10,6 +10,8 @@
 
 namespace flowlink::manifest {
 
+struct EnvironmentChoice;  // environment.hpp
+
 struct ManifestError {
   SourceLocation location;
   std::string key_path;  // e.g. "rules[0].ensure[1].at"
@@ -37,8 +39,22 @@ inline constexpr std::size_t kMaxManifestBytes = 1024 * 1024;
 // are not read.
 LoadResult load_manifest(const std::vector<std::string>& paths);
 
+// The same, for an environment (environment.hpp; none when `environment` is
+// empty): its variables fill the manifests' ${var.NAME}, its module pins set
+// the modules' ids, and the state records it (DesiredState::environment; the
+// fingerprint covers the environment file too). A problem in the environment
+// file is an error like the manifests' (and the manifests are then not
+// read); so is a variable it declares that no manifest uses, a module pin
+// for a module no manifest defines or that a manifest already pins.
+LoadResult load_manifest(const std::vector<std::string>& paths, const EnvironmentChoice& environment);
+
 // Parses manifest text (for tests and stdin); `file` names it in errors.
 // The same size and UTF-8 rules apply.
 LoadResult parse_manifest(const std::string& text, const std::string& file);
+
+// Manifest text for the environment file text `environment_text`, whose name
+// is `environment_file`'s without the extension (for tests).
+LoadResult parse_manifest(const std::string& text, const std::string& file, const std::string& environment_text,
+                          const std::string& environment_file);
 
 }  // namespace flowlink::manifest

@@ -52,7 +52,8 @@ std::vector<NamePattern> read_patterns(YamlReader& reader, const MapEntry& entry
     reader.error(entry.value_location, entry.path,
                  "expected at least one flow-name pattern (write [\"*\"] to select every flow of the types)");
   for (const auto& item : *items) {
-    auto written = reader.string(item.node, item.location, item.path, "a flow-name glob or 'regex:' pattern");
+    auto written =
+        reader.interpolated_string(item.node, item.location, item.path, "a flow-name glob or 'regex:' pattern");
     if (!written) continue;
     NamePattern pattern = make_pattern(*written, case_sensitive, item.location);
     if (auto problem = pattern_syntax_error(pattern)) {
@@ -175,7 +176,7 @@ flowdoc::Bindings read_bindings(YamlReader& reader, const MapEntry& entry, std::
     }
     std::string expected = direction == "input" ? "an expression to pass in, e.g. \"Call.Ani\""
                                                 : "a flow variable to receive it, e.g. \"Flow.IsValid\"";
-    auto value = reader.string(binding, expected);
+    auto value = reader.interpolated_string(binding, expected);
     if (named_ok && value) bindings[binding.key] = *value;
   }
   return bindings;
@@ -239,10 +240,10 @@ std::optional<Rule> read_rule(YamlReader& reader, const YamlReader::Item& item,
   if (const MapEntry* flows = reader.require(*map, "flows", "which flows the rule applies to"))
     rule.flows = read_flows(reader, *flows);
   if (const MapEntry* publish = map->find("publish"))
-    if (auto value = reader.boolean(*publish)) rule.publish = *value;
+    if (auto value = reader.interpolated_boolean(*publish)) rule.publish = *value;
   if (const MapEntry* unpublished = map->find("unpublished")) {
     const char* expected = "what to do with someone else's unpublished draft: 'skip', 'edit-draft' or 'publish'";
-    if (auto value = reader.string(*unpublished, expected)) {
+    if (auto value = reader.interpolated_string(*unpublished, expected)) {
       if (*value == "skip") rule.unpublished = UnpublishedPolicy::Skip;
       else if (*value == "edit-draft") rule.unpublished = UnpublishedPolicy::EditDraft;
       else if (*value == "publish") rule.unpublished = UnpublishedPolicy::Publish;

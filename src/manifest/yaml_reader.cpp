@@ -60,8 +60,9 @@ const MapEntry* MapView::find(std::string_view key) const {
   return nullptr;
 }
 
-YamlReader::YamlReader(std::string file, std::string_view text, std::vector<ManifestError>& errors)
-    : file_(std::move(file)), errors_(errors) {
+YamlReader::YamlReader(std::string file, std::string_view text, std::vector<ManifestError>& errors,
+                       VariableScope* variables)
+    : file_(std::move(file)), errors_(errors), variables_(variables) {
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t end = text.find('\n', start);
@@ -152,6 +153,25 @@ const MapEntry* YamlReader::require(const MapView& map, std::string_view key, st
 std::optional<std::string> YamlReader::string(const YAML::Node& node, const SourceLocation& where,
                                               const std::string& path, std::string_view expected,
                                               bool allow_empty) {
+  auto value = raw_string(node, where, path, expected, allow_empty);
+  if (!value) return value;
+  const ParsedTemplate parsed = parse_template(*value);
+  if (parsed.has_variables()) {
+    const TemplatePart& first = *std::find_if(parsed.parts.begin(), parsed.parts.end(), [](const TemplatePart& p) {
+      return p.kind == TemplatePart::Kind::Variable;
+    });
+    error(location_in(node, where, *value, first.offset, first.source), path,
+          first.source + ": variables are not substituted here; they may be used in bindings (inputs, outputs), "
+                         "flow-name patterns (include, exclude), publish, unpublished and a module's name and id "
+                         "(write $${ for a literal '${')");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::string> YamlReader::raw_string(const YAML::Node& node, const SourceLocation& where,
+                                                  const std::string& path, std::string_view expected,
+                                                  bool allow_empty) {
   if (!node.IsScalar()) {
     error(where, path, "expected " + std::string(expected) + ", got " + describe_node_kind(node));
     return std::nullopt;
@@ -180,6 +200,94 @@ std::optional<bool> YamlReader::boolean(const MapEntry& entry) {
   error(entry.value_location, entry.path,
         "expected true or false, got " + describe_node_kind(node) + hint);
   return std::nullopt;
+}
+
+SourceLocation YamlReader::location_in(const YAML::Node& node, const SourceLocation& fallback, std::string_view value,
+                                       std::size_t offset, std::string_view token) const {
+  const YAML::Mark mark = node.Mark();
+  if (mark.is_null() || mark.line < 0 || static_cast<std::size_t>(mark.line) >= lines_.size()) return fallback;
+  // The how-many-th `token` of the value this one is; the same one on the line.
+  std::size_t occurrence = 0;
+  for (std::size_t at = value.find(token); at != std::string_view::npos && at < offset; at = value.find(token, at + 1))
+    ++occurrence;
+  const std::string& line = lines_[static_cast<std::size_t>(mark.line)];
+  std::size_t at = line.find(token, static_cast<std::size_t>(std::max(mark.column, 0)));
+  for (; at != std::string::npos && occurrence > 0; --occurrence) at = line.find(token, at + 1);
+  if (at == std::string::npos) return fallback;
+  return location(mark.line, static_cast<int>(at));
+}
+
+bool YamlReader::check_references(const ParsedTemplate& parsed, const YAML::Node& node, const SourceLocation& where,
+                                  const std::string& path, const std::string& value) {
+  if (parsed.error) {
+    error(location_in(node, where, value, parsed.error->first, "${"), path, parsed.error->second);
+    return false;
+  }
+  bool ok = true;
+  for (const auto& part : parsed.parts) {
+    if (part.kind != TemplatePart::Kind::Variable) continue;
+    const Variables* known = variables_ ? variables_->variables : nullptr;
+    if (known && known->count(part.text)) {
+      variables_->used.insert(part.text);
+      continue;
+    }
+    ok = false;
+    std::string message = "unknown variable '" + part.text + "' in " + part.source + ";";
+    if (!known) {
+      message += " no environment was given: variables come from an environment file (--env NAME or --env-file PATH)";
+    } else if (known->empty()) {
+      message += " environment '" + variables_->environment + "' declares no variables";
+    } else {
+      std::vector<std::string> names;
+      for (const auto& [name, variable] : *known) names.push_back(name);
+      message += suggestion_suffix(part.text, names);
+      if (auto meant = closest(part.text, names)) variables_->suggested.insert(*meant);
+      message += " (environment '" + variables_->environment + "')";
+    }
+    error(location_in(node, where, value, part.offset, part.source), path, message);
+  }
+  return ok;
+}
+
+std::optional<std::string> YamlReader::interpolated_string(const YAML::Node& node, const SourceLocation& where,
+                                                           const std::string& path, std::string_view expected) {
+  auto value = raw_string(node, where, path, expected, false);
+  if (!value) return value;
+  const ParsedTemplate parsed = parse_template(*value);
+  if (!check_references(parsed, node, where, path, *value)) return std::nullopt;
+  static const Variables kNone;
+  std::string expanded = expand(parsed, variables_ && variables_->variables ? *variables_->variables : kNone);
+  if (is_blank(expanded)) {
+    error(where, path, "expected " + std::string(expected) + ", got an empty string once '" + *value +
+                           "' was expanded (environment '" + (variables_ ? variables_->environment : "") + "')");
+    return std::nullopt;
+  }
+  return expanded;
+}
+
+std::optional<std::string> YamlReader::interpolated_string(const MapEntry& entry, std::string_view expected) {
+  return interpolated_string(entry.value, entry.value_location, entry.path, expected);
+}
+
+std::optional<bool> YamlReader::interpolated_boolean(const MapEntry& entry) {
+  const YAML::Node& node = entry.value;
+  if (!node.IsScalar() || node.Scalar().find("${") == std::string::npos) return boolean(entry);
+  const std::string& value = node.Scalar();
+  const ParsedTemplate parsed = parse_template(value);
+  if (!check_references(parsed, node, entry.value_location, entry.path, value)) return std::nullopt;
+  if (!parsed.is_single_variable()) {
+    error(entry.value_location, entry.path,
+          "expected true or false, or a single ${var.NAME} whose value is true or false, got '" + value + "'");
+    return std::nullopt;
+  }
+  const Variable& variable = variables_->variables->at(parsed.parts.front().text);
+  if (!variable.is_boolean) {
+    error(entry.value_location, entry.path,
+          "type error: " + parsed.parts.front().source + " is the string '" + variable.value + "' (" +
+              variable.location.str() + "), but " + entry.key + " needs true or false (unquoted) in the environment");
+    return std::nullopt;
+  }
+  return variable.value == "true";
 }
 
 std::optional<int> YamlReader::positive_int(const MapEntry& entry) {

@@ -5,6 +5,7 @@
 // the caller can carry on and find the next error. Internal to src/manifest.
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "manifest/loader.hpp"
+#include "manifest/variables.hpp"
 
 namespace flowlink::manifest::detail {
 
@@ -40,11 +42,23 @@ struct MapView {
   const MapEntry* find(std::string_view key) const;
 };
 
+// The variables a manifest's values may use (an environment's), and which
+// of them were used: shared by the readers of every file of a manifest, so
+// that a variable no file uses can be reported.
+struct VariableScope {
+  const Variables* variables = nullptr;  // null: no environment was given
+  std::string environment;               // its name, for messages
+  std::set<std::string> used;
+  std::set<std::string> suggested;  // offered as "did you mean" for an unknown one
+};
+
 class YamlReader {
  public:
   // `text` is the file's content, used to turn yaml-cpp's byte columns into
-  // character (code point) columns.
-  YamlReader(std::string file, std::string_view text, std::vector<ManifestError>& errors);
+  // character (code point) columns. Without `variables`, a ${var.NAME} is an
+  // unknown variable.
+  YamlReader(std::string file, std::string_view text, std::vector<ManifestError>& errors,
+             VariableScope* variables = nullptr);
 
   const std::string& file() const { return file_; }
   SourceLocation location(const YAML::Node& node) const;
@@ -60,11 +74,22 @@ class YamlReader {
   // Records "missing required key" at the map when absent.
   const MapEntry* require(const MapView& map, std::string_view key, std::string_view expected);
 
-  // Scalars. `expected` says what should have been there.
+  // Scalars. `expected` says what should have been there. A ${var.NAME} in
+  // a plain string is an error: variables are substituted only where the
+  // interpolated_ accessors read.
   std::optional<std::string> string(const MapEntry& entry, std::string_view expected, bool allow_empty = false);
   std::optional<std::string> string(const YAML::Node& node, const SourceLocation& where, const std::string& path,
                                     std::string_view expected, bool allow_empty = false);
   std::optional<bool> boolean(const MapEntry& entry);
+
+  // Strings with ${var.NAME} replaced by the environment's values and $${
+  // by ${ (variables.hpp). An unknown variable or a malformed reference is
+  // an error at its own column; the value must not be blank once expanded.
+  std::optional<std::string> interpolated_string(const MapEntry& entry, std::string_view expected);
+  std::optional<std::string> interpolated_string(const YAML::Node& node, const SourceLocation& where,
+                                                 const std::string& path, std::string_view expected);
+  // true or false, or exactly one ${var.NAME} whose value is true or false.
+  std::optional<bool> interpolated_boolean(const MapEntry& entry);
   std::optional<int> positive_int(const MapEntry& entry);
   // A sequence; elements come back with their paths and locations.
   struct Item {
@@ -75,9 +100,22 @@ class YamlReader {
   std::optional<std::vector<Item>> sequence(const MapEntry& entry, std::string_view expected);
 
  private:
+  std::optional<std::string> raw_string(const YAML::Node& node, const SourceLocation& where, const std::string& path,
+                                        std::string_view expected, bool allow_empty);
+  // The location of `token`, found at byte `offset` of the scalar `node`'s
+  // value, in the file (the node's own location when the scalar's text
+  // cannot be found on its line, e.g. a multi-line scalar).
+  SourceLocation location_in(const YAML::Node& node, const SourceLocation& fallback, std::string_view value,
+                             std::size_t offset, std::string_view token) const;
+  // Reports what is wrong with `parsed` (a malformed reference, unknown
+  // variables); true when it can be expanded.
+  bool check_references(const ParsedTemplate& parsed, const YAML::Node& node, const SourceLocation& where,
+                        const std::string& path, const std::string& value);
+
   std::string file_;
   std::vector<std::string> lines_;
   std::vector<ManifestError>& errors_;
+  VariableScope* variables_;
 };
 
 std::string describe_node_kind(const YAML::Node& node);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "manifest/environment.hpp"
 #include "plan/planner_internal.hpp"
 
 namespace flowlink::plan {
@@ -148,6 +149,7 @@ bool drifted(const FlowPlan& flow, DriftCheck check) {
 PlanSummary Plan::summary() const {
   PlanSummary s;
   s.flows_matched = static_cast<int>(flows.size());
+  s.cache_hits = cache_hits;
   for (const auto& flow : flows) {
     switch (flow.status()) {
       case FlowPlan::Status::NoChange: ++s.unchanged; break;
@@ -178,6 +180,29 @@ bool Plan::has_drift() const { return has_drift(DriftCheck::Published); }
 
 bool Plan::has_drift(DriftCheck check) const {
   return std::any_of(flows.begin(), flows.end(), [&](const FlowPlan& flow) { return drifted(flow, check); });
+}
+
+void record_environment(Plan& plan, const manifest::DesiredState& desired) {
+  if (!desired.environment) return;
+  plan.environment = desired.environment->name;
+  plan.environment_file = desired.environment->file;
+  // An export directory has no org to judge; a live org is judged before its
+  // flows are read too (the CLI), this keeps every plan honest.
+  if (plan.org_id.empty()) return;
+  if (auto mismatch = manifest::org_mismatch(*desired.environment, plan.org_id, plan.org_name))
+    plan.errors.push_back(*mismatch);
+}
+
+std::optional<std::string> environment_mismatch(const Plan& plan, const manifest::DesiredState& desired) {
+  const std::string wanted = desired.environment ? desired.environment->name : "";
+  if (plan.environment == wanted) return std::nullopt;
+  if (plan.environment.empty())
+    return fmt::format("the plan was made without an environment, but this apply is for environment '{}'", wanted);
+  if (wanted.empty())
+    return fmt::format("the plan was made for environment '{}', but this apply has none (give --env {})",
+                       plan.environment, plan.environment);
+  return fmt::format("the plan was made for environment '{}', but this apply is for environment '{}'",
+                     plan.environment, wanted);
 }
 
 bool Plan::has_errors() const {

@@ -195,6 +195,7 @@ struct PlanSummary {
   int errors = 0;
   int add = 0, update = 0, remove = 0, move = 0;
   int republish = 0;  // flows republished for a module that must be current (no edit of their own)
+  int cache_hits = 0;  // flows whose plan came from the cache of repeat runs (Plan::cache_hits)
 };
 
 struct Plan {
@@ -205,14 +206,31 @@ struct Plan {
   std::string source;  // "export-dir examples/org" or "https://api.mypurecloud.com"
   std::string org_id;    // GET /api/v2/organizations/me; "" for an export directory
   std::string org_name;
+  // The environment planned for (--env; manifest::Environment): its name and
+  // file, "" for none. apply refuses a saved plan for another environment.
+  std::string environment;
+  std::string environment_file;
   std::vector<FlowPlan> flows;        // sorted by type, then name, then id
   std::vector<std::string> errors;    // plan-wide (e.g. a module that does not exist)
+  // Flows planned from the cache of repeat runs (source/cached_plan) rather
+  // than from documents read in this run: how the plan was made, not what
+  // it says; the flows are the same either way.
+  int cache_hits = 0;
   PlanSummary summary() const;
   bool has_changes() const;  // any flow apply acts on (actionable())
   bool has_drift() const;    // drifted(flow, DriftCheck::Published) for any flow
   bool has_drift(DriftCheck check) const;
   bool has_errors() const;
 };
+
+// Records the environment `desired` was loaded for in `plan`, and, when the
+// plan knows its org, a plan-wide error if the environment is for another org
+// (manifest::org_mismatch).
+void record_environment(Plan& plan, const manifest::DesiredState& desired);
+
+// Why a saved plan must not be applied with `desired`: it was made for
+// another environment (or for one, and `desired` for none, or the reverse).
+std::optional<std::string> environment_mismatch(const Plan& plan, const manifest::DesiredState& desired);
 
 const char* to_string(Edit::Kind kind);
 const char* to_string(Finding::Kind kind);

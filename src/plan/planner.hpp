@@ -64,6 +64,7 @@
 //   point at a start or after an action go in reverse ensure order (each pushes
 //   the previous one down). A flow with an error carries no edits.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -130,8 +131,14 @@ struct PlanOptions {
 // `flows` holds every flow read, modules included: the planner resolves the
 // manifest's modules among the COMMONMODULE flows by name (or pinned id) and
 // checks the ensure entries' bindings against each module's interface.
+//
+// `planned` (optional), by flow id: flows already planned for these same
+// inputs (the cache of repeat runs' answers, see source/cached_plan.hpp).
+// Such a flow is taken as it is, not planned again (its ObservedFlow needs no
+// document), and counted in Plan::cache_hits; every other part of the plan
+// (modules, plan-wide errors, the other flows) is made as usual.
 Plan make_plan(const manifest::DesiredState& desired, const std::vector<ObservedFlow>& flows,
-               const PlanOptions& options);
+               const PlanOptions& options, const std::map<std::string, FlowPlan>* planned = nullptr);
 
 // Re-plans a single flow (the applier's verification after an edit).
 FlowPlan plan_flow(const manifest::DesiredState& desired, const ObservedFlow& flow,

@@ -93,4 +93,25 @@ flowdoc::InsertionPoint base_insertion(const Slot& slot);
 std::string describe_insertion(const flowdoc::Document& document, const flowdoc::InsertionPoint& point);
 std::string describe_action(const flowdoc::ActionInfo& action);  // "'Play Audio' (#27)"
 
+// --- planning one flow (planner.cpp, lifecycle_planning.cpp) ---------------
+
+// Whether `call` calls the module with this id or (failing that) this name.
+bool calls_module(const flowdoc::ModuleCall& call, const std::string& module_id, const std::string& module_name);
+
+// Plans one document against the matched rules: fills out.fingerprint,
+// edits, findings and errors (planner.cpp).
+void plan_document(const manifest::DesiredState& desired, const std::vector<const manifest::Rule*>& rules,
+                   const std::map<std::string, ResolvedModule>& modules, const flowdoc::Document& document,
+                   const std::string& flow_name, FlowPlan& out);
+
+// The `unpublished:` policy for a flow: the override, else the most cautious
+// of its rules' (lifecycle_planning.cpp).
+UnpublishedPolicy policy_of(const std::vector<const manifest::Rule*>& rules, const PlanOptions& options);
+
+// The lifecycle decides which document is edited and what apply does
+// (lifecycle_planning.cpp).
+void plan_lifecycle(const manifest::DesiredState& desired, const std::vector<const manifest::Rule*>& rules,
+                    const std::map<std::string, ResolvedModule>& modules, const ObservedFlow& flow,
+                    const PlanOptions& options, FlowPlan& out);
+
 }  // namespace flowlink::plan::detail

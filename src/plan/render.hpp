@@ -28,4 +28,9 @@ std::string render_json(const Plan& plan);  // to_json(plan).dump(2) + "\n"
 // than kFormatVersion (an older one: "plan again").
 Plan plan_from_json(const nlohmann::ordered_json& json);
 
+// One flow's plan as it stands in a plan's "flows", and back (with the same
+// checks): what the cache of repeat runs keeps per flow.
+nlohmann::ordered_json flow_to_json(const FlowPlan& flow);
+FlowPlan flow_from_json(const nlohmann::ordered_json& json);
+
 }  // namespace flowlink::plan

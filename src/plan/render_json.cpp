@@ -532,13 +532,17 @@ Json to_json(const Plan& plan) {
   // for an export directory.
   out["org"] = plan.org_id.empty() && plan.org_name.empty() ? Json(nullptr)
                                                             : Json{{"id", plan.org_id}, {"name", plan.org_name}};
+  // The environment planned for (--env); null for none.
+  out["environment"] = plan.environment.empty() ? Json(nullptr)
+                                                : Json{{"name", plan.environment}, {"file", plan.environment_file}};
   out["manifest_files"] = plan.manifest_files;
   out["manifest_fingerprint"] = plan.manifest_fingerprint;
   PlanSummary s = plan.summary();
   out["summary"] = Json{{"flows_matched", s.flows_matched}, {"to_change", s.to_change}, {"held", s.held},
                         {"unchanged", s.unchanged},         {"drift_only", s.drift_only}, {"errors", s.errors},
                         {"add", s.add},                     {"update", s.update},       {"remove", s.remove},
-                        {"move", s.move},                   {"republish", s.republish}};
+                        {"move", s.move},                   {"republish", s.republish},
+                        {"cache_hits", s.cache_hits}};
   out["errors"] = plan.errors;
   Json flows = Json::array();
   for (const auto& flow : plan.flows) flows.push_back(flow_json(flow));
@@ -547,6 +551,12 @@ Json to_json(const Plan& plan) {
 }
 
 std::string render_json(const Plan& plan) { return to_json(plan).dump(2) + "\n"; }
+
+Json flow_to_json(const FlowPlan& flow) { return flow_json(flow); }
+FlowPlan flow_from_json(const Json& json) {
+  if (!json.is_object()) fail("(the flow)", "expected an object");
+  return read_flow(json, "flow");
+}
 
 Plan plan_from_json(const Json& json) {
   if (!json.is_object()) fail("(the plan)", "expected an object");
@@ -570,9 +580,20 @@ Plan plan_from_json(const Json& json) {
     plan.org_id = get_string(*org, "org", "id");
     plan.org_name = get_string(*org, "org", "name");
   }
+  // Added within format version 2: absent in older plans, which had none.
+  if (json.contains("environment")) {
+    if (const Json* environment = get_nullable_object(json, "", "environment")) {
+      plan.environment = get_string(*environment, "environment", "name");
+      plan.environment_file = get_string(*environment, "environment", "file");
+      if (plan.environment.empty()) fail("environment.name", "expected a non-empty string");
+    }
+  }
   plan.manifest_files = get_strings(json, "", "manifest_files");
   if (json.contains("manifest_fingerprint")) plan.manifest_fingerprint = get_string(json, "", "manifest_fingerprint");
-  if (!member(json, "", "summary").is_object()) fail("summary", "expected an object");
+  const Json& summary = member(json, "", "summary");
+  if (!summary.is_object()) fail("summary", "expected an object");
+  // Plans written before the cache have no "cache_hits": none.
+  if (summary.contains("cache_hits")) plan.cache_hits = get_count(summary, "summary", "cache_hits");
   plan.errors = get_strings(json, "", "errors");
   const Json& flows = get_array(json, "", "flows");
   for (std::size_t i = 0; i < flows.size(); ++i) plan.flows.push_back(read_flow(flows[i], fmt::format("flows[{}]", i)));

@@ -141,7 +141,12 @@ std::string render_markdown(const Plan& plan) {
   if (!plan.org_name.empty() || !plan.org_id.empty())
     out += fmt::format("{}Org: {}", plan.source.empty() ? "" : " · ",
                        plan.org_name.empty() ? code(plan.org_id) : escape(plan.org_name));
-  const bool has_header_line = !plan.source.empty() || !plan.org_name.empty() || !plan.org_id.empty();
+  if (!plan.environment.empty())
+    out += fmt::format("{}Environment: **{}**",
+                       plan.source.empty() && plan.org_name.empty() && plan.org_id.empty() ? "" : " · ",
+                       escape(plan.environment));
+  const bool has_header_line =
+      !plan.source.empty() || !plan.org_name.empty() || !plan.org_id.empty() || !plan.environment.empty();
   if (!plan.manifest_files.empty()) {
     std::vector<std::string> files;
     for (const auto& file : plan.manifest_files) files.push_back(escape(file));
@@ -155,6 +160,9 @@ std::string render_markdown(const Plan& plan) {
       s.to_change,
       s.held ? fmt::format("**{} held by unpublished drafts**, ", s.held) : "", s.unchanged, s.errors,
       s.drift_only ? fmt::format(", {} with drift only (reported, not acted on)", s.drift_only) : "");
+  if (s.cache_hits > 0)
+    out += fmt::format("{} of {} flows planned from the cache of earlier runs (unchanged since).\n\n", s.cache_hits,
+                       s.flows_matched);
 
   if (!plan.errors.empty()) {
     out += "**Errors:**\n\n";

@@ -116,6 +116,7 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
   if (!plan.source.empty()) out += fmt::format(" of {}", clean(plan.source));
   if (!plan.org_name.empty() || !plan.org_id.empty())
     out += fmt::format(" (org {})", clean(plan.org_name.empty() ? plan.org_id : plan.org_name));
+  if (!plan.environment.empty()) out += fmt::format(" for environment {}", clean(plan.environment));
   out += "\n";
   if (!plan.manifest_files.empty()) {
     std::vector<std::string> files;
@@ -182,6 +183,9 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
                      s.republish > 0 ? fmt::format(", {} to republish", s.republish) : "", s.to_change,
                      s.to_change == 1 ? "" : "s",
                      s.held > 0 ? fmt::format("{} held by unpublished drafts, ", s.held) : "", s.unchanged, s.errors);
+  if (s.cache_hits > 0)
+    out += fmt::format("{} of {} flow{} planned from the cache of earlier runs (unchanged since).\n", s.cache_hits,
+                       s.flows_matched, s.flows_matched == 1 ? "" : "s");
   if (s.drift_only > 0)
     out += fmt::format("{} flow{} drift{} with nothing to apply ('!': reported, not acted on).\n", s.drift_only,
                        s.drift_only == 1 ? "" : "s", s.drift_only == 1 ? "s" : "");

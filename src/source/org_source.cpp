@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "source/org_read_internal.hpp"
 #include "util/ascii.hpp"
 
 namespace flowlink::source {
@@ -79,17 +80,21 @@ std::vector<std::string> listed_types(const manifest::DesiredState& desired, boo
   return {types.begin(), types.end()};
 }
 
-OrgReadResult read(genesys::FlowApi& api, const manifest::DesiredState& desired, const ReadOptions& options,
-                   bool modules_only) {
-  const genesys::RequestStats before = api.stats();
-  OrgReadResult result;
+}  // namespace
+
+namespace detail {
+
+ListedOrg list_and_select(genesys::FlowApi& api, const manifest::DesiredState& desired, const ReadOptions& options,
+                          bool modules_only) {
+  ListedOrg listed_org;
+  OrgReadResult& result = listed_org.result;
+  std::vector<std::size_t>& to_read = listed_org.to_read;
 
   genesys::ListFlowsQuery query;
   query.types = listed_types(desired, modules_only);
   std::vector<genesys::Flow> listed = api.list_flows(query);
   result.flows_listed = listed.size();
 
-  std::vector<std::size_t> to_read;  // indices into result.flows
   for (const auto& flow : listed) {
     if (flow.deleted) continue;
     plan::ObservedFlow observed = observe_flow(flow, options);
@@ -104,21 +109,42 @@ OrgReadResult read(genesys::FlowApi& api, const manifest::DesiredState& desired,
       observed.load_error = kModuleNotRead;
     }
     result.flows.push_back(std::move(observed));
+    listed_org.listing.push_back(flow.raw);
   }
+  if (options.progress) options.progress->total = result.flows_matched;
+  return listed_org;
+}
 
-  genesys::parallel_for(to_read.size(), std::max(1, options.parallelism),
-                        [&](std::size_t i) { load_documents(api, result.flows[to_read[i]]); });
-
-  for (std::size_t index : to_read) {
-    const auto& observed = result.flows[index];
+void finish_read(ListedOrg& listed, const std::vector<bool>& from_cache) {
+  OrgReadResult& result = listed.result;
+  for (std::size_t i = 0; i < listed.to_read.size(); ++i) {
+    if (i < from_cache.size() && from_cache[i]) continue;
+    const auto& observed = result.flows[listed.to_read[i]];
     if (!observed.document) ++result.load_errors;
     else if (observed.type == kModuleType) ++result.modules_read;
   }
   std::sort(result.flows.begin(), result.flows.end(), [](const plan::ObservedFlow& a, const plan::ObservedFlow& b) {
     return std::tie(a.type, a.name, a.id) < std::tie(b.type, b.name, b.id);
   });
-  result.stats = stats_delta(api.stats(), before);
-  return result;
+}
+
+}  // namespace detail
+
+namespace {
+
+OrgReadResult read(genesys::FlowApi& api, const manifest::DesiredState& desired, const ReadOptions& options,
+                   bool modules_only) {
+  const genesys::RequestStats before = api.stats();
+  detail::ListedOrg listed = detail::list_and_select(api, desired, options, modules_only);
+  auto& flows = listed.result.flows;
+  genesys::parallel_for(listed.to_read.size(), std::max(1, options.parallelism), [&](std::size_t i) {
+    auto& flow = flows[listed.to_read[i]];
+    load_documents(api, flow);
+    if (options.progress && flow.type != kModuleType) ++options.progress->read;
+  });
+  detail::finish_read(listed, {});
+  listed.result.stats = stats_delta(api.stats(), before);
+  return std::move(listed.result);
 }
 
 }  // namespace
@@ -207,14 +233,19 @@ plan::ObservedFlow observe_flow(const genesys::Flow& flow, const ReadOptions& op
   return observed;
 }
 
-void load_documents(genesys::FlowApi& api, plan::ObservedFlow& observed) {
+void load_documents(genesys::FlowApi& api, plan::ObservedFlow& observed, std::string* published_text) {
   const std::string source = describe_source(observed);
   const std::string id = observed.id;
   plan::ObservedLifecycle* life = observed.lifecycle ? &*observed.lifecycle : nullptr;
   const bool is_module = observed.type == kModuleType;
   if (observed.published) {
     const std::string version = life ? life->published_version : observed.version;
-    observed.document = read_document([&] { return api.version_configuration(id, version); },
+    observed.document = read_document(
+        [&] {
+          std::string text = api.version_configuration(id, version);
+          if (published_text) *published_text = text;
+          return text;
+        },
                                       source + " published version " + version, "published", observed.load_error);
     // A module's callers get its published version: its draft does not matter.
     if (life && life->draft && !is_module) {
@@ -258,8 +289,10 @@ plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired
 
 plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const plan::PlanOptions& options,
                     const ReadOptions& read_options, OrgReadResult* read_result) {
+  if (read_options.cache) return detail::plan_org_cached(api, desired, options, read_options, read_result);
   OrgReadResult result = read_org(api, desired, read_options);
   plan::Plan plan = plan::make_plan(desired, result.flows, options);
+  if (read_options.progress) read_options.progress->planned = plan.flows.size();
   if (read_result) *read_result = std::move(result);
   return plan;
 }

@@ -26,10 +26,12 @@
 #include <string>
 #include <vector>
 
+#include "cache/entry_store.hpp"
 #include "genesys/flow_api.hpp"
 #include "manifest/desired_state.hpp"
 #include "plan/plan.hpp"
 #include "plan/planner.hpp"
+#include "util/progress.hpp"
 
 namespace flowlink::source {
 
@@ -59,6 +61,13 @@ struct ReadOptions {
   int parallelism = 8;
   std::string client_id;             // this OAuth client: tells flowlink's drafts and locks
   const RunMemory* memory = nullptr; // the work dir's journal, if any
+  // The cache of repeat runs (see cached_plan.hpp), or none. Only plan_org
+  // uses it: read_org and read_modules always read every document, because
+  // their callers (apply, `modules`) act on or report the documents.
+  cache::EntryStore* cache = nullptr;
+  // Counted as the read goes (total, read, planned, cache hits), for a
+  // progress line; none when null.
+  util::ProgressCounters* progress = nullptr;
 };
 
 struct OrgReadResult {
@@ -71,6 +80,10 @@ struct OrgReadResult {
   std::size_t flows_matched = 0;  // flows some rule selects
   std::size_t modules_read = 0;   // common modules whose document was read
   std::size_t load_errors = 0;    // flows (matched or named modules) that could not be read
+  // plan_org with a cache: matched flows planned from it (their ObservedFlow
+  // has no document: none was read) and named modules read from it.
+  std::size_t cache_hits = 0;
+  std::size_t module_cache_hits = 0;
   genesys::RequestStats stats;    // requests this read made
 };
 
@@ -91,7 +104,9 @@ plan::ObservedFlow observe_flow(const genesys::Flow& flow, const ReadOptions& op
 // Reads what observe_flow's lifecycle needs: the published configuration
 // and, when a draft is above it, the draft's too (a flow never published:
 // its draft's alone). Failures become load_error; never throws.
-void load_documents(genesys::FlowApi& api, plan::ObservedFlow& observed);
+// `published_text` (optional) receives the published configuration as the
+// server sent it (for the cache of module documents).
+void load_documents(genesys::FlowApi& api, plan::ObservedFlow& observed, std::string* published_text = nullptr);
 
 // Only the common modules (named ones with a document, the others without):
 // what the applier needs to re-plan a flow for verification.
@@ -110,6 +125,8 @@ std::string flow_source_name(const std::string& name, const std::string& id);
 
 // Reads the org and plans it: what `flowlink plan` / `drift` / `apply -f`
 // run against a live org. `read` (optional) receives the read's details.
+// With read_options.cache, unchanged flows are planned from the cache and
+// their documents are not read (cached_plan.hpp); the plan is the same.
 plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const plan::PlanOptions& options,
                     const ReadOptions& read_options, OrgReadResult* read = nullptr);
 plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const plan::PlanOptions& options,

@@ -138,3 +138,24 @@ TEST_CASE("a journal cut short or holding garbage is read up to its whole lines"
   CHECK_FALSE(history.checkout("f2").has_value());
   CHECK_FALSE(RunHistory::load(work / "missing").saved_version("f1", "2.0").has_value());
 }
+
+TEST_CASE("a journal line nested 100,000 deep is skipped and named, not parsed into a stack overflow") {
+  const fs::path work = fresh_dir("history-deep");
+  journal_of(work, "run-1", {{"f1", "Flow 1", "checkout", "started"}});
+  {
+    std::ofstream out(work / ".flowlink" / "journal.jsonl", std::ios::app | std::ios::binary);
+    out << R"({"run":"run-x","flow_id":"f2","step":"checkout","deep":)" << std::string(100000, '[')
+        << std::string(100000, ']') << "}\n";
+  }
+  journal_of(work, "run-2", {{"f3", "Flow 3", "checkout", "started"}});
+  RunHistory history = RunHistory::load(work);
+  // The lines around it are read as before; the deep one counts for nothing.
+  REQUIRE(history.checkout("f1").has_value());
+  CHECK(history.checkout("f1")->run_id == "run-1");
+  REQUIRE(history.checkout("f3").has_value());
+  CHECK_FALSE(history.checkout("f2").has_value());
+  CHECK(history.unreadable().find("journal.jsonl line 2") != std::string::npos);
+  CHECK(history.unreadable().find("nested deeper than 512 levels") != std::string::npos);
+
+  CHECK(RunHistory::load(fresh_dir("history-clean")).unreadable().empty());
+}

@@ -41,4 +41,18 @@ inline std::string read_text(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// Every command ends with one summary line on stderr ("flowlink: 42 flows,
+// 3 requests, 0 retries, 42 cache hits, 0.2 s"): the last line of `err`.
+inline std::string run_summary_line(const std::string& err) {
+  if (err.empty() || err.back() != '\n') return {};
+  const auto start = err.rfind('\n', err.size() - 2);
+  return err.substr(start == std::string::npos ? 0 : start + 1, err.size() - (start == std::string::npos ? 0 : start + 1) - 1);
+}
+// stderr holds nothing but the summary line.
+inline bool only_summary(const std::string& err) {
+  const std::string line = run_summary_line(err);
+  return !line.empty() && line.rfind("flowlink: ", 0) == 0 && line.find(" requests") != std::string::npos &&
+         err == line + "\n";
+}
+
 }  // namespace flowlink::cli::test

@@ -6,12 +6,6 @@
 
 #include <doctest/doctest.h>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -24,8 +18,7 @@
 
 #include "apply/lifecycle_support.hpp"
 #include "cli/org_cli_support.hpp"
-
-extern char** environ;
+#include "support/interrupted_run.hpp"
 
 using namespace flowlink;
 using namespace flowlink::cli::test;
@@ -83,68 +76,7 @@ rules:
 )";
 
 // `flowlink ARGS...` as a child process, stdout and stderr to files.
-class Child {
- public:
-  Child(std::vector<std::string> args, const fs::path& dir, const std::string& tag)
-      : out_(dir / (tag + ".out")), err_(dir / (tag + ".err")) {
-    REQUIRE_MESSAGE(fs::exists(kFlowlink), kFlowlink << " is not built (cmake --build build --target flowlink)");
-    args.insert(args.begin(), kFlowlink);
-    std::vector<char*> argv;
-    for (auto& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int rc = posix_spawn(&pid_, kFlowlink.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE_MESSAGE(rc == 0, "cannot start " << kFlowlink);
-  }
-  ~Child() {
-    if (pid_ > 0 && !reaped_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  bool running() {
-    if (reaped_) return false;
-    if (::waitpid(pid_, &status_, WNOHANG) == pid_) reaped_ = true;
-    return !reaped_;
-  }
-  void signal(int number) {
-    REQUIRE_FALSE(reaped_);
-    ::kill(pid_, number);
-  }
-  // The exit code, or 128 + the signal that ended it.
-  int wait(std::chrono::milliseconds timeout = 60s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (running()) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status_, 0);
-        reaped_ = true;
-        FAIL("flowlink did not exit within " << timeout.count() << " ms\n" << output());
-      }
-      std::this_thread::sleep_for(2ms);
-    }
-    if (WIFEXITED(status_)) return WEXITSTATUS(status_);
-    if (WIFSIGNALED(status_)) return 128 + WTERMSIG(status_);
-    return -1;
-  }
-  std::string out() const { return read_text(out_); }
-  std::string err() const { return read_text(err_); }
-  std::string output() const { return "stdout:\n" + out() + "stderr:\n" + err(); }
-
- private:
-  pid_t pid_ = -1;
-  int status_ = 0;
-  bool reaped_ = false;
-  fs::path out_, err_;
-};
+using Child = testing::ChildProcess;
 
 // The emulated org (credentials in the environment, the manifest on disk)
 // and the work dir every run shares.
@@ -159,7 +91,9 @@ struct KillOrg {
 
   std::unique_ptr<Child> start(std::vector<std::string> args) {
     args.insert(args.end(), {"--api-url", cli.url(), "--no-color"});
-    return std::make_unique<Child>(std::move(args), cli.org.dir, "run-" + std::to_string(++runs));
+    const std::string tag = "run-" + std::to_string(++runs);
+    return std::make_unique<Child>(kFlowlink, std::move(args), cli.org.dir / (tag + ".out"),
+                                   cli.org.dir / (tag + ".err"));
   }
   std::unique_ptr<Child> start_apply() {
     return start({"apply", "-f", cli.manifest, "--auto-approve", "--work-dir", cli.work_dir()});
@@ -167,15 +101,7 @@ struct KillOrg {
   std::unique_ptr<Child> start_drift() { return start({"drift", "-f", cli.manifest, "--work-dir", cli.work_dir()}); }
 };
 
-std::vector<Json> journal_lines(const fs::path& path) {
-  std::vector<Json> lines;
-  std::istringstream in(read_text(path));
-  for (std::string line; std::getline(in, line);) {
-    auto json = Json::parse(line, nullptr, false);
-    if (!json.is_discarded() && json.is_object()) lines.push_back(std::move(json));  // a line still being written: later
-  }
-  return lines;
-}
+using testing::journal_lines;
 
 bool is_step(const Json& line, const std::string& step, const std::string& outcome) {
   return line.value("step", "") == step && line.value("outcome", "") == outcome && line.contains("flow_id");
@@ -203,28 +129,12 @@ Json wait_for_journal(Child& child, const fs::path& journal, const std::string& 
   });
 }
 
-// What a re-run a little later finds: every request the killed run had sent
-// has been handled (the kernel may hand the server one the child wrote just
-// before it died), and every operation it started (a check-in, a publish)
-// has completed. Reads through the uncounted control endpoints.
+// The killed run's requests handled and its operations completed
+// (testing::settle), on every flow of the org.
 void settle(OrgFixture& org) {
   std::vector<std::string> ids;
   for (const auto& flow : org.api->list_flows({})) ids.push_back(flow.id);
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
-  int quiet_rounds = 0;
-  auto handled = org.control->requests().at("total").get<long>();
-  while (quiet_rounds < 3) {
-    REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline, "the org did not settle within 20 s");
-    bool running = false;
-    for (const auto& id : ids) {
-      Json flow = org.control->flow(id);
-      if (flow.contains("currentOperation") && !flow["currentOperation"].value("complete", false)) running = true;
-    }
-    std::this_thread::sleep_for(20ms);
-    const auto now = org.control->requests().at("total").get<long>();
-    quiet_rounds = (running || now != handled) ? 0 : quiet_rounds + 1;
-    handled = now;
-  }
+  testing::settle(*org.control, ids);
 }
 
 // A re-run of apply in the same work dir finishes every flow, leaves no lock

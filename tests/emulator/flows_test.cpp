@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <set>
+#include <tuple>
 
 #include "support.hpp"
 
@@ -184,4 +185,32 @@ TEST_CASE("unknown flows and routes answer 404 with an ErrorBody") {
   }
   CHECK(client.api("POST", "/api/v2/flows/actions/checkout?flow=nope").status == 404);
   CHECK(client.api("GET", "/api/v2/nothing/here").status == 404);
+}
+
+TEST_CASE("a request body nested 100,000 deep is a 400 ErrorBody, and the server goes on") {
+  TempDir dir;
+  auto options = options_for(dir.path / "state");
+  options.seed_dirs = {seed_org(dir.path / "seed").string()};
+  Emulator emulator(options);
+  emulator.start();
+  Client client(emulator.base_url());
+  client.login();
+  const std::string flow_id = client.api("GET", "/api/v2/flows?name=Support%20Line")
+                                  .json()["entities"][0]["id"]
+                                  .get<std::string>();
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  REQUIRE(client.api("POST", "/api/v2/flows/actions/checkout?flow=" + flow_id).status == 200);
+  for (const auto& [method, path, body] :
+       {std::tuple<std::string, std::string, std::string>{"POST", "/api/v2/flows/" + flow_id + "/versions",
+                                                          R"({"name":"Support Line","x":)" + deep + "}"},
+        {"POST", "/api/v2/flows", deep},
+        {"PUT", "/api/v2/flows/" + flow_id, R"({"name":"Support Line","description":)" + deep + "}"}}) {
+    Reply reply = client.api(method, path, body);
+    INFO(method << " " << path);
+    CHECK(reply.status == 400);
+    Json error = reply.json();
+    CHECK(error["code"] == "bad.request");
+    CHECK(error["message"].get<std::string>().find("deeper than 512 levels") != std::string::npos);
+  }
+  CHECK(client.api("GET", "/api/v2/flows/" + flow_id).status == 200);  // still serving
 }

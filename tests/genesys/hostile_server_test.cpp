@@ -2,7 +2,7 @@
 // thread) answering whatever a test wants, so that the client's defences are
 // exercised over a real socket: an access token that would inject headers,
 // an error body that echoes the credentials, a listing that claims 10^9 pages
-// or never stops linking to a next page.
+// or never stops linking to a next page, answers larger than their bound.
 
 #include <doctest/doctest.h>
 
@@ -11,8 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sys/time.h>
+
 #include <atomic>
 #include <functional>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -26,6 +30,8 @@ namespace {
 struct Answer {
   int status = 200;
   std::string body;
+  std::optional<std::size_t> claimed_length;  // a Content-Length other than the body's
+  std::size_t chunks = 0;  // > 0: no Content-Length, `body` sent this many times as chunks
 };
 
 // Serves one request a connection (Connection: close), from `script`.
@@ -55,6 +61,7 @@ class ScriptedServer {
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   int requests() const { return requests_.load(); }
+  std::size_t bytes_sent() const { return bytes_sent_.load(); }
 
  private:
   void serve() {
@@ -74,22 +81,42 @@ class ScriptedServer {
       const std::string method = head.substr(0, first_space);
       const std::string target = head.substr(first_space + 1, second_space - first_space - 1);
       const Answer answer = script_(method, target, head);
-      const std::string response = "HTTP/1.1 " + std::to_string(answer.status) +
-                                   " X\r\nContent-Type: application/json\r\nContent-Length: " +
-                                   std::to_string(answer.body.size()) + "\r\nConnection: close\r\n\r\n" + answer.body;
-      for (std::size_t sent = 0; sent < response.size();) {
-        const ssize_t n = ::send(client, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) break;
-        sent += static_cast<std::size_t>(n);
+      // A client that stops reading must not hang the server: give up sending after a while.
+      timeval send_timeout{2, 0};
+      ::setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
+      std::string response = "HTTP/1.1 " + std::to_string(answer.status) + " X\r\nContent-Type: application/json\r\n";
+      if (answer.chunks > 0) {
+        response += "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+        std::ostringstream size;
+        size << std::hex << answer.body.size();
+        const std::string chunk = size.str() + "\r\n" + answer.body + "\r\n";
+        bool ok = send_all(client, response);
+        for (std::size_t i = 0; ok && i < answer.chunks; ++i) ok = send_all(client, chunk);
+        if (ok) send_all(client, "0\r\n\r\n");
+      } else {
+        response += "Content-Length: " + std::to_string(answer.claimed_length.value_or(answer.body.size())) +
+                    "\r\nConnection: close\r\n\r\n" + answer.body;
+        send_all(client, response);
       }
       ::close(client);
     }
   }
+  bool send_all(int client, const std::string& data) {
+    for (std::size_t sent = 0; sent < data.size();) {
+      const ssize_t n = ::send(client, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      sent += static_cast<std::size_t>(n);
+      bytes_sent_ += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
   std::function<Answer(const std::string&, const std::string&, const std::string&)> script_;
   int fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<int> requests_{0};
+  std::atomic<std::size_t> bytes_sent_{0};
   std::thread thread_;
 };
 
@@ -188,4 +215,92 @@ TEST_CASE("a listing page or an answer nested 100,000 deep is refused, naming th
   CHECK_THROWS_WITH_AS(api->list_flows(ListFlowsQuery{}),
                        doctest::Contains("the server sent JSON nested deeper than 512 levels; refused"), ApiError);
   CHECK_THROWS_AS(api->get_flow("f1"), ApiError);  // the deep error body is shown as text, not parsed
+}
+
+// --- answers larger than their bound (answer_limits.hpp) ---------------------
+// The bounds are set small here: the behaviour is the same at 64 MB, and the
+// tests stay fast.
+
+TEST_CASE("a flow document streamed past its bound stops being read, is refused once and named") {
+  const std::string block(64 * 1024, 'x');
+  const std::size_t blocks = 512;  // 32 MB offered, chunked (no Content-Length to refuse it by)
+  ScriptedServer server([&](const std::string&, const std::string& target, const std::string&) -> Answer {
+    if (target == "/oauth/token") return token("good-token");
+    Answer endless;
+    endless.body = block;
+    endless.chunks = blocks;
+    return endless;
+  });
+  ClientOptions options = options_for(server);
+  options.answer_limits.flow_document = 256 * 1024;
+  auto api = make_http_flow_api(options);
+  try {
+    api->latest_configuration("f1");
+    FAIL("expected ApiError");
+  } catch (const ApiError& e) {
+    CHECK(e.code() == "response.too.large");
+    CHECK(std::string(e.what()).find("the server sent a flow configuration document of more than 256 KB for GET "
+                                     "/api/v2/flows/f1/latestconfiguration") != std::string::npos);
+  }
+  CHECK(server.requests() == 2);                       // the token and one GET: never asked again
+  CHECK(server.bytes_sent() < block.size() * blocks / 2);  // the client hung up instead of reading on
+}
+
+TEST_CASE("a listing page whose Content-Length is past its bound is refused before its body is read") {
+  ScriptedServer server([](const std::string&, const std::string& target, const std::string&) -> Answer {
+    if (target == "/oauth/token") return token("good-token");
+    Answer huge;
+    huge.body = R"({"entities":[)";
+    huge.claimed_length = 200ull * 1024 * 1024;  // "200 MB follow", then nothing
+    return huge;
+  });
+  ClientOptions options = options_for(server);
+  options.answer_limits.listing_page = 64 * 1024;
+  auto api = make_http_flow_api(options);
+  CHECK_THROWS_WITH_AS(api->list_flows(ListFlowsQuery{}),
+                       doctest::Contains("the server sent a listing page of more than 64 KB for GET /api/v2/flows"),
+                       ApiError);
+  CHECK(server.requests() == 2);
+}
+
+TEST_CASE("an error answer past its bound is not retried although its status is retryable; a token answer too") {
+  SUBCASE("a 500 with a body past the bound") {
+    ScriptedServer server([](const std::string&, const std::string& target, const std::string&) -> Answer {
+      if (target == "/oauth/token") return token("good-token");
+      return {500, std::string(200 * 1024, ' ')};
+    });
+    ClientOptions options = options_for(server);
+    options.max_retries = 3;
+    options.answer_limits.object = 64 * 1024;
+    auto api = make_http_flow_api(options);
+    CHECK_THROWS_WITH_AS(api->get_flow("f1"),
+                         doctest::Contains("the server sent an answer of more than 64 KB for GET /api/v2/flows/f1"),
+                         ApiError);
+    CHECK(server.requests() == 2);  // 500 is retried; an answer too large is not
+  }
+  SUBCASE("a token answer past the default bound of 64 KB") {
+    ScriptedServer server([](const std::string&, const std::string&, const std::string&) -> Answer {
+      return {200, R"({"access_token":")" + std::string(100 * 1024, 'a') + R"("})"};
+    });
+    auto api = make_http_flow_api(options_for(server));
+    CHECK_THROWS_WITH_AS(api->get_flow("f1"),
+                         doctest::Contains("the server sent a token answer of more than 64 KB for POST /oauth/token"),
+                         ApiError);
+    CHECK(server.requests() == 1);
+  }
+}
+
+TEST_CASE("answers within their bounds are read whole") {
+  const std::string document = R"({"flowSequenceItemList":[],"padding":")" + std::string(100 * 1024, 'p') + R"("})";
+  ScriptedServer server([&](const std::string&, const std::string& target, const std::string&) -> Answer {
+    if (target == "/oauth/token") return token("good-token");
+    Answer chunked;
+    chunked.body = document;
+    chunked.chunks = 1;
+    return chunked;
+  });
+  ClientOptions options = options_for(server);
+  options.answer_limits.flow_document = document.size();  // exactly at the bound is allowed
+  auto api = make_http_flow_api(options);
+  CHECK(api->latest_configuration("f1") == document);
 }

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "genesys/flow_api.hpp"
 
@@ -16,6 +18,47 @@ TEST_CASE("region_urls maps a region to its API and login hosts") {
   CHECK(region_urls("use2.us-gov-pure.cloud").first == "https://api.use2.us-gov-pure.cloud");
   CHECK(region_urls("mypurecloud.com.au").second == "https://login.mypurecloud.com.au");
   CHECK(region_urls("MyPureCloud.DE").first == "https://api.mypurecloud.de");
+}
+
+TEST_CASE("region_urls takes CX as Code's AWS-style region names for the same hosts") {
+  // Every pair as CX as Code (the Genesys Cloud Terraform provider) maps them.
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"us-east-1", "mypurecloud.com"},      {"us-east-2", "use2.us-gov-pure.cloud"}, {"us-west-2", "usw2.pure.cloud"},
+      {"ca-central-1", "cac1.pure.cloud"},   {"sa-east-1", "sae1.pure.cloud"},        {"mx-central-1", "mxc1.pure.cloud"},
+      {"eu-west-1", "mypurecloud.ie"},       {"eu-west-2", "euw2.pure.cloud"},        {"eu-central-1", "mypurecloud.de"},
+      {"eu-central-2", "euc2.pure.cloud"},   {"me-central-1", "mec1.pure.cloud"},     {"ap-south-1", "aps1.pure.cloud"},
+      {"ap-northeast-1", "mypurecloud.jp"},  {"ap-northeast-2", "apne2.pure.cloud"},  {"ap-northeast-3", "apne3.pure.cloud"},
+      {"ap-southeast-1", "apse1.pure.cloud"}, {"ap-southeast-2", "mypurecloud.com.au"},
+  };
+  for (const auto& [aws_name, domain] : pairs) {
+    INFO(aws_name);
+    CHECK(region_urls(aws_name) == region_urls(domain));
+    CHECK(region_urls(aws_name).first == "https://api." + domain);
+    CHECK(region_urls(aws_name).second == "https://login." + domain);
+  }
+  CHECK(region_urls("EU-WEST-1").first == "https://api.mypurecloud.ie");
+}
+
+TEST_CASE("an unknown region is refused with the nearest name of either form") {
+  auto message_for = [](const std::string& region) {
+    try {
+      region_urls(region);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    FAIL("expected std::invalid_argument for " << region);
+    return std::string();
+  };
+  CHECK(message_for("eu-west-9").find("did you mean 'eu-west-1'?") != std::string::npos);
+  CHECK(message_for("us-east1").find("did you mean 'us-east-1'?") != std::string::npos);
+  CHECK(message_for("mypurecloud.i").find("did you mean 'mypurecloud.ie'?") != std::string::npos);
+  const std::string far = message_for("mars-north-7");
+  CHECK(far.find("did you mean") == std::string::npos);
+  CHECK(far.find("mypurecloud.ie (eu-west-1)") != std::string::npos);
+  // Hostile values are shown escaped and cut, never whole.
+  const std::string hostile = message_for("eu\x1b[2Jwest" + std::string(5000, 'x'));
+  CHECK(hostile.find('\x1b') == std::string::npos);
+  CHECK(hostile.size() < 2000);
 }
 
 TEST_CASE("region_urls rejects an unknown region and lists the known ones") {

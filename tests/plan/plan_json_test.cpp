@@ -49,8 +49,8 @@ TEST_CASE("to_json: keys in a fixed order, kinds by name") {
   Json json = to_json(sample_plan());
   std::vector<std::string> keys;
   for (const auto& [key, value] : json.items()) keys.push_back(key);
-  CHECK(keys == std::vector<std::string>{"format_version", "flowlink_version", "source", "org", "manifest_files",
-                                         "manifest_fingerprint", "summary", "errors", "flows"});
+  CHECK(keys == std::vector<std::string>{"format_version", "flowlink_version", "source", "org", "environment",
+                                         "manifest_files", "manifest_fingerprint", "summary", "errors", "flows"});
   CHECK(json["format_version"] == 2);
   CHECK(json["org"].is_null());  // an export directory has no org
   CHECK(json["summary"]["add"] == 2);
@@ -604,4 +604,71 @@ TEST_CASE("the stale plan JSON validates against schemas/plan.schema.json, and w
     broken(bad);
     CHECK(schema_check({{name, bad}}) != 0);
   }
+}
+
+// --- environments --------------------------------------------------------------
+
+TEST_CASE("the plan records its environment: JSON, its round trip, the schema, the text and Markdown headers") {
+  auto state = desired({rule("r", "*", {ensure("validation", after("Play Welcome", 1))})});
+  state.environment = flowlink::manifest::Environment{"prod", "manifests/environments/prod.yaml", "", "", ""};
+  auto made_options = options();
+  made_options.org_id = "org-prod";
+  made_options.org_name = "Acme Prod";
+  const Plan plan = flowlink::plan::make_plan(state, with_modules({support_flow()}), made_options);
+  CHECK(plan.environment == "prod");
+  CHECK(plan.environment_file == "manifests/environments/prod.yaml");
+  CHECK(plan.errors.empty());
+
+  const Json json = to_json(plan);
+  CHECK(json.at("environment") == Json{{"name", "prod"}, {"file", "manifests/environments/prod.yaml"}});
+  const Plan back = plan_from_json(json);
+  CHECK(back.environment == "prod");
+  CHECK(back.environment_file == "manifests/environments/prod.yaml");
+  CHECK(to_json(Plan{}).at("environment").is_null());
+  // Plans written before environments have no key: none.
+  Json older = json;
+  older.erase("environment");
+  CHECK(plan_from_json(older).environment.empty());
+  Json unnamed = json;
+  unnamed["environment"]["name"] = "";
+  CHECK(has(from_json_error(unnamed), "environment.name"));
+
+  REQUIRE(std::filesystem::exists(FLOWLINK_SOURCE_DIR "/tests/node/node_modules/ajv/package.json"));
+  CHECK(schema_check({{"environment-plan.json", json}, {"environment-older-plan.json", older}}) == 0);
+  Json bad = json;
+  bad["environment"]["name"] = "../prod";
+  CHECK(schema_check({{"environment-bad-name.json", bad}}) != 0);
+  bad = json;
+  bad["environment"].erase("file");
+  CHECK(schema_check({{"environment-no-file.json", bad}}) != 0);
+
+  const std::string text = flowlink::plan::render_text(plan, flowlink::plan::TextStyle{false});
+  CHECK(has(text.substr(0, text.find('\n')), "(org Acme Prod) for environment prod"));
+  const std::string markdown = flowlink::plan::render_markdown(plan);
+  CHECK(has(markdown, "Org: Acme Prod · Environment: **prod**"));
+}
+
+TEST_CASE("a plan whose org is not the environment's has a plan-wide error; apply's environment check") {
+  auto state = desired({rule("r", "*", {ensure("validation", after("Play Welcome", 1))})});
+  state.environment = flowlink::manifest::Environment{"prod", "prod.yaml", "", "org-prod", ""};
+  auto made_options = options();
+  made_options.org_id = "org-dev";
+  made_options.org_name = "Acme Dev";
+  const Plan plan = flowlink::plan::make_plan(state, with_modules({support_flow()}), made_options);
+  REQUIRE(plan.errors.size() == 1);
+  CHECK(plan.errors[0] == "environment 'prod' (prod.yaml) is for org org-prod, but these credentials belong to org "
+                          "'Acme Dev' (org-dev)");
+  CHECK(plan.has_errors());
+
+  // environment_mismatch: the saved plan's environment against the manifests'.
+  CHECK_FALSE(flowlink::plan::environment_mismatch(plan, state));
+  auto other = state;
+  other.environment->name = "test";
+  CHECK(flowlink::plan::environment_mismatch(plan, other) ==
+        "the plan was made for environment 'prod', but this apply is for environment 'test'");
+  other.environment.reset();
+  CHECK(flowlink::plan::environment_mismatch(plan, other) ==
+        "the plan was made for environment 'prod', but this apply has none (give --env prod)");
+  CHECK(flowlink::plan::environment_mismatch(Plan{}, state) ==
+        "the plan was made without an environment, but this apply is for environment 'prod'");
 }

@@ -1,0 +1,37 @@
+#pragma once
+// What org_source.cpp and cached_plan.cpp share of reading an org: the
+// listing and the selection of what to read, and the bookkeeping after.
+// Not for other callers.
+
+#include <vector>
+
+#include "source/org_source.hpp"
+
+namespace flowlink::source::detail {
+
+struct ListedOrg {
+  // flows: observed from the listing (no documents yet), in listing order.
+  OrgReadResult result;
+  // Indices into result.flows whose documents are to be read: the matched
+  // flows and the common modules the manifest names.
+  std::vector<std::size_t> to_read;
+  // The listing's Flow object of each of result.flows, as received.
+  std::vector<genesys::Json> listing;
+};
+
+// Lists the flows of the types the manifest's rules select (or only the
+// modules) and selects what to read. Throws genesys::ApiError when the
+// flows cannot be listed.
+ListedOrg list_and_select(genesys::FlowApi& api, const manifest::DesiredState& desired, const ReadOptions& options,
+                          bool modules_only);
+
+// Counts load errors and modules read among to_read (skipping those whose
+// from_cache[i] is set), then sorts result.flows by type, name, id. `listing`
+// no longer lines up with result.flows afterwards.
+void finish_read(ListedOrg& listed, const std::vector<bool>& from_cache);
+
+// plan_org with read_options.cache set (cached_plan.cpp).
+plan::Plan plan_org_cached(genesys::FlowApi& api, const manifest::DesiredState& desired,
+                           const plan::PlanOptions& options, const ReadOptions& read_options, OrgReadResult* read);
+
+}  // namespace flowlink::source::detail

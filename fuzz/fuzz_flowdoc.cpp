@@ -54,7 +54,9 @@ void insert_then_remove(const Document& original, const InsertionPoint& where) {
 
 void edit_existing_calls(const Document& original) {
   const auto actions = original.actions();
-  for (const ModuleCall& call : original.module_calls()) {
+  const auto calls = original.module_calls();
+  for (std::size_t i = 0; i < calls.size() && i < 3; ++i) {
+    const ModuleCall& call = calls[i];
     Document doc = original;
     try {
       doc.update_call(call.action_id, call.outputs, call.inputs);
@@ -85,13 +87,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const ModuleCall& call : doc->module_calls()) call.position.describe();
   if (!problems.empty()) return 0;
 
-  insert_then_remove(*doc, InsertionPoint{});
-  if (!actions.empty()) {
-    insert_then_remove(*doc, InsertionPoint{InsertionPoint::Kind::AfterAction, "", actions.back().id});
-    insert_then_remove(*doc, InsertionPoint{InsertionPoint::Kind::BeforeAction, "", actions.front().id});
-    insert_then_remove(*doc, InsertionPoint{InsertionPoint::Kind::TaskStart, actions.front().task_name, ""});
+  // One kind of edit per input (documents are large: every edit copies and
+  // checks the whole of it), chosen by the input's size.
+  switch (size % 5) {
+    case 0: insert_then_remove(*doc, InsertionPoint{}); break;
+    case 1: edit_existing_calls(*doc); break;
+    default:
+      if (actions.empty()) break;
+      const ActionInfo& anchor = actions[size % actions.size()];
+      if (size % 5 == 2) insert_then_remove(*doc, InsertionPoint{InsertionPoint::Kind::AfterAction, "", anchor.id});
+      if (size % 5 == 3) insert_then_remove(*doc, InsertionPoint{InsertionPoint::Kind::BeforeAction, "", anchor.id});
+      if (size % 5 == 4) insert_then_remove(*doc, InsertionPoint{InsertionPoint::Kind::TaskStart, anchor.task_name, ""});
   }
-  edit_existing_calls(*doc);
   // What a plan writes back must read again.
   Document::parse(doc->serialize(), "fuzz.json");
   return 0;

@@ -21,6 +21,7 @@
 #include "manifest/rule_reader.hpp"
 #include "manifest/suggestions.hpp"
 #include "manifest/utf8.hpp"
+#include "manifest/yaml_documents.hpp"
 #include "manifest/yaml_reader.hpp"
 #include "util/encoding.hpp"
 
@@ -170,7 +171,7 @@ bool check_utf8(const std::string& text, YamlReader& reader) {
   // Parsed only to name the key paths; yaml-cpp passes such bytes through.
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(text);
+    documents = detail::load_all_documents(text);
   } catch (const YAML::Exception&) {
   }
   NodePaths paths(documents);
@@ -194,7 +195,7 @@ FileContent read_file_text(const std::string& text, const std::string& file, std
   if (!check_utf8(text, reader)) return content;
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(text);
+    documents = detail::load_all_documents(text);
   } catch (const YAML::Exception& e) {
     SourceLocation where = e.mark.is_null() ? SourceLocation{file, 1, 1} : reader.location(e.mark.line, e.mark.column);
     errors.push_back(ManifestError{where, "", "YAML syntax error: " + e.msg});

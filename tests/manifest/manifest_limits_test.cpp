@@ -204,3 +204,20 @@ TEST_CASE("valid UTF-8 of every length loads") {
   INFO(testing::all_errors(result));
   CHECK(result.ok());
 }
+
+// --- YAML the parser cannot start a node with ---------------------------------
+
+TEST_CASE("a stray ',' is a syntax error at its position, not an endless parse") {
+  // Found by fuzz/fuzz_manifest: yaml-cpp 0.7's LoadAll looped on it, adding an
+  // empty document each round, until memory ran out (2 GB in 20 s).
+  LoadResult alone = parse_manifest(",", "m.yaml");
+  CHECK_MANIFEST_ERROR(alone, "m.yaml:1:1", "YAML syntax error: unexpected ','");
+  LoadResult after_a_document = parse_manifest(kModuleFile + "---\n  , rest\n", "m.yaml");
+  CHECK_MANIFEST_ERROR(after_a_document, "m.yaml:5:3", "YAML syntax error: unexpected ','");
+  // With invalid UTF-8 too (that check parses the text to name key paths).
+  LoadResult with_bad_byte = parse_manifest(",\xff", "m.yaml");
+  CHECK_MANIFEST_ERROR(with_bad_byte, "m.yaml:1:2", "invalid UTF-8 (byte 0xFF)");
+  // Documents after the first are still seen (and refused: one per file).
+  LoadResult documents = parse_manifest(kModuleFile + "---\nrules: []\n", "m.yaml");
+  CHECK_MANIFEST_ERROR(documents, "m.yaml:5:1", "expected one YAML document per file, found 2");
+}

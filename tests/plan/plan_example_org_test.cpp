@@ -69,12 +69,6 @@ int count(const FlowPlan& flow, Edit::Kind kind, const std::string& module_name)
   return n;
 }
 
-bool has_finding(const FlowPlan& flow, Finding::Kind kind, const std::string& module_name) {
-  for (const auto& finding : flow.findings)
-    if (finding.kind == kind && finding.module_name == module_name) return true;
-  return false;
-}
-
 constexpr const char* kValidation = "Common_Validation_Module";
 constexpr const char* kCompliance = "Compliance_Recording_Prompt";
 constexpr const char* kVip = "Common_VIP_Routing";

@@ -235,9 +235,9 @@ inline Rule rule(std::string name, std::string pattern, std::vector<EnsureEntry>
 inline DesiredState desired(std::vector<Rule> rules) {
   DesiredState state;
   state.api_version = "flowlink/v1";
-  state.modules["validation"] = {"validation", kValidationName, std::nullopt, {}};
-  state.modules["logging"] = {"logging", kLoggingName, std::nullopt, {}};
-  state.modules["old"] = {"old", kOldName, std::nullopt, {}};
+  state.modules["validation"] = {"validation", kValidationName, std::nullopt, false, {}};
+  state.modules["logging"] = {"logging", kLoggingName, std::nullopt, false, {}};
+  state.modules["old"] = {"old", kOldName, std::nullopt, false, {}};
   state.rules = std::move(rules);
   state.files = {"manifests/flowlink.yaml"};
   return state;

@@ -38,7 +38,7 @@ inline flowlink::plan::Plan sample_plan() {
   validation.move = true;
   auto state = desired({rule("support", "*", {validation, ensure("logging", at_task("Billing"))}, {"old"}),
                         rule("ghostly", "Nothing*", {ensure("ghost", at_start())})});
-  state.modules["ghost"] = {"ghost", "Ghost_Module", std::nullopt, {}};
+  state.modules["ghost"] = {"ghost", "Ghost_Module", std::nullopt, false, {}};
 
   std::vector<ObservedFlow> flows;
   flows.push_back(support_flow({call("c-old", 50, kOldId, kOldName)},

@@ -59,7 +59,7 @@ TEST_CASE("to_json: keys in a fixed order, kinds by name") {
   std::vector<std::string> summary_keys;
   for (const auto& [key, value] : json["summary"].items()) summary_keys.push_back(key);
   CHECK(summary_keys == std::vector<std::string>{"flows_matched", "to_change", "held", "unchanged", "drift_only", "errors",
-                                                 "add", "update", "remove", "move", "republish"});
+                                                 "add", "update", "remove", "move", "republish", "cache_hits"});
   CHECK(json["summary"]["republish"] == 0);
   const Json& support = json["flows"][1];
   CHECK(support["name"] == "Inbound_Support_Main");

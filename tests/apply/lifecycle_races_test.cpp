@@ -17,6 +17,8 @@ using namespace flowlink::testing;
 namespace {
 
 using Status = apply::FlowOutcome::Status;
+using plan::FlowAction;
+using plan::Note;
 
 const char* kWeb = "Chat_Support_Web";
 

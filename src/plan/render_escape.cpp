@@ -28,11 +28,10 @@ std::string markdown_code(std::string_view text) {
   return "`` " + escaped + " ``";
 }
 
-std::string escape_xml(std::string_view text) {
-  const std::string safe = escape_terminal(text);
+std::string escape_xml_specials(std::string_view text) {
   std::string out;
-  out.reserve(safe.size());
-  for (char c : safe) {
+  out.reserve(text.size());
+  for (char c : text) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -44,5 +43,7 @@ std::string escape_xml(std::string_view text) {
   }
   return out;
 }
+
+std::string escape_xml(std::string_view text) { return escape_xml_specials(escape_terminal(text)); }
 
 }  // namespace flowlink::plan

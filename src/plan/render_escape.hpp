@@ -25,5 +25,8 @@ std::string markdown_code(std::string_view text);
 // For XML text and attribute values: escape_terminal (so no character XML
 // 1.0 forbids, and valid UTF-8), then &, <, >, " and ' as entities.
 std::string escape_xml(std::string_view text);
+// Only XML's five special characters, for text flowlink wrote itself or
+// render_text already made terminal-safe.
+std::string escape_xml_specials(std::string_view text);
 
 }  // namespace flowlink::plan

@@ -18,23 +18,6 @@ namespace flowlink::plan {
 
 namespace {
 
-// Text flowlink wrote or render_text already escaped: XML's five characters.
-std::string xml_text(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 struct Case {
   std::string classname;  // escaped
   std::string name;       // escaped
@@ -66,12 +49,12 @@ Case flow_case(const FlowPlan& flow, const JunitOptions& options) {
   if (flow.status() == FlowPlan::Status::Error) {
     c.outcome = Case::Outcome::Errored;
     c.message = "could not be planned";
-    c.text = xml_text(render_text_flow(flow));
+    c.text = escape_xml_specials(render_text_flow(flow));
   } else if (flow_fails(flow, options)) {
     c.outcome = Case::Outcome::Failed;
     c.message = fmt::format("{}: {} edit{}, {} finding{}", to_string(flow.status()), flow.edits.size(),
                             flow.edits.size() == 1 ? "" : "s", flow.findings.size(), flow.findings.size() == 1 ? "" : "s");
-    c.text = xml_text(render_text_flow(flow));
+    c.text = escape_xml_specials(render_text_flow(flow));
     c.type = options.drift ? "drift" : to_string(flow.status());
   }
   return c;
@@ -79,7 +62,7 @@ Case flow_case(const FlowPlan& flow, const JunitOptions& options) {
 
 void write_suite(std::string& out, const Suite& suite) {
   out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\">\n",
-                     xml_text(suite.name), suite.cases.size(), suite.count(Case::Outcome::Failed),
+                     escape_xml_specials(suite.name), suite.cases.size(), suite.count(Case::Outcome::Failed),
                      suite.count(Case::Outcome::Errored));
   for (const auto& c : suite.cases) {
     out += fmt::format("    <testcase classname=\"{}\" name=\"{}\"", c.classname, c.name);
@@ -134,7 +117,7 @@ std::string render_junit(const Plan& plan, const JunitOptions& options) {
     errors += suite.count(Case::Outcome::Errored);
   }
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += fmt::format("<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n", xml_text(options.heading),
+  out += fmt::format("<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n", escape_xml_specials(options.heading),
                      tests, failures, errors);
   for (const auto& suite : suites) write_suite(out, suite);
   out += "</testsuites>\n";

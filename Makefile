@@ -33,7 +33,7 @@ test: build
 # the options. -O1 keeps the stacks readable and the run tolerable.
 test-sanitize: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DFLOWLINK_SANITIZE=ON -DFLOWLINK_WERROR=$(FLOWLINK_WERROR) >/dev/null
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DFLOWLINK_SANITIZE=ON -DFLOWLINK_BUILD_BENCH=OFF -DFLOWLINK_WERROR=$(FLOWLINK_WERROR) >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS)
 

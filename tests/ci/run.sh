@@ -59,6 +59,12 @@ expect 0 "plan.sh with changes to make" "$scripts/plan.sh" "$work/pr" "${org[@]}
 grep -qx 'changes=true' "$GITHUB_OUTPUT" || fail "plan.sh did not set changes=true"
 grep -q 'Inbound_Sales_EMEA' "$work/pr/plan.md" || fail "plan.md does not name Inbound_Sales_EMEA"
 grep -q '"format_version"' "$work/pr/plan.json" || fail "plan.json is no saved plan"
+# GitLab's form: the same plan as a JUnit report, one failed case per flow to change.
+PLAN_FORMAT=junit expect 0 "plan.sh with PLAN_FORMAT=junit" "$scripts/plan.sh" "$work/mr" "${org[@]}"
+grep -q '^<?xml version="1.0"' "$work/mr/plan.xml" || fail "plan.xml is no XML document"
+grep -q '<testcase classname="flows.inboundcall" name="Inbound_Sales_EMEA' "$work/mr/plan.xml" ||
+  fail "plan.xml has no test case for Inbound_Sales_EMEA"
+grep -q '<failure ' "$work/mr/plan.xml" || fail "plan.xml reports no flow to change as failed"
 
 # After the merge: apply that plan; then nothing is left to plan.
 expect 0 "apply.sh of the saved plan" "$scripts/apply.sh" "$work/pr/plan.json" "${org[@]}"

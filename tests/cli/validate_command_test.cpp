@@ -21,7 +21,9 @@ struct Run {
 Run validate(std::vector<std::string> paths) {
   std::ostringstream out, err;
   Run run;
-  run.code = run_validate(ValidateCommandOptions{std::move(paths)}, out, err);
+  ValidateCommandOptions options;
+  options.manifests = std::move(paths);
+  run.code = run_validate(options, out, err);
   run.out = out.str();
   run.err = err.str();
   return run;

@@ -28,6 +28,9 @@ using namespace flowlink::genesys;
 namespace {
 
 struct Answer {
+  // A constructor, not aggregate initialization: most answers give only a
+  // status and a body (-Wmissing-field-initializers).
+  Answer(int status_ = 200, std::string body_ = {}) : status(status_), body(std::move(body_)) {}
   int status = 200;
   std::string body;
   std::optional<std::size_t> claimed_length;  // a Content-Length other than the body's

@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "child_process.hpp"
 #include "http_load.hpp"
 #include "org_generator.hpp"
 #include "warm_drift.hpp"
@@ -56,25 +57,6 @@ struct Child {
     return false;
   }
 };
-
-pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    FILE* out = std::fopen(log.c_str(), "w");
-    if (out) {
-      ::dup2(fileno(out), 1);
-      ::dup2(fileno(out), 2);
-    }
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    std::perror("execv");
-    ::_exit(127);
-  }
-  return pid;
-}
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

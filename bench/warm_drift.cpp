@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "child_process.hpp"
 #include "http_load.hpp"
 
 namespace flowlink::bench {
@@ -53,23 +54,8 @@ DriftRun run_drift(const WarmDriftSpec& spec, const fs::path& manifest, const fs
   const std::vector<std::string> argv = {spec.flowlink, "drift", "-f", manifest.string(), "--api-url", url,
                                          "--work-dir", work_dir.string(), "--output", "json"};
   const auto started = std::chrono::steady_clock::now();
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    ::setenv("GENESYSCLOUD_OAUTHCLIENT_ID", spec.client_id.c_str(), 1);
-    ::setenv("GENESYSCLOUD_OAUTHCLIENT_SECRET", spec.secret.c_str(), 1);
-    FILE* out = std::fopen(log.c_str(), "w");
-    if (out) {
-      ::dup2(fileno(out), 1);
-      ::dup2(fileno(out), 2);
-    }
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    std::perror("execv");
-    ::_exit(127);
-  }
+  const pid_t pid = spawn(argv, log, {{"GENESYSCLOUD_OAUTHCLIENT_ID", spec.client_id},
+                                       {"GENESYSCLOUD_OAUTHCLIENT_SECRET", spec.secret}});
   int status = 0;
   ::waitpid(pid, &status, 0);
   DriftRun run;

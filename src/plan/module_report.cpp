@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "plan/render_escape.hpp"
+#include "plan/text_palette.hpp"
 
 namespace flowlink::plan {
 
@@ -26,19 +27,8 @@ constexpr const char* kRule =
     "A consumer is stale when its published version's datePublished is earlier than the module's latest "
     "publish; the snapshot version from dependency tracking decides only when a date is missing.";
 
-struct Palette {
-  const char* green = "";
-  const char* yellow = "";
-  const char* red = "";
-  const char* magenta = "";
-  const char* bold = "";
-  const char* reset = "";
-};
-
-Palette palette(const TextStyle& style) {
-  if (!style.color) return {};
-  return {"\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[35m", "\x1b[1m", "\x1b[0m"};
-}
+using detail::Palette;
+using detail::palette;
 
 std::string t(std::string_view text) { return escape_terminal(text); }
 // Markdown from the org: the plan's Markdown rules (control characters shown

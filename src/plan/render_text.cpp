@@ -12,25 +12,14 @@
 #include "plan/render.hpp"
 #include "plan/render_escape.hpp"
 #include "plan/render_lifecycle.hpp"
+#include "plan/text_palette.hpp"
 
 namespace flowlink::plan {
 
 namespace {
 
-struct Palette {
-  const char* green = "";
-  const char* yellow = "";
-  const char* red = "";
-  const char* cyan = "";
-  const char* magenta = "";
-  const char* bold = "";
-  const char* reset = "";
-};
-
-Palette palette(const TextStyle& style) {
-  if (!style.color) return {};
-  return {"\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[36m", "\x1b[35m", "\x1b[1m", "\x1b[0m"};
-}
+using detail::Palette;
+using detail::palette;
 
 // Text from the org or the manifest goes to a terminal: the one escaping
 // (an ESC in a flow name could forge colours or lines).

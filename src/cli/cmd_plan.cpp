@@ -73,14 +73,9 @@ plan::Plan plan_for(const PlanCommandOptions& options, const manifest::DesiredSt
   // An export has no notion of publishing: modules need not be published.
   plan_options.source = "export-dir " + options.export_dir;
   plan_options.require_published_modules = false;
-  const auto flows = source::read_export_dir(options.export_dir);
-  auto plan = plan::make_plan(desired, flows, plan_options);
-  if (feedback) {
-    feedback->counters().total = plan.flows.size();
-    feedback->counters().read = plan.flows.size();
-    feedback->counters().planned = plan.flows.size();
-  }
-  return plan;
+  source::ExportPlanOptions read_options;
+  if (feedback) read_options.progress = &feedback->counters();
+  return source::plan_export_dir(options.export_dir, desired, plan_options, read_options);
 }
 
 std::string render_plan(const plan::Plan& plan, const PlanView& view) {

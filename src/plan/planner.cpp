@@ -471,7 +471,7 @@ FlowPlan plan_one_flow(const manifest::DesiredState& desired, const ObservedFlow
 }  // namespace
 
 Plan make_plan(const manifest::DesiredState& desired, const std::vector<ObservedFlow>& flows,
-               const PlanOptions& options, const std::map<std::string, FlowPlan>* planned) {
+               const PlanOptions& options, std::map<std::string, FlowPlan>* planned) {
   Plan plan;
   plan.flowlink_version = options.flowlink_version;
   plan.source = options.source;
@@ -505,8 +505,8 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
     if (!is_targeted(options.targets, flow->id, flow->name)) continue;
     if (planned) {
       if (auto known = planned->find(flow->id); known != planned->end()) {
-        plan.flows.push_back(known->second);
-        ++plan.cache_hits;
+        if (!known->second.rules.empty()) plan.flows.push_back(std::move(known->second));
+        planned->erase(known);
         continue;
       }
     }
@@ -523,9 +523,25 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
   return plan;
 }
 
+struct PerFlowPlanner::ResolvedModules {
+  std::map<std::string, detail::ResolvedModule> by_key;
+};
+
+PerFlowPlanner::PerFlowPlanner(const manifest::DesiredState& desired, const std::vector<ObservedFlow>& flows,
+                               const PlanOptions& options)
+    : desired_(desired),
+      options_(options),
+      modules_(std::make_unique<ResolvedModules>(ResolvedModules{detail::resolve_modules(desired, flows, options)})) {}
+
+PerFlowPlanner::~PerFlowPlanner() = default;
+
+FlowPlan PerFlowPlanner::plan(const ObservedFlow& flow) const {
+  return plan_one_flow(desired_, flow, modules_->by_key, options_);
+}
+
 FlowPlan plan_flow(const manifest::DesiredState& desired, const ObservedFlow& flow,
                    const std::vector<ObservedFlow>& modules, const PlanOptions& options) {
-  return plan_one_flow(desired, flow, detail::resolve_modules(desired, modules, options), options);
+  return PerFlowPlanner(desired, modules, options).plan(flow);
 }
 
 }  // namespace flowlink::plan

@@ -65,6 +65,7 @@
 //   the previous one down). A flow with an error carries no edits.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -140,12 +141,39 @@ bool is_targeted(const std::vector<std::string>& targets, const std::string& flo
 // checks the ensure entries' bindings against each module's interface.
 //
 // `planned` (optional), by flow id: flows already planned for these same
-// inputs (the cache of repeat runs' answers, see source/cached_plan.hpp).
-// Such a flow is taken as it is, not planned again (its ObservedFlow needs no
-// document), and counted in Plan::cache_hits; every other part of the plan
-// (modules, plan-wide errors, the other flows) is made as usual.
+// inputs (by a PerFlowPlanner as their documents arrived, or from the cache
+// of repeat runs, see source/cached_plan.hpp). Such a flow is taken as it is,
+// not planned again (its ObservedFlow needs no document); every other part of
+// the plan (modules, plan-wide errors, the other flows) is made as usual.
+// Plan::cache_hits is the caller's to set.
 Plan make_plan(const manifest::DesiredState& desired, const std::vector<ObservedFlow>& flows,
-               const PlanOptions& options, const std::map<std::string, FlowPlan>* planned = nullptr);
+               const PlanOptions& options, std::map<std::string, FlowPlan>* planned = nullptr);
+
+// Resolves the manifest's modules once, then plans one flow at a time: what
+// a streaming read uses to plan each flow as soon as its documents arrive and
+// let them go, so that memory does not grow with the number of flows. A flow
+// planned so is the FlowPlan make_plan would make for it given the same
+// `flows` (the non-module flows among them need no document: modules resolve
+// by type, name and id). plan() is const and safe to call from several
+// threads; `flows`, `desired` and `options` must outlive the planner (the
+// resolved modules point into `flows`).
+class PerFlowPlanner {
+ public:
+  PerFlowPlanner(const manifest::DesiredState& desired, const std::vector<ObservedFlow>& flows,
+                 const PlanOptions& options);
+  ~PerFlowPlanner();
+  PerFlowPlanner(const PerFlowPlanner&) = delete;
+  PerFlowPlanner& operator=(const PerFlowPlanner&) = delete;
+
+  // The flow's plan; its `rules` are empty when no rule matches it.
+  FlowPlan plan(const ObservedFlow& flow) const;
+
+ private:
+  struct ResolvedModules;
+  const manifest::DesiredState& desired_;
+  const PlanOptions& options_;
+  std::unique_ptr<ResolvedModules> modules_;
+};
 
 // Re-plans a single flow (the applier's verification after an edit).
 FlowPlan plan_flow(const manifest::DesiredState& desired, const ObservedFlow& flow,

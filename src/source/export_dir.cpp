@@ -1,5 +1,6 @@
 // Observed flows from an export directory (see export_dir.hpp).
 #include "source/export_dir.hpp"
+#include "source/export_dir_internal.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -24,17 +25,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct IndexEntry {
-  std::string id;
-  std::string name;
-  std::string type;
-  std::string version;
-  bool published = true;
-};
-
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
+
+}  // namespace
+
+namespace detail {
 
 // Reads a whole file; throws std::runtime_error naming it.
 std::string read_file(const fs::path& path) {
@@ -47,6 +44,13 @@ std::string read_file(const fs::path& path) {
   if (in.bad()) throw std::runtime_error(fmt::format("{}: read failed", path.string()));
   return text.str();
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::IndexEntry;
+using detail::read_file;
 
 std::string string_member(const nlohmann::json& object, const char* key, const std::string& where) {
   auto it = object.find(key);
@@ -92,10 +96,16 @@ std::map<std::string, IndexEntry> read_index(const fs::path& path) {
   return index;
 }
 
-// A flow's type when its document does not give one: org.json's, else the
-// one its extension implies, else "".
+}  // namespace
+
+namespace detail {
+
 std::string fallback_type(const std::string& filename, const IndexEntry* entry) {
   return entry && !entry->type.empty() ? entry->type : flow_type_from_export_name(filename);
+}
+
+std::string fallback_name(const fs::path& path, const IndexEntry* entry) {
+  return entry && !entry->name.empty() ? entry->name : path.stem().string();
 }
 
 plan::ObservedFlow read_flow(const fs::path& path, const std::string& filename, const IndexEntry* entry) {
@@ -125,13 +135,13 @@ plan::ObservedFlow read_flow(const fs::path& path, const std::string& filename, 
     flow.document.reset();
     flow.load_error = e.what();
     if (flow.load_error.find(source) == std::string::npos) flow.load_error = source + ": " + flow.load_error;
-    flow.name = entry && !entry->name.empty() ? entry->name : path.stem().string();
+    flow.name = fallback_name(path, entry);
     flow.type = fallback_type(filename, entry);
   }
   return flow;
 }
 
-}  // namespace
+}  // namespace detail
 
 bool is_export_flow_file(const std::string& filename) {
   if (filename == kOrgIndexFile) return false;
@@ -145,13 +155,15 @@ std::string flow_type_from_export_name(const std::string& filename) {
   return {};
 }
 
-std::vector<plan::ObservedFlow> read_export_dir(const std::string& dir) {
+namespace detail {
+
+ExportListing list_export_dir(const std::string& dir) {
   const fs::path root(dir);
   std::error_code ec;
   if (!fs::exists(root, ec)) throw std::runtime_error(fmt::format("export directory '{}' does not exist", dir));
   if (!fs::is_directory(root, ec)) throw std::runtime_error(fmt::format("export directory '{}' is not a directory", dir));
 
-  std::vector<std::pair<std::string, fs::path>> files;
+  ExportListing listing;
   fs::directory_iterator it(root, ec);
   if (ec) throw std::runtime_error(fmt::format("export directory '{}' cannot be listed: {}", dir, ec.message()));
   for (; it != fs::directory_iterator(); it.increment(ec)) {
@@ -160,17 +172,25 @@ std::vector<plan::ObservedFlow> read_export_dir(const std::string& dir) {
     if (!is_export_flow_file(filename)) continue;
     std::error_code type_ec;
     if (it->is_directory(type_ec)) continue;
-    files.emplace_back(std::move(filename), it->path());
+    listing.files.push_back(ExportFile{std::move(filename), it->path(), nullptr});
   }
-  std::sort(files.begin(), files.end());
+  std::sort(listing.files.begin(), listing.files.end(),
+            [](const ExportFile& a, const ExportFile& b) { return a.filename < b.filename; });
+  listing.index = read_index(root / kOrgIndexFile);
+  for (auto& file : listing.files) {
+    auto entry = listing.index.find(file.filename);
+    if (entry != listing.index.end()) file.entry = &entry->second;
+  }
+  return listing;
+}
 
-  const auto index = read_index(root / kOrgIndexFile);
+}  // namespace detail
+
+std::vector<plan::ObservedFlow> read_export_dir(const std::string& dir) {
+  const detail::ExportListing listing = detail::list_export_dir(dir);
   std::vector<plan::ObservedFlow> flows;
-  flows.reserve(files.size());
-  for (const auto& [filename, path] : files) {
-    auto entry = index.find(filename);
-    flows.push_back(read_flow(path, filename, entry == index.end() ? nullptr : &entry->second));
-  }
+  flows.reserve(listing.files.size());
+  for (const auto& file : listing.files) flows.push_back(detail::read_flow(file.path, file.filename, file.entry));
   return flows;
 }
 

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "manifest/desired_state.hpp"
 #include "plan/planner.hpp"
+#include "util/progress.hpp"
 
 namespace flowlink::source {
 
@@ -30,6 +32,19 @@ inline constexpr const char* kOrgIndexFile = "org.json";
 // Throws std::runtime_error naming the directory when it does not exist or
 // cannot be listed, and naming org.json when that file is malformed.
 std::vector<plan::ObservedFlow> read_export_dir(const std::string& dir);
+
+struct ExportPlanOptions {
+  int parallelism = 0;  // threads parsing files; 0: one per core
+  util::ProgressCounters* progress = nullptr;
+};
+
+// Reads the directory and plans it as a stream: every flow a rule selects is
+// parsed, planned and let go, so that memory stays flat in the number of
+// files (only the common modules' documents are kept). The plan is
+// make_plan(desired, read_export_dir(dir), options)'s, byte for byte.
+// Throws as read_export_dir does.
+plan::Plan plan_export_dir(const std::string& dir, const manifest::DesiredState& desired,
+                           const plan::PlanOptions& options, const ExportPlanOptions& read_options = {});
 
 // True for the file names read_export_dir reads as flows: *.json (except
 // org.json) and Architect export names.

@@ -25,13 +25,16 @@ struct ListedOrg {
 ListedOrg list_and_select(genesys::FlowApi& api, const manifest::DesiredState& desired, const ReadOptions& options,
                           bool modules_only);
 
-// Counts load errors and modules read among to_read (skipping those whose
-// from_cache[i] is set), then sorts result.flows by type, name, id. `listing`
-// no longer lines up with result.flows afterwards.
-void finish_read(ListedOrg& listed, const std::vector<bool>& from_cache);
+// Counts load errors (unread[i] set: a flow or named module in to_read whose
+// documents could not be read) and modules read among to_read, then sorts
+// result.flows by type, name, id. `listing` no longer lines up with
+// result.flows afterwards.
+void finish_read(ListedOrg& listed, const std::vector<char>& unread);
 
-// plan_org with read_options.cache set (cached_plan.cpp).
-plan::Plan plan_org_cached(genesys::FlowApi& api, const manifest::DesiredState& desired,
-                           const plan::PlanOptions& options, const ReadOptions& read_options, OrgReadResult* read);
+// plan_org: the modules, then each flow planned as its documents arrive
+// (from the cache when read_options.cache holds it); org_plan.cpp.
+plan::Plan plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredState& desired,
+                              const plan::PlanOptions& options, const ReadOptions& read_options,
+                              OrgReadResult* read);
 
 }  // namespace flowlink::source::detail

@@ -119,13 +119,12 @@ ListedOrg list_and_select(genesys::FlowApi& api, const manifest::DesiredState& d
   return listed_org;
 }
 
-void finish_read(ListedOrg& listed, const std::vector<bool>& from_cache) {
+void finish_read(ListedOrg& listed, const std::vector<char>& unread) {
   OrgReadResult& result = listed.result;
   for (std::size_t i = 0; i < listed.to_read.size(); ++i) {
-    if (i < from_cache.size() && from_cache[i]) continue;
-    const auto& observed = result.flows[listed.to_read[i]];
-    if (!observed.document) ++result.load_errors;
-    else if (observed.type == kModuleType) ++result.modules_read;
+    const bool failed = i < unread.size() && unread[i];
+    if (failed) ++result.load_errors;
+    else if (result.flows[listed.to_read[i]].type == kModuleType) ++result.modules_read;
   }
   std::sort(result.flows.begin(), result.flows.end(), [](const plan::ObservedFlow& a, const plan::ObservedFlow& b) {
     return std::tie(a.type, a.name, a.id) < std::tie(b.type, b.name, b.id);
@@ -141,12 +140,14 @@ OrgReadResult read(genesys::FlowApi& api, const manifest::DesiredState& desired,
   const genesys::RequestStats before = api.stats();
   detail::ListedOrg listed = detail::list_and_select(api, desired, options, modules_only);
   auto& flows = listed.result.flows;
+  std::vector<char> unread(listed.to_read.size(), 0);
   genesys::parallel_for(listed.to_read.size(), std::max(1, options.parallelism), [&](std::size_t i) {
     auto& flow = flows[listed.to_read[i]];
     load_documents(api, flow);
+    if (!flow.document) unread[i] = 1;
     if (options.progress && flow.type != kModuleType) ++options.progress->read;
   });
-  detail::finish_read(listed, {});
+  detail::finish_read(listed, unread);
   listed.result.stats = stats_delta(api.stats(), before);
   return std::move(listed.result);
 }
@@ -296,12 +297,7 @@ plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired
   // Only the targeted flows are read: --target on 800 flows reads a few.
   ReadOptions targeted = read_options;
   if (targeted.targets.empty()) targeted.targets = options.targets;
-  if (targeted.cache) return detail::plan_org_cached(api, desired, options, targeted, read_result);
-  OrgReadResult result = read_org(api, desired, targeted);
-  plan::Plan plan = plan::make_plan(desired, result.flows, options);
-  if (read_options.progress) read_options.progress->planned = plan.flows.size();
-  if (read_result) *read_result = std::move(result);
-  return plan;
+  return detail::plan_org_streaming(api, desired, options, targeted, read_result);
 }
 
 genesys::RequestStats stats_delta(const genesys::RequestStats& after, const genesys::RequestStats& before) {

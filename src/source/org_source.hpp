@@ -129,7 +129,10 @@ std::string observed_version_of(const genesys::Flow& flow);
 std::string flow_source_name(const std::string& name, const std::string& id);
 
 // Reads the org and plans it: what `flowlink plan` / `drift` / `apply -f`
-// run against a live org. `read` (optional) receives the read's details.
+// run against a live org. `read` (optional) receives the read's details; its
+// flows keep no document but the named modules' (each flow is planned as its
+// documents arrive and they are let go: memory stays flat in the number of
+// flows). The plan is make_plan's over read_org's flows, byte for byte.
 // With read_options.cache, unchanged flows are planned from the cache and
 // their documents are not read (cached_plan.hpp); the plan is the same.
 plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const plan::PlanOptions& options,

@@ -15,6 +15,7 @@
 #include "manifest/loader.hpp"
 #include "plan/plan.hpp"
 #include "plan/planner.hpp"
+#include "plan/render.hpp"
 #include "source/export_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -233,7 +234,12 @@ rules:
   REQUIRE_MESSAGE(manifest.ok(), manifest.errors.front().str());
   flowlink::plan::PlanOptions options;
   options.require_published_modules = false;
-  return flowlink::plan::make_plan(manifest.state, read_export_dir(dir), options);
+  // What `plan --export-dir` runs streams the directory; it must make the
+  // plan reading every document makes.
+  auto whole = flowlink::plan::make_plan(manifest.state, read_export_dir(dir), options);
+  auto streamed = flowlink::source::plan_export_dir(dir, manifest.state, options);
+  CHECK(flowlink::plan::render_json(streamed) == flowlink::plan::render_json(whole));
+  return streamed;
 }
 
 std::string joined(const std::vector<std::string>& lines) {

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "apply/org_fixture.hpp"
+#include "genesys/vocabulary.hpp"
+#include "plan/render.hpp"
 #include "source/org_source.hpp"
 
 using namespace flowlink;
@@ -241,7 +243,7 @@ TEST_CASE("a flow whose draft cannot be parsed: the published version is judged,
   }
 }
 
-TEST_CASE("plan_org plans the live org and records the observed version and fingerprint") {
+TEST_CASE("plan_org plans the live org as a stream: the plan of every document read, documents let go") {
   OrgFixture org("source-plan");
   source::OrgReadResult read;
   plan::Plan plan = source::plan_org(*org.api, org.desired, org.plan_options(), 4, &read);
@@ -249,8 +251,18 @@ TEST_CASE("plan_org plans the live org and records the observed version and fing
   CHECK_FALSE(plan.has_errors());
   CHECK(plan.has_changes());
   CHECK(plan.flows.size() == read.flows_matched);
+  CHECK(read.load_errors == 0);
+  CHECK(read.modules_read > 0);
+  // The reference: every document read and held, then planned at once.
+  const source::OrgReadResult whole = source::read_org(*org.api, org.desired, 4);
+  CHECK(plan::render_json(plan) == plan::render_json(plan::make_plan(org.desired, whole.flows, org.plan_options())));
+  for (const auto& flow : read.flows) {
+    CAPTURE(flow.name);
+    // Only the named modules keep their documents (apply verifies against them).
+    CHECK(flow.document.has_value() == (genesys::is_common_module(flow.type) && flow.load_error.empty()));
+  }
   for (const auto& fp : plan.flows) {
-    const plan::ObservedFlow* flow = find_flow(read.flows, fp.flow_id);
+    const plan::ObservedFlow* flow = find_flow(whole.flows, fp.flow_id);
     REQUIRE(flow != nullptr);
     REQUIRE(flow->document.has_value());
     CHECK(fp.fingerprint == flow->document->fingerprint());

@@ -1,5 +1,10 @@
-// plan_org with the cache of repeat runs. See cached_plan.hpp for what is
-// cached under which key.
+// plan_org: reading an org and planning it as a stream. The named common
+// modules are read first (every flow's plan depends on them); then each
+// matched flow is planned as soon as its documents arrive, and its documents
+// are let go, so that memory stays flat in the number of flows (only the
+// listing and the FlowPlans are kept). With the cache of repeat runs (see
+// cached_plan.hpp for what is cached under which key), an unchanged flow's
+// plan comes from the cache and none of its documents is read.
 #include "source/cached_plan.hpp"
 
 #include <algorithm>
@@ -133,80 +138,80 @@ bool fully_read(const plan::ObservedFlow& flow) {
 
 }  // namespace
 
-plan::Plan plan_org_cached(genesys::FlowApi& api, const manifest::DesiredState& desired,
-                           const plan::PlanOptions& options, const ReadOptions& read_options,
-                           OrgReadResult* read_result) {
-  cache::EntryStore& store = *read_options.cache;
+plan::Plan plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredState& desired,
+                              const plan::PlanOptions& options, const ReadOptions& read_options,
+                              OrgReadResult* read_result) {
   const genesys::RequestStats before = api.stats();
   ListedOrg listed = list_and_select(api, desired, read_options, false);
   auto& flows = listed.result.flows;
   const int parallelism = std::max(1, read_options.parallelism);
   // Nothing identifies a manifest without its fingerprint: no cache then.
-  const bool usable = !desired.fingerprint.empty();
+  cache::EntryStore* store = desired.fingerprint.empty() ? nullptr : read_options.cache;
 
   std::vector<std::size_t> module_slots, flow_slots;  // positions in to_read
   for (std::size_t i = 0; i < listed.to_read.size(); ++i)
     (genesys::is_common_module(flows[listed.to_read[i]].type) ? module_slots : flow_slots).push_back(i);
-  std::vector<bool> from_cache(listed.to_read.size(), false);
+  // Per position in to_read, written by one thread each (hence not vector<bool>).
+  std::vector<char> from_cache(listed.to_read.size(), 0), unread(listed.to_read.size(), 0);
 
-  // 1. The named modules: every flow's key depends on them.
+  // 1. The named modules: every flow's plan (and cache key) depends on them.
   genesys::parallel_for(module_slots.size(), parallelism, [&](std::size_t i) {
     auto& module = flows[listed.to_read[module_slots[i]]];
-    if (usable) {
-      if (load_module(api, store, module)) from_cache[module_slots[i]] = true;
+    if (store) {
+      if (load_module(api, *store, module)) from_cache[module_slots[i]] = 1;
     } else {
       load_documents(api, module);
     }
+    if (!module.document) unread[module_slots[i]] = 1;
   });
-  const std::string shared = usable ? shared_key(desired, options, flows) : std::string();
+  const std::string shared = store ? shared_key(desired, options, flows) : std::string();
 
-  // 2. Each matched flow: its plan from the cache, or its documents read.
-  std::vector<std::string> keys(listed.to_read.size());
-  std::vector<std::optional<plan::FlowPlan>> found(listed.to_read.size());
+  // 2. Each matched flow: its plan from the cache, or its documents read,
+  // planned and let go. The flows in `flows` keep no document: the planner
+  // resolved the modules above and needs only their type, name and id.
+  const plan::PerFlowPlanner planner(desired, flows, options);
+  std::vector<std::optional<plan::FlowPlan>> planned_at(listed.to_read.size());
   genesys::parallel_for(flow_slots.size(), parallelism, [&](std::size_t i) {
     const std::size_t slot = flow_slots[i];
     const std::size_t index = listed.to_read[slot];
-    if (usable) {
-      keys[slot] = flow_key(shared, listed.listing[index], flows[index]);
-      found[slot] = cached_flow_plan(store, flows[index], keys[slot]);
+    std::string key;
+    if (store) {
+      key = flow_key(shared, listed.listing[index], flows[index]);
+      planned_at[slot] = cached_flow_plan(*store, flows[index], key);
     }
-    if (!found[slot]) load_documents(api, flows[index]);
+    if (planned_at[slot]) {
+      from_cache[slot] = 1;
+    } else {
+      plan::ObservedFlow observed = flows[index];  // the listing's facts; the documents live only here
+      load_documents(api, observed);
+      if (!observed.document) unread[slot] = 1;
+      planned_at[slot] = planner.plan(observed);
+      if (store && fully_read(observed) && !planned_at[slot]->rules.empty())
+        store->write(kFlowPlanEntries, observed.id, key, plan::flow_to_json(*planned_at[slot]).dump());
+    }
     if (auto* progress = read_options.progress) {
       ++progress->read;
-      if (found[slot]) ++progress->cache_hits;
+      ++progress->planned;
+      if (from_cache[slot]) ++progress->cache_hits;
     }
   });
   std::map<std::string, plan::FlowPlan> planned;
-  std::map<std::string, std::string> to_write;  // flow id -> key
+  int cache_hits = 0;
   for (std::size_t slot : flow_slots) {
-    const auto& flow = flows[listed.to_read[slot]];
-    if (found[slot]) {
-      from_cache[slot] = true;
-      planned.emplace(flow.id, std::move(*found[slot]));
-    } else if (usable && fully_read(flow)) {
-      to_write.emplace(flow.id, keys[slot]);
-    }
+    if (from_cache[slot]) ++cache_hits;
+    planned.emplace(flows[listed.to_read[slot]].id, std::move(*planned_at[slot]));
   }
+  planned_at.clear();
 
   plan::Plan plan = plan::make_plan(desired, flows, options, &planned);
+  plan.cache_hits = cache_hits;
   if (read_options.progress) read_options.progress->planned = plan.flows.size();
-
-  // 3. What was planned from documents, for the next run.
-  std::vector<const plan::FlowPlan*> written;
-  for (const auto& flow_plan : plan.flows)
-    if (to_write.count(flow_plan.flow_id)) written.push_back(&flow_plan);
-  genesys::parallel_for(written.size(), parallelism, [&](std::size_t i) {
-    store.write(kFlowPlanEntries, written[i]->flow_id, to_write.at(written[i]->flow_id),
-                plan::flow_to_json(*written[i]).dump());
-  });
-  if (usable) store.enforce_bound();
+  if (store) store->enforce_bound();
 
   for (std::size_t slot : module_slots)
     if (from_cache[slot]) ++listed.result.module_cache_hits;
-  listed.result.cache_hits = static_cast<std::size_t>(plan.cache_hits);
-  finish_read(listed, from_cache);
-  // Modules read from the cache were read all the same: count them so.
-  listed.result.modules_read += listed.result.module_cache_hits;
+  listed.result.cache_hits = static_cast<std::size_t>(cache_hits);
+  finish_read(listed, unread);
   listed.result.stats = stats_delta(api.stats(), before);
   if (read_result) *read_result = std::move(listed.result);
   return plan;

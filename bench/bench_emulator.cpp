@@ -24,6 +24,7 @@
 #include "child_process.hpp"
 #include "http_load.hpp"
 #include "org_generator.hpp"
+#include "plan_memory.hpp"
 #include "warm_drift.hpp"
 #include "util/encoding.hpp"
 
@@ -254,6 +255,10 @@ int main(int argc, char** argv) {
     if (!flowlink.empty() && (only.empty() || std::string("warm drift").find(only) != std::string::npos)) {
       drift_ok = bench_warm_drift(WarmDriftSpec{flowlink, dir / "drift", port, client_id, secret, org.flow_ids.size()});
     }
+    bool plan_ok = true;
+    if (!flowlink.empty() && (only.empty() || std::string("plan memory").find(only) != std::string::npos)) {
+      plan_ok = bench_plan_memory(PlanMemorySpec{flowlink, emulator, seed, dir / "plan-memory"});
+    }
     print_table(rows, rows[0].result.per_second(), rows[1].result.per_second());
     std::printf("\n'vs floor': ratio to the raw-socket server in this program (the loopback + client floor);\n"
                 "'vs health': ratio to the emulator's cheapest answer; 'vs target': ratio to %.0f req/s;\n"
@@ -278,7 +283,7 @@ int main(int argc, char** argv) {
         for (const auto& [status, n] : r.result.statuses) std::printf(" %d x%llu", status, static_cast<unsigned long long>(n));
         std::printf("\n");
       }
-    return drift_ok ? 0 : 1;
+    return drift_ok && plan_ok ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_emulator: %s\n", e.what());
     return 1;

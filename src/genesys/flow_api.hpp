@@ -94,8 +94,12 @@ struct Flow {
   std::optional<FlowVersionInfo> saved_version;
   std::optional<FlowVersionInfo> checked_in_version;
   std::optional<Operation> current_operation;
+  std::optional<EntityRef> division;
   bool deleted = false;
-  Json raw;  // the whole object as received
+  // The whole object as received, as compact JSON text: the cache of repeat
+  // runs keys a flow's plan on it. Text, not a Json tree: a listing of 5,000
+  // flows held as trees took ~20 KB a flow.
+  std::string raw;
 };
 
 // What waiting for an operation found.

@@ -111,8 +111,9 @@ Flow flow_from_json(const Json& json) {
   flow.saved_version = version_at(json, "savedVersion");
   flow.checked_in_version = version_at(json, "checkedInVersion");
   if (const Json* operation = object_at(json, "currentOperation")) flow.current_operation = operation_from_json(*operation);
+  flow.division = ref_at(json, "division");
   flow.deleted = flag(json, "deleted");
-  flow.raw = json;
+  flow.raw = json.dump();
   return flow;
 }
 

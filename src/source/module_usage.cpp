@@ -36,9 +36,8 @@ std::string published_date_of(const genesys::Flow& flow) {
 }
 
 std::pair<std::string, std::string> division_of(const genesys::Flow& flow) {
-  const auto division = flow.raw.find("division");
-  if (division == flow.raw.end() || !division->is_object()) return {};
-  return {division->value("id", std::string()), division->value("name", std::string())};
+  if (!flow.division) return {};
+  return {flow.division->id, flow.division->name};
 }
 
 plan::FlowRef ref_of(const genesys::Flow& flow) { return {flow.id, flow.name, util::ascii_lower(flow.type)}; }

@@ -82,8 +82,8 @@ std::string shared_key(const manifest::DesiredState& desired, const plan::PlanOp
   return util::sha256_hex(key.dump());
 }
 
-std::string flow_key(const std::string& shared, const json& listing, const plan::ObservedFlow& flow) {
-  return util::sha256_hex(shared + "\n" + listing.dump() + "\n" + observed_facts(flow).dump());
+std::string flow_key(const std::string& shared, const std::string& listing, const plan::ObservedFlow& flow) {
+  return util::sha256_hex(shared + "\n" + listing + "\n" + observed_facts(flow).dump());
 }
 
 std::string module_key(const plan::ObservedFlow& module) {

@@ -15,8 +15,9 @@ struct ListedOrg {
   // Indices into result.flows whose documents are to be read: the matched
   // flows and the common modules the manifest names.
   std::vector<std::size_t> to_read;
-  // The listing's Flow object of each of result.flows, as received.
-  std::vector<genesys::Json> listing;
+  // The listing's Flow object of each of result.flows, as received
+  // (genesys::Flow::raw).
+  std::vector<std::string> listing;
 };
 
 // Lists the flows of the types the manifest's rules select (or only the

@@ -96,7 +96,7 @@ ListedOrg list_and_select(genesys::FlowApi& api, const manifest::DesiredState& d
   std::vector<genesys::Flow> listed = api.list_flows(query);
   result.flows_listed = listed.size();
 
-  for (const auto& flow : listed) {
+  for (auto& flow : listed) {
     if (flow.deleted) continue;
     plan::ObservedFlow observed = observe_flow(flow, options);
     const bool is_module = observed.type == kModuleType;
@@ -113,7 +113,7 @@ ListedOrg list_and_select(genesys::FlowApi& api, const manifest::DesiredState& d
       observed.load_error = is_module ? kModuleNotRead : kNotTargeted;
     }
     result.flows.push_back(std::move(observed));
-    listed_org.listing.push_back(flow.raw);
+    listed_org.listing.push_back(std::move(flow.raw));
   }
   if (options.progress) options.progress->total = result.flows_matched;
   return listed_org;

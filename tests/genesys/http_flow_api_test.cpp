@@ -21,7 +21,7 @@ TEST_CASE("list_flows logs in and returns the seeded flows with lowercase types"
   CHECK(names == std::set<std::string>{"Cache Example", "Greeting", "Shared Module"});
   Flow module = flow_named(*api, "Shared Module");
   CHECK(module.type == "commonmodule");
-  CHECK(module.raw.at("type") == "COMMONMODULE");
+  CHECK(nlohmann::json::parse(module.raw).at("type") == "COMMONMODULE");
   CHECK(module.published_version.has_value());
   CHECK_FALSE(module.locked_client.has_value());
 

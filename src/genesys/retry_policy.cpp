@@ -86,7 +86,9 @@ RetriedAnswer send_with_retries(RetryPolicy& policy, StatsCounters& stats,
     const auto asked = RetryPolicy::parse_retry_after(result.answer.retry_after);
     std::optional<milliseconds> delay;
     if (result.answer.status == 429 && asked) {
-      if (rate_waited + *asked > policy.rate_limit_wait()) {
+      // At least a little: "Retry-After: 0" forever must still reach the bound.
+      const milliseconds wait = std::max(*asked, kShortestRateLimitWait);
+      if (rate_waited + wait > policy.rate_limit_wait()) {
         result.gave_up = true;
         result.why = "rate limited (429) " + std::to_string(result.rate_limit_waits + 1) +
                      (result.rate_limit_waits == 0 ? " time" : " times") + ", waited " +
@@ -95,9 +97,8 @@ RetriedAnswer send_with_retries(RetryPolicy& policy, StatsCounters& stats,
                      std::to_string(asked->count()) + " ms more";
         return result;
       }
-      // At least a little: "Retry-After: 0" forever must still reach the bound.
-      delay = std::max(*asked, kShortestRateLimitWait);
-      rate_waited += *delay;
+      delay = wait;
+      rate_waited += wait;
       ++result.rate_limit_waits;
     } else {
       delay = policy.next_delay(fault_retries, result.answer.status, asked, waited);

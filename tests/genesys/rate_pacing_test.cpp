@@ -18,7 +18,7 @@ namespace {
 constexpr int kFlows = 80;  // a listing page and 80 reads: three windows of 30
 
 // An org of kFlows tiny flows, limited to 60 requests per 2 s window per token.
-emulator::EmulatorOptions limited_org(const TempDir& seed) {
+flowlink::emulator::EmulatorOptions limited_org(const TempDir& seed) {
   for (int i = 0; i < kFlows; ++i)
     write_text(seed.path() / ("flow-" + std::to_string(i) + ".json"),
                tiny_document("Paced Flow " + std::to_string(i), "inboundcall"));

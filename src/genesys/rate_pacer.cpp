@@ -87,8 +87,10 @@ RatePacer::Slot RatePacer::reserve(Clock::time_point now) {
   if (!known_) return slot;
   if (now >= window_end_) {
     // The window is over: the next one allows a full share, and the first
-    // answer from it will say how it stands.
+    // answer from it will say how it stands. Answers to sends made before
+    // this one (still in flight) describe the old window: not learned.
     known_ = false;
+    window_first_ = slot.sequence;
     return slot;
   }
   Clock::time_point at = std::max(now, next_slot_);
@@ -108,7 +110,7 @@ RatePacer::Slot RatePacer::reserve(Clock::time_point now) {
 
 void RatePacer::learn(std::uint64_t sequence, const RateWindow& window, Clock::time_point now) {
   std::lock_guard lock(mutex_);
-  if (known_ && sequence < window_first_) return;  // sent before the window we know of began
+  if (sequence < window_first_) return;  // sent before the window we know of (or the next one) began
   const Clock::time_point end = now + window.reset;
   const bool new_window = !known_ || now >= window_end_ || end > window_end_ + kResetRounding ||
                           (sequence > last_count_sequence_ && window.count < last_count_);

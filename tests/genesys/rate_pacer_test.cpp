@@ -140,3 +140,19 @@ TEST_CASE("hostile windows never make a wait past the cap") {
   direct.learn(b.sequence, window(1, 1, 100LL * 3600 * 1000), now);
   CHECK(direct.reserve(now).wait == RatePacer::kMaxWait);
 }
+
+TEST_CASE("an answer sent before the window ended, learned after, does not stall the next window") {
+  RatePacer pacer;
+  auto now = Clock::now();
+  auto a = pacer.reserve(now);
+  pacer.learn(a.sequence, window(50, 48, 1000), now);
+  auto late = pacer.reserve(now + milliseconds(980));  // the window's last sends, in flight as it ends
+  CHECK(late.wait <= milliseconds(20));
+  now += milliseconds(1000);
+  auto fresh = pacer.reserve(now);  // the window is over: no wait
+  CHECK(fresh.wait == milliseconds(0));
+  // `late` answers now with the old window's full count and a reset of 1 s:
+  // believed, it would hold every send back for a second.
+  pacer.learn(late.sequence, window(50, 50, 1000), now + milliseconds(30));
+  CHECK(pacer.reserve(now + milliseconds(30)).wait == milliseconds(0));
+}

@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "child_process.hpp"
+#include "flowlink_runs.hpp"
 #include "http_load.hpp"
 #include "org_generator.hpp"
 #include "plan_memory.hpp"
@@ -128,6 +129,11 @@ int main(int argc, char** argv) {
   std::string only, flowlink;
   app.add_option("--only", only, "measure only the endpoints whose name contains this (baselines always run)");
   app.add_option("--flowlink", flowlink, "flowlink binary: also measure a cold and a warm `flowlink drift`");
+  FlowlinkRunsSpec runs;
+  app.add_option("--plan-flows", runs.flows, "flows in the org of the cold and rate-limited plans");
+  app.add_option("--plan-latency-ms", runs.latency_ms, "emulator latency for those plans");
+  app.add_option("--plan-rate-limit", runs.rate_limit, "requests per token per window for the rate-limited plans");
+  app.add_option("--plan-rate-window-ms", runs.rate_window_ms, "that window's length");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -255,10 +261,6 @@ int main(int argc, char** argv) {
     if (!flowlink.empty() && (only.empty() || std::string("warm drift").find(only) != std::string::npos)) {
       drift_ok = bench_warm_drift(WarmDriftSpec{flowlink, dir / "drift", port, client_id, secret, org.flow_ids.size()});
     }
-    bool plan_ok = true;
-    if (!flowlink.empty() && (only.empty() || std::string("plan memory").find(only) != std::string::npos)) {
-      plan_ok = bench_plan_memory(PlanMemorySpec{flowlink, emulator, seed, dir / "plan-memory"});
-    }
     print_table(rows, rows[0].result.per_second(), rows[1].result.per_second());
     std::printf("\n'vs floor': ratio to the raw-socket server in this program (the loopback + client floor);\n"
                 "'vs health': ratio to the emulator's cheapest answer; 'vs target': ratio to %.0f req/s;\n"
@@ -276,6 +278,23 @@ int main(int argc, char** argv) {
                 rss_after_seed / 1024.0, hwm / 1024.0, org.total_bytes / 1e6);
     child.stop();
     fs::remove_all(state);  // hundreds of MB: not left behind for the next run to delete
+    // The plan figures start emulators of their own, once the big one is gone.
+    bool plan_ok = true;
+    if (!flowlink.empty() && (only.empty() || std::string("plan memory").find(only) != std::string::npos)) {
+      plan_ok = bench_plan_memory(PlanMemorySpec{flowlink, emulator, seed, dir / "plan-memory"});
+    }
+    bool runs_ok = true;
+    auto selected = [&only](const std::string& name) { return only.empty() || name.find(only) != std::string::npos; };
+    runs.cold_plan = selected("cold plan");
+    runs.rate_limited_plan = selected("rate-limited plan");
+    if (!flowlink.empty() && (runs.cold_plan || runs.rate_limited_plan)) {
+      runs.flowlink = flowlink;
+      runs.emulator = emulator;
+      runs.fixture = fixture;
+      runs.doc_kb = doc_kb;
+      runs.work = dir / "flowlink-runs";
+      runs_ok = bench_flowlink_runs(runs);
+    }
     for (const auto& r : rows)
       if (r.result.non_ok() > 0) {
         std::printf("NOTE: %s had %llu non-200 answers:", r.name.c_str(),
@@ -283,7 +302,7 @@ int main(int argc, char** argv) {
         for (const auto& [status, n] : r.result.statuses) std::printf(" %d x%llu", status, static_cast<unsigned long long>(n));
         std::printf("\n");
       }
-    return drift_ok && plan_ok ? 0 : 1;
+    return drift_ok && plan_ok && runs_ok ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_emulator: %s\n", e.what());
     return 1;

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "child_process.hpp"
+#include "warm_drift.hpp"
 
 namespace flowlink::bench {
 
@@ -26,20 +27,6 @@ namespace {
 constexpr double kTargetPeakMb = 300;
 constexpr double kTargetFlatRatio = 1.5;  // peak at the largest size vs the smallest: "flat"
 constexpr double kTargetParseMbPerCore = 100;
-
-// The same manifest as the warm drift: every "Bench Flow" needs an edit.
-constexpr const char* kManifest = R"(apiVersion: flowlink/v1
-modules:
-  first: { name: Common_Module_0 }
-rules:
-  - name: bench
-    flows: { types: [inboundcall], include: ["Bench Flow *"] }
-    ensure:
-      - module: first
-        at: start
-        inputs: { Common.CallerAni: "Call.Ani", Common.QueueName: "Task.Queue.name" }
-        outputs: { Common.IsValid: "Task.AgentsIdle" }
-)";
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -151,7 +138,7 @@ const char* met(bool yes) { return yes ? "met" : "NOT met"; }
 bool bench_plan_memory(const PlanMemorySpec& spec) {
   fs::create_directories(spec.work);
   const fs::path manifest = spec.work / "bench-manifest.yaml";
-  std::ofstream(manifest) << kManifest;
+  std::ofstream(manifest) << bench_manifest_text();  // every "Bench Flow" needs an edit
   std::printf("\nplan memory: peak RSS of a cold `flowlink plan` (no cache) by org size\n");
   std::printf("%-34s %8s %9s %9s %8s %6s\n", "run", "flows", "MB read", "seconds", "peak MB", "exit");
   std::fflush(stdout);

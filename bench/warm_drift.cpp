@@ -68,6 +68,8 @@ DriftRun run_drift(const WarmDriftSpec& spec, const fs::path& manifest, const fs
 
 }  // namespace
 
+const char* bench_manifest_text() { return kManifest; }
+
 bool bench_warm_drift(const WarmDriftSpec& spec) {
   fs::remove_all(spec.work);
   fs::create_directories(spec.work / "work");

@@ -18,6 +18,10 @@ struct WarmDriftSpec {
   std::size_t flows = 0;         // flows in the org (modules included)
 };
 
+// The manifest the flowlink figures plan against: every "Bench Flow" must call
+// the first module at the start (most call another there, so most change).
+const char* bench_manifest_text();
+
 // Prints the figure; returns false when a drift run failed (exit 1 or a signal).
 bool bench_warm_drift(const WarmDriftSpec& spec);
 

@@ -259,13 +259,16 @@ Json Service::request_stats() const {
   std::lock_guard lock(stats_mutex_);
   Json by = Json::object();
   for (const auto& [endpoint, count] : by_endpoint_) by[endpoint] = count;
-  return Json{{"total", total_requests_}, {"by_endpoint", by}};
+  Json statuses = Json::object();
+  for (const auto& [status, count] : by_status_) statuses[std::to_string(status)] = count;
+  return Json{{"total", total_requests_}, {"by_endpoint", by}, {"by_status", statuses}};
 }
 
 void Service::reset_request_stats() {
   std::lock_guard lock(stats_mutex_);
   total_requests_ = 0;
   by_endpoint_.clear();
+  by_status_.clear();
 }
 
 Response Service::handle(Request& request, int* latency_ms) {
@@ -344,6 +347,10 @@ Response Service::handle(Request& request, int* latency_ms) {
   }
   response.headers.emplace_back("ININ-Correlation-Id", request.correlation_id);
   for (auto& header : extra_headers) response.headers.push_back(std::move(header));
+  if (!control) {
+    std::lock_guard lock(stats_mutex_);
+    ++by_status_[response.status];
+  }
   return response;
 }
 

@@ -148,6 +148,7 @@ class Service {
   mutable std::mutex stats_mutex_;
   std::uint64_t total_requests_ = 0;
   std::map<std::string, std::uint64_t> by_endpoint_;
+  std::map<int, std::uint64_t> by_status_;  // API answers by HTTP status (429s for the benchmarks)
 };
 
 // Route tables, one per endpoints file.

@@ -138,6 +138,7 @@ struct RequestStats {
   std::uint64_t rate_limited = 0;  // 429 answers
   std::uint64_t server_errors = 0; // 5xx answers and dropped connections
   std::uint64_t token_requests = 0;
+  std::uint64_t paced = 0;  // requests held back to keep under the announced rate limit
 };
 
 class FlowApi {
@@ -206,6 +207,11 @@ struct ClientOptions {
   int max_retries = 6;
   std::chrono::milliseconds retry_base{200};
   std::chrono::milliseconds retry_budget{120000};  // total time spent waiting on retries
+  // Per request: the most time spent waiting out 429s (Retry-After), apart
+  // from the retries and budget above, which are for faults.
+  std::chrono::milliseconds rate_limit_wait{300000};
+  // Pace each token to the rate limit its answers announce (rate_pacer.hpp).
+  bool pace = true;
   std::chrono::milliseconds timeout{30000};        // per request
   AnswerLimits answer_limits;  // how large each kind of answer may be (answer_limits.hpp)
 };

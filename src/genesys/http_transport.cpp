@@ -1,10 +1,15 @@
-// An authenticated API call: token from the pool (round-robin), one renewal
-// on 401, retries per RetryPolicy, and an ApiError naming the call and flow
-// for anything but 2xx. Secrets and tokens are scrubbed from error text.
+// An authenticated API call: token from the pool (round-robin), paced to
+// that token's announced rate limit (one RatePacer per pool slot), one
+// renewal on 401, retries per RetryPolicy, and an ApiError naming the call
+// and flow for anything but 2xx. Secrets and tokens are scrubbed from error text.
 
 #include "genesys/http_transport.hpp"
 
+#include <thread>
+#include <vector>
+
 #include "genesys/http_wire.hpp"
+#include "genesys/rate_pacer.hpp"
 #include "genesys/retry_policy.hpp"
 #include "genesys/token_source.hpp"
 
@@ -20,7 +25,11 @@ struct HttpTransport::Impl {
                    ? std::make_unique<TokenSource>(login, policy, stats, options.client_id, options.client_secret,
                                                    options.token_pool, options.answer_limits.token)
                    : std::make_unique<TokenSource>(login, policy, stats, options.access_token)),
-        limits(options.answer_limits) {}
+        limits(options.answer_limits),
+        pace(options.pace) {
+    policy.set_rate_limit_wait(options.rate_limit_wait);
+    for (std::size_t i = 0; i < tokens->pool_size(); ++i) pacers.push_back(std::make_unique<RatePacer>());
+  }
 
   static std::string login_url(const ClientOptions& options) {
     return options.login_url.empty() ? options.api_url : options.login_url;
@@ -29,19 +38,29 @@ struct HttpTransport::Impl {
   WireResponse attempt(const WireRequest& base) {
     std::size_t slot = tokens->next_slot();
     std::string token = tokens->token(slot);
-    WireResponse answer = send_with_token(base, token);
+    WireResponse answer = send_with_token(base, slot, token);
     if (answer.status == 401 && !tokens->given()) {
       // The token expired early or was revoked: renew it once.
       tokens->invalidate(slot, token);
       token = tokens->token(slot);
-      answer = send_with_token(base, token);
+      answer = send_with_token(base, slot, token);
     }
     return answer;
   }
 
-  WireResponse send_with_token(WireRequest request, const std::string& token) {
+  WireResponse send_with_token(WireRequest request, std::size_t slot, const std::string& token) {
     request.headers.emplace_back("Authorization", "Bearer " + token);
-    return api.send(request);
+    if (!pace) return api.send(request);
+    RatePacer& pacer = *pacers[slot % pacers.size()];
+    const RatePacer::Slot turn = pacer.reserve(RatePacer::Clock::now());
+    if (turn.wait > std::chrono::milliseconds::zero()) {
+      ++stats.paced;
+      std::this_thread::sleep_for(turn.wait);
+    }
+    WireResponse answer = api.send(request);
+    if (auto window = parse_rate_window(answer.rate_count, answer.rate_allowed, answer.rate_reset))
+      pacer.learn(turn.sequence, *window, RatePacer::Clock::now());
+    return answer;
   }
 
   StatsCounters stats;
@@ -51,6 +70,8 @@ struct HttpTransport::Impl {
   RetryPolicy policy;
   std::unique_ptr<TokenSource> tokens;
   AnswerLimits limits;
+  bool pace;
+  std::vector<std::unique_ptr<RatePacer>> pacers;  // one per token slot
 };
 
 HttpTransport::HttpTransport(const ClientOptions& options) : impl_(std::make_unique<Impl>(options)) {}

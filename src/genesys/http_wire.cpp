@@ -33,6 +33,7 @@ RequestStats StatsCounters::snapshot() const {
   stats.rate_limited = rate_limited.load();
   stats.server_errors = server_errors.load();
   stats.token_requests = token_requests.load();
+  stats.paced = paced.load();
   return stats;
 }
 
@@ -148,6 +149,9 @@ WireResponse HttpWire::send(const WireRequest& request) {
     result.status = response.status_code();
     result.retry_after = header_value(response.headers(), "Retry-After");
     result.correlation_id = header_value(response.headers(), "ININ-Correlation-Id");
+    result.rate_count = header_value(response.headers(), "inin-ratelimit-count");
+    result.rate_allowed = header_value(response.headers(), "inin-ratelimit-allowed");
+    result.rate_reset = header_value(response.headers(), "inin-ratelimit-reset");
     utility::size64_t declared = 0;
     if (response.headers().match(web::http::header_names::content_length, declared) && declared > request.max_body) {
       result.body_too_large = true;

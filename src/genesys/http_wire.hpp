@@ -38,6 +38,7 @@ struct StatsCounters {
   std::atomic<std::uint64_t> rate_limited{0};
   std::atomic<std::uint64_t> server_errors{0};
   std::atomic<std::uint64_t> token_requests{0};
+  std::atomic<std::uint64_t> paced{0};
   RequestStats snapshot() const;
 };
 
@@ -57,6 +58,8 @@ struct WireResponse {
   std::string body;
   std::string retry_after;      // the Retry-After header, "" when absent
   std::string correlation_id;   // ININ-Correlation-Id, "" when absent
+  // inin-ratelimit-count / -allowed / -reset as sent, "" when absent (rate_pacer.hpp reads them).
+  std::string rate_count, rate_allowed, rate_reset;
   std::string transport_error;  // why there was no answer (status 0)
   // The body was larger than WireRequest::max_body: not read past it, and
   // `body` is empty. Not an answer to use, nor one to ask again.

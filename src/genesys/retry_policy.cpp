@@ -12,6 +12,10 @@ namespace flowlink::genesys {
 
 using std::chrono::milliseconds;
 
+namespace {
+constexpr milliseconds kShortestRateLimitWait{100};
+}
+
 RetryPolicy::RetryPolicy(int max_retries, milliseconds base, milliseconds budget, milliseconds cap,
                          std::uint64_t seed)
     : max_retries_(std::max(0, max_retries)),
@@ -71,28 +75,48 @@ std::string RetriedAnswer::give_up_note() const {
 RetriedAnswer send_with_retries(RetryPolicy& policy, StatsCounters& stats,
                                 const std::function<WireResponse()>& attempt, bool (*retryable)(int status)) {
   RetriedAnswer result;
-  milliseconds waited{0};
+  milliseconds waited{0};       // on faults, against policy.budget()
+  milliseconds rate_waited{0};  // on 429s with Retry-After, against policy.rate_limit_wait()
+  int fault_retries = 0;
   for (;;) {
     result.answer = attempt();
     ++result.attempts;
     // An answer past its size bound would be as large again: never retried.
     if (result.answer.ok() || result.answer.body_too_large || !retryable(result.answer.status)) return result;
-    auto delay = policy.next_delay(result.attempts - 1, result.answer.status,
-                                   RetryPolicy::parse_retry_after(result.answer.retry_after), waited);
-    if (!delay) {
-      result.gave_up = true;
-      if (result.attempts - 1 >= policy.max_retries()) {
-        result.why = "retry limit " + std::to_string(policy.max_retries());
-      } else {
-        auto asked = RetryPolicy::parse_retry_after(result.answer.retry_after);
-        result.why = "retry budget " + std::to_string(policy.budget().count()) + " ms";
-        if (asked) result.why += ", server asked to wait " + std::to_string(asked->count()) + " ms";
+    const auto asked = RetryPolicy::parse_retry_after(result.answer.retry_after);
+    std::optional<milliseconds> delay;
+    if (result.answer.status == 429 && asked) {
+      // At least a little: "Retry-After: 0" forever must still reach the bound.
+      const milliseconds wait = std::max(*asked, kShortestRateLimitWait);
+      if (rate_waited + wait > policy.rate_limit_wait()) {
+        result.gave_up = true;
+        result.why = "rate limited (429) " + std::to_string(result.rate_limit_waits + 1) +
+                     (result.rate_limit_waits == 0 ? " time" : " times") + ", waited " +
+                     std::to_string(rate_waited.count()) + " ms of at most " +
+                     std::to_string(policy.rate_limit_wait().count()) + " ms, server asked to wait " +
+                     std::to_string(asked->count()) + " ms more";
+        return result;
       }
-      return result;
+      delay = wait;
+      rate_waited += wait;
+      ++result.rate_limit_waits;
+    } else {
+      delay = policy.next_delay(fault_retries, result.answer.status, asked, waited);
+      if (!delay) {
+        result.gave_up = true;
+        if (fault_retries >= policy.max_retries()) {
+          result.why = "retry limit " + std::to_string(policy.max_retries());
+        } else {
+          result.why = "retry budget " + std::to_string(policy.budget().count()) + " ms";
+          if (asked) result.why += ", server asked to wait " + std::to_string(asked->count()) + " ms";
+        }
+        return result;
+      }
+      ++fault_retries;
+      waited += *delay;
     }
     ++stats.retries;
     std::this_thread::sleep_for(*delay);
-    waited += *delay;
   }
 }
 

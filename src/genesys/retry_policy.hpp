@@ -3,7 +3,13 @@
 // exponential backoff with full jitter, at least Retry-After, a bounded number
 // of retries and a bounded total wait. Retries 429, 5xx and no-answer (status
 // 0); never other 4xx (the one 401 token refresh lives in HttpTransport).
+//
+// A 429 with Retry-After is not a fault but the server saying "not yet": it is
+// waited out without spending the retries and budget meant for faults, under
+// a bound of its own (rate_limit_wait, per request) so that a server that
+// answers 429 forever still ends the request with an error.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -38,10 +44,16 @@ class RetryPolicy {
 
   int max_retries() const { return max_retries_; }
   std::chrono::milliseconds budget() const { return budget_; }
+  // The most time one request may spend waiting out 429s' Retry-After.
+  std::chrono::milliseconds rate_limit_wait() const { return rate_limit_wait_; }
+  void set_rate_limit_wait(std::chrono::milliseconds limit) {
+    rate_limit_wait_ = std::max(std::chrono::milliseconds(0), limit);
+  }
 
  private:
   int max_retries_;
   std::chrono::milliseconds base_, budget_, cap_;
+  std::chrono::milliseconds rate_limit_wait_{std::chrono::minutes(5)};
   std::mutex mutex_;
   std::mt19937_64 random_;
 };
@@ -49,6 +61,7 @@ class RetryPolicy {
 struct RetriedAnswer {
   WireResponse answer;  // the last one
   int attempts = 0;
+  int rate_limit_waits = 0;  // 429s waited out (not counted against the retry limit)
   bool gave_up = false;  // a retryable failure that was not retried any more
   // For an error message when gave_up: "gave up after 4 attempts (retry limit 3)".
   std::string give_up_note() const;

@@ -307,6 +307,7 @@ genesys::RequestStats stats_delta(const genesys::RequestStats& after, const gene
   d.rate_limited = after.rate_limited - before.rate_limited;
   d.server_errors = after.server_errors - before.server_errors;
   d.token_requests = after.token_requests - before.token_requests;
+  d.paced = after.paced - before.paced;
   return d;
 }
 

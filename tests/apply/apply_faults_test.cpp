@@ -90,6 +90,17 @@ TEST_CASE("429 answers are waited out and apply still converges") {
   plan::Plan plan = plan_live(org);
   REQUIRE(plan.has_changes());
   org.control->configure({{"rate_limit_per_minute", 15}, {"rate_window_ms", 2000}});
+  // Unpaced: a paced client keeps under the limit it is told (genesys/rate_pacer.hpp),
+  // and this test is about the 429s a client must wait out all the same
+  // (another process on the same token, a server without the headers).
+  genesys::ClientOptions unpaced;
+  unpaced.api_url = unpaced.login_url = org.emulator->base_url();
+  unpaced.client_id = OrgFixture::kClientId;
+  unpaced.client_secret = OrgFixture::kSecret;
+  unpaced.parallelism = 4;
+  unpaced.retry_base = std::chrono::milliseconds(10);
+  unpaced.pace = false;
+  org.api = genesys::make_http_flow_api(unpaced);
 
   apply::ApplyReport report = apply::apply_plan(*org.api, plan, org.desired, apply_options(org));
   INFO(apply::render_apply_text(report));

@@ -114,3 +114,72 @@ TEST_CASE("a 429 is retried after the server's Retry-After, then succeeds") {
   CHECK(stats.retries == 1);
   CHECK(std::chrono::steady_clock::now() - started >= milliseconds(200));  // waited as asked
 }
+
+TEST_CASE("429s with Retry-After do not spend the retries meant for faults") {
+  StatsCounters stats;
+  RetryPolicy policy(1, milliseconds(1), milliseconds(5), milliseconds(2), 3);  // one retry, a 5 ms budget
+  int calls = 0;
+  auto result = send_with_retries(policy, stats, [&] {
+    WireResponse answer;
+    answer.status = ++calls <= 4 ? 429 : 200;
+    if (answer.status == 429) answer.retry_after = "0.1";
+    return answer;
+  });
+  CHECK(result.answer.status == 200);
+  CHECK(result.attempts == 5);
+  CHECK(result.rate_limit_waits == 4);
+  CHECK_FALSE(result.gave_up);
+
+  // A fault after the 429s still has its one retry.
+  calls = 0;
+  result = send_with_retries(policy, stats, [&] {
+    WireResponse answer;
+    ++calls;
+    answer.status = calls <= 2 ? 429 : calls == 3 ? 503 : 200;
+    if (answer.status == 429) answer.retry_after = "0.1";
+    return answer;
+  });
+  CHECK(result.answer.status == 200);
+  CHECK(result.attempts == 4);
+}
+
+TEST_CASE("a server answering 429 forever ends the request at the rate-limit wait bound") {
+  StatsCounters stats;
+  RetryPolicy policy(6, milliseconds(1), milliseconds(60'000), milliseconds(2), 5);
+  policy.set_rate_limit_wait(milliseconds(300));
+  int calls = 0;
+  auto result = send_with_retries(policy, stats, [&] {
+    ++calls;
+    WireResponse answer;
+    answer.status = 429;
+    answer.retry_after = "0.1";
+    return answer;
+  });
+  CHECK(result.gave_up);
+  CHECK(calls == 4);  // 3 waits of 100 ms fit in 300 ms; the 4th would not
+  CHECK(result.give_up_note().find("rate limited (429) 4 times, waited 300 ms of at most 300 ms") != std::string::npos);
+
+  // "Retry-After: 0" forever is bounded too: each wait counts at least 100 ms.
+  calls = 0;
+  result = send_with_retries(policy, stats, [&] {
+    ++calls;
+    WireResponse answer;
+    answer.status = 429;
+    answer.retry_after = "0";
+    return answer;
+  });
+  CHECK(result.gave_up);
+  CHECK(calls == 4);
+
+  // A Retry-After past the bound gives up at once, without sleeping it.
+  calls = 0;
+  result = send_with_retries(policy, stats, [&] {
+    ++calls;
+    WireResponse answer;
+    answer.status = 429;
+    answer.retry_after = "86400";
+    return answer;
+  });
+  CHECK(result.gave_up);
+  CHECK(calls == 1);
+}

@@ -212,8 +212,7 @@ class FlowRun {
     genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
     const std::string latest_version = source::observed_version_of(flow);
     const std::string text = ctx_.api.latest_configuration(plan_.flow_id);
-    const std::string fingerprint =
-        flowdoc::Document::parse(text, source::flow_source_name(plan_.flow_name, plan_.flow_id)).fingerprint();
+    const std::string fingerprint = flowdoc::Document::text_fingerprint(text);
     if (plan_.fingerprint.empty())
       throw std::runtime_error("the plan records no fingerprint for this flow; re-run plan");
     if (!plan_.observed_version.empty() && latest_version != plan_.observed_version)

@@ -150,7 +150,9 @@ Document Document::parse(std::string_view text, std::string source) {
   } catch (const Json::parse_error& e) {
     throw error_at(source, "", fmt::format("not valid JSON: {}", e.what()));
   }
-  return Document(std::move(json), std::move(source));
+  Document document(std::move(json), std::move(source));
+  document.text_fingerprint_ = text_fingerprint(text);
+  return document;
 }
 
 Document Document::from_json(Json json, std::string source) {
@@ -170,6 +172,12 @@ std::string Document::serialize(int indent) const {
 }
 
 std::string Document::fingerprint() const { return util::sha256_hex(serialize(-1)); }
+
+std::string Document::source_fingerprint() const {
+  return text_fingerprint_.empty() ? fingerprint() : text_fingerprint_;
+}
+
+std::string Document::text_fingerprint(std::string_view text) { return util::sha256_hex(text); }
 
 std::vector<ModuleCall> Document::module_calls() const {
   const detail::Graph graph = detail::build_graph(json_);

@@ -142,9 +142,16 @@ class Document {
 
   // Serialized as Architect does: UTF-8 JSON. indent < 0 gives compact output.
   std::string serialize(int indent = -1) const;
-  // SHA-256 (hex) of the compact serialization: what a plan records to detect
-  // that a flow changed between plan and apply.
+  // SHA-256 (hex) of the compact serialization: the content, whatever its
+  // formatting (apply compares a document it sent with what the server kept).
   std::string fingerprint() const;
+  // SHA-256 (hex) of the text the document was parsed from, as the server or
+  // the file had it: what a plan records to detect that a flow changed
+  // between plan and apply (the re-read's text_fingerprint, no parse needed).
+  // Hashing the bytes costs a fraction of re-serializing them. For a
+  // document built by from_json, or edited since, it is fingerprint().
+  std::string source_fingerprint() const;
+  static std::string text_fingerprint(std::string_view text);
 
   // Reading.
   std::vector<ModuleCall> module_calls() const;
@@ -188,6 +195,7 @@ class Document {
 
   Json json_;
   std::string source_;
+  std::string text_fingerprint_;  // parse's; cleared by an edit
   // Whether manifest / manifest.commonModuleFlow existed when parsed: an edit
   // that empties commonModuleFlow removes those keys only if flowlink added
   // them, so that insert then remove gives back the original document.

@@ -173,6 +173,7 @@ std::string Document::insert_call(const CallSpec& call, const InsertionPoint& wh
 
   require_sound_after_edit(doc, id, "inserting");
   json_ = std::move(doc);
+  text_fingerprint_.clear();
   return id;
 }
 
@@ -189,6 +190,7 @@ void Document::update_call(std::string_view action_id, const Bindings& inputs, c
   rewrite(call_shape::kOutputs, outputs, detail::BindingDirection::Output);
   require_sound_after_edit(doc, std::string(action_id), "updating");
   json_ = std::move(doc);
+  text_fingerprint_.clear();
 }
 
 void Document::remove_call(std::string_view action_id) {
@@ -213,6 +215,7 @@ void Document::remove_call(std::string_view action_id) {
   detail::remove_module_use(doc, id, {had_manifest_, had_common_module_flow_});
   require_sound_after_edit(doc, id, "removing");
   json_ = std::move(doc);
+  text_fingerprint_.clear();
 }
 
 void Document::move_call(std::string_view action_id, const InsertionPoint& where) {
@@ -248,6 +251,7 @@ void Document::move_call(std::string_view action_id, const InsertionPoint& where
   }
   require_sound_after_edit(doc, id, "moving");
   json_ = std::move(doc);
+  text_fingerprint_.clear();
 }
 
 }  // namespace flowlink::flowdoc

@@ -152,7 +152,7 @@ struct FlowPlan {
   std::string flow_name;
   std::string flow_type;         // lowercase
   std::string observed_version;  // the basis version ("3.0"): what the edits were planned against
-  std::string fingerprint;       // flowdoc::Document::fingerprint() of the basis document
+  std::string fingerprint;       // flowdoc::Document::source_fingerprint() of the basis document: its bytes as read
   std::vector<std::string> rules;  // rules that matched the flow
   std::vector<Edit> edits;
   std::vector<Finding> findings;

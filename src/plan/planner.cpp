@@ -395,7 +395,7 @@ void detail::plan_document(const manifest::DesiredState& desired,
                            const std::map<std::string, ResolvedModule>& modules,
                            const flowdoc::Document& document, const std::string& flow_name, FlowPlan& out) {
   try {
-    out.fingerprint = document.fingerprint();
+    out.fingerprint = document.source_fingerprint();
     auto problems = document.check();
     if (!problems.empty()) {
       for (std::size_t i = 0; i < problems.size() && i < kMaxProblemsReported; ++i)

@@ -67,7 +67,7 @@ std::string shared_key(const manifest::DesiredState& desired, const plan::PlanOp
     // A module's document is its interface; a flow that only shares a
     // module's name matters by its listing alone (its document may be unread).
     if (genesys::is_common_module(flow.type))
-      facts["document"] = flow.document ? flow.document->fingerprint() : "unread: " + flow.load_error;
+      facts["document"] = flow.document ? flow.document->source_fingerprint() : "unread: " + flow.load_error;
     modules.push_back(std::move(facts));
   }
   std::sort(modules.begin(), modules.end(), [](const json& a, const json& b) { return a.dump() < b.dump(); });

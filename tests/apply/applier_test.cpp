@@ -64,7 +64,7 @@ TEST_CASE("apply converges the example org, and a second apply changes nothing")
     fs::path backup(out.backup_path);
     CHECK(backup.parent_path() == org.work_dir() / ".flowlink" / "backups" / fp.flow_id);
     CHECK(backup.filename().string().rfind(fp.observed_version + "-", 0) == 0);
-    CHECK(flowdoc::Document::parse(read_text(backup), "backup").fingerprint() == fp.fingerprint);
+    CHECK(flowdoc::Document::parse(read_text(backup), "backup").source_fingerprint() == fp.fingerprint);
   }
   CHECK(with_edits == report.count(apply::FlowOutcome::Status::Applied));
   CHECK(locked_flow_ids(org).empty());

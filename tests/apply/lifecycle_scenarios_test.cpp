@@ -59,7 +59,7 @@ TEST_CASE("lifecycle (a): published complies, a colleague's checked-in draft rem
   CHECK(flow.draft->edits == 1);
   CHECK(flow.draft->stage == plan::DraftState::Stage::CheckedIn);
   CHECK(flow.draft->version == before.at(id).checked_in);
-  CHECK(flow.draft->fingerprint == flowdoc::Document::parse(draft, "draft").fingerprint());
+  CHECK(flow.draft->fingerprint == flowdoc::Document::parse(draft, "draft").source_fingerprint());
   REQUIRE(flow.draft->owner);
   CHECK(flow.draft->owner->kind == plan::Actor::Kind::User);
   CHECK(flow.draft->owner->name == "alice");
@@ -105,7 +105,7 @@ void check_compliant_draft_judged(const plan::FlowPlan& flow, const CompliantDra
   CHECK_FALSE(flow.published->complies);
   CHECK(flow.published->edits == 1);
   CHECK(flow.draft->complies);
-  CHECK(flow.draft->fingerprint == flowdoc::Document::parse(s.draft, "draft").fingerprint());
+  CHECK(flow.draft->fingerprint == flowdoc::Document::parse(s.draft, "draft").source_fingerprint());
   REQUIRE(flow.draft->owner);
   CHECK(flow.draft->owner->name == "alice");
   CHECK(plan::drifted(flow, DriftCheck::Published));
@@ -270,7 +270,7 @@ TEST_CASE("lifecycle (c): someone's checked-in draft, unpublished: edit-draft: e
   CHECK(flow.action == FlowAction::Edit);
   CHECK(flow.basis == plan::Basis::Draft);
   CHECK_FALSE(flow.publish);
-  CHECK(flow.fingerprint == flowdoc::Document::parse(s.draft, "draft").fingerprint());
+  CHECK(flow.fingerprint == flowdoc::Document::parse(s.draft, "draft").source_fingerprint());
   REQUIRE(flow.edits.size() == 1);
   const std::string expected = expected_documents(plan, basis_documents(org, plan)).at(s.id);
   CHECK(expected == with_edits(s.draft, flow, flowdoc::sequential_id_source(kApplyIdPrefix)));
@@ -322,7 +322,7 @@ TEST_CASE("lifecycle (c): someone's checked-in draft, unpublished: publish: publ
   CHECK(flow.publish);
   REQUIRE(flow.draft);
   // The draft's fingerprint is recorded: apply publishes exactly that work or nothing.
-  const std::string draft_fingerprint = flowdoc::Document::parse(s.draft, "draft").fingerprint();
+  const std::string draft_fingerprint = flowdoc::Document::parse(s.draft, "draft").source_fingerprint();
   CHECK(flow.draft->fingerprint == draft_fingerprint);
   CHECK(flow.fingerprint == draft_fingerprint);
   CHECK(flow.observed_version == s.before.at(s.id).checked_in);

@@ -214,6 +214,21 @@ TEST_CASE("fingerprint is the SHA-256 of the compact serialization") {
   CHECK(Document::from_json(changed, "changed").fingerprint() != doc.fingerprint());
 }
 
+TEST_CASE("source_fingerprint is the SHA-256 of the bytes parsed, until an edit") {
+  const std::string text = read_text(kFixturePath);
+  Document doc = Document::parse(text, kFixturePath);
+  CHECK(doc.source_fingerprint() == flowlink::util::sha256_hex(text));
+  CHECK(doc.source_fingerprint() == Document::text_fingerprint(text));
+  // The fixture is indented: its bytes are not the compact serialization.
+  CHECK(doc.source_fingerprint() != doc.fingerprint());
+  // Other bytes, same content: another source fingerprint, the same fingerprint.
+  const Document compact = Document::parse(doc.serialize(), "compact");
+  CHECK(compact.source_fingerprint() != doc.source_fingerprint());
+  CHECK(compact.fingerprint() == doc.fingerprint());
+  CHECK(Document::from_json(doc.json(), "built").source_fingerprint() == doc.fingerprint());
+  // An edited document's bytes are no longer the ones parsed: edits_test.cpp.
+}
+
 TEST_CASE("module_interface reads Common.* inputs and outputs wherever they are declared") {
   Json module = Json::parse(R"({
     "name": "Validation", "type": "commonmodule",

@@ -292,3 +292,12 @@ TEST_CASE("an edit on a document that already fails check() is refused, naming t
   }
   CHECK(first_difference(doc.serialize(), Document::from_json(json, "x").serialize()) == "");
 }
+
+TEST_CASE("an edited document's source fingerprint is its content's, no longer the parsed bytes'") {
+  const std::string text = read_text(kFixturePath);
+  Document doc = Document::parse(text, kFixturePath);
+  REQUIRE(doc.source_fingerprint() == Document::text_fingerprint(text));
+  doc.insert_call(validation_call(), {}, sequential_id_source());
+  CHECK(doc.source_fingerprint() == doc.fingerprint());
+  CHECK(doc.source_fingerprint() != Document::text_fingerprint(text));
+}

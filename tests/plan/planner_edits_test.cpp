@@ -64,7 +64,7 @@ TEST_CASE("a missing call is added first in the initial task for `start`") {
   CHECK(edit.inputs == Bindings{{"Common.CallerAni", "Call.Ani"}});
   CHECK(edit.reason == "missing");
   CHECK(flow.observed_version == "3.0");
-  CHECK(flow.fingerprint == support_flow().document->fingerprint());
+  CHECK(flow.fingerprint == support_flow().document->source_fingerprint());
 
   ObservedFlow after = applied(support_flow(), flow);
   auto calls = after.document->module_calls();

@@ -69,7 +69,7 @@ TEST_CASE("fixture: add at start, after, and before a branch's first action; app
   CHECK(second.flows.at(0).status() == FlowPlan::Status::NoChange);
   // The fingerprint follows the document.
   CHECK(second.flows.at(0).fingerprint != fp.fingerprint);
-  CHECK(second.flows.at(0).fingerprint == after.document->fingerprint());
+  CHECK(second.flows.at(0).fingerprint == after.document->source_fingerprint());
 }
 
 TEST_CASE("fixture: a flow that no rule matches is not in the plan") {

@@ -265,7 +265,7 @@ TEST_CASE("plan_org plans the live org as a stream: the plan of every document r
     const plan::ObservedFlow* flow = find_flow(whole.flows, fp.flow_id);
     REQUIRE(flow != nullptr);
     REQUIRE(flow->document.has_value());
-    CHECK(fp.fingerprint == flow->document->fingerprint());
+    CHECK(fp.fingerprint == flow->document->source_fingerprint());
     CHECK(fp.observed_version == flow->version);
     // The label is the checked-in version as the listing reports it.
     genesys::Flow live = org.api->get_flow(fp.flow_id);

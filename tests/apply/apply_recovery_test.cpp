@@ -149,6 +149,7 @@ class DropsCallOnSave final : public genesys::FlowApi {
                                             std::chrono::milliseconds timeout) override {
     return inner_.wait_for_operation(id, op, timeout);
   }
+  void pause_for_operation(const std::string& id, const std::string& op) override { inner_.pause_for_operation(id, op); }
   genesys::Organization organization() override { return inner_.organization(); }
   std::vector<genesys::Dependency> consuming_resources(const std::string& id, const std::string& type,
                                                        const std::string& filter) override {

@@ -80,6 +80,14 @@ struct ApplyOptions {
   Rollout rollout;
   // The saved plan's file, named in refusals ("" for a plan made in this process).
   std::string plan_file;
+  // The plan was made by this process from reads made just before (apply
+  // -f): its view of each flow's lock stands in for a read of the flow
+  // before the check-out, so a flow it saw free is checked out at once (one
+  // request less per flow; Genesys refuses the check-out of a flow someone
+  // else locked since, and the flow is then read and judged). A lock this
+  // OAuth client took elsewhere since the plan's read is not seen then, as
+  // it is not seen when taken between that read and the check-out.
+  bool plan_just_read = false;
 };
 
 struct FlowOutcome {

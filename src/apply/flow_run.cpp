@@ -143,13 +143,15 @@ class FlowRun {
     record("result", to_string(out_.status), out_.version_after, out_.reason);
   }
 
-  // The plan saw the flow free (no lock, no lock of a run of this work dir
-  // in the journal): take the lock without reading the flow first. The
+  // A plan just read (ApplyOptions::plan_just_read) saw the flow free (no
+  // lock, no lock of a run of this work dir in the journal): take the lock
+  // without reading the flow first. The
   // check-out's answer is the flow as it is now, locked by us; Genesys
   // refuses the check-out while someone else holds the lock or an operation
   // runs, and then the flow is read and judged as when the plan saw it
   // otherwise. Returns false for that careful path.
   bool lock_at_once(std::string& step) {
+    if (!ctx_.options.plan_just_read) return false;
     if (plan_.action != plan::FlowAction::Edit && plan_.action != plan::FlowAction::Republish) return false;
     if (plan_.lock || ctx_.history.checkout(plan_.flow_id)) return false;
     check_cancel();

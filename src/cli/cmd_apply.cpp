@@ -226,7 +226,10 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     apply_options.rollout.batch_size = options.batch_size;
     apply_options.rollout.pause = std::chrono::milliseconds(static_cast<long long>(options.pause_seconds * 1000));
     apply_options.plan_file = options.plan_file;
-    if (options.plan_file.empty()) apply_options.modules = &modules;
+    if (options.plan_file.empty()) {
+      apply_options.modules = &modules;
+      apply_options.plan_just_read = true;
+    }
     apply_options.counters = &feedback.counters();
     feedback.counters().to_apply = static_cast<std::uint64_t>(
         std::count_if(plan.flows.begin(), plan.flows.end(), [](const plan::FlowPlan& flow) { return flow.actionable(); }));

@@ -173,7 +173,6 @@ class FlowApi {
   // Sleeps until an operation this client started on the flow (a check-in)
   // has typically ended, for a caller whose next request tells by itself
   // whether it did (a publish is refused while another operation runs).
-  // Returns at once for an operation this client is not waiting on.
   virtual void pause_for_operation(const std::string& flow_id, const std::string& operation_id) = 0;
   // GET /api/v2/organizations/me: which org the credentials belong to.
   virtual Organization organization() = 0;

@@ -181,7 +181,10 @@ class HttpFlowApi final : public FlowApi {
     {
       std::lock_guard<std::mutex> lock(running_mutex_);
       auto it = running_.find(flow_id);
-      if (it == running_.end() || it->second.id != operation_id) return;
+      if (it == running_.end() || it->second.id != operation_id) {
+        // Started by a request whose answer was lost (found by a read): timed from now.
+        it = running_.insert_or_assign(flow_id, Running{operation_id, "", std::chrono::steady_clock::now(), 0}).first;
+      }
       Running& op = it->second;
       pause = pacing_.next_pause(op.action, since(op.started), milliseconds(0));
       op.looks = 1;  // the caller's next request is the look

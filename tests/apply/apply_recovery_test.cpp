@@ -227,6 +227,8 @@ TEST_CASE("a check-in that does not finish in time fails the flow and leaves no 
   // revert is refused while it runs; the unlock is not).
   CHECK(locked_flow_ids(org).empty());
   auto steps = journal_steps(journal_lines(org), report.run_id, target.flow_id);
-  CHECK(join(steps) == "lock-check,checkout,checkout,reread,backup,edit,save,save,checkin,revert,unlock,result");
+  // The publish, sent when a check-in typically ends, is refused while it
+  // runs (journalled as refused); then the check-in is waited for, and fails.
+  CHECK(join(steps) == "lock-check,checkout,checkout,reread,backup,edit,save,save,publish,checkin,revert,unlock,result");
   CHECK(out->cleanup_errors.empty());  // the unlock worked
 }

@@ -55,6 +55,7 @@ TEST_CASE("apply: requests per applied flow stay within budget (counted by the e
   apply::ApplyOptions options = apply_options(org);
   options.plan_options = plan_options;
   options.modules = &modules;
+  options.plan_just_read = true;  // as `flowlink apply -f` does
   const apply::ApplyReport report = apply::apply_plan(*org.api, plan, org.desired, options);
   const nlohmann::json counted = org.control->requests();
 

@@ -84,7 +84,7 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
 
   // A plan is only valid against the org it was made from: the fingerprints
   // protect each flow, this protects the whole plan.
-  const genesys::Organization org = api.organization();
+  const genesys::Organization org = options.org ? *options.org : api.organization();
   report.org_id = org.id;
   report.org_name = org.name;
   if (!plan.org_id.empty() && plan.org_id != org.id)

@@ -34,6 +34,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -80,14 +81,11 @@ struct ApplyOptions {
   Rollout rollout;
   // The saved plan's file, named in refusals ("" for a plan made in this process).
   std::string plan_file;
-  // The plan was made by this process from reads made just before (apply
-  // -f): its view of each flow's lock stands in for a read of the flow
-  // before the check-out, so a flow it saw free is checked out at once (one
-  // request less per flow; Genesys refuses the check-out of a flow someone
-  // else locked since, and the flow is then read and judged). A lock this
-  // OAuth client took elsewhere since the plan's read is not seen then, as
-  // it is not seen when taken between that read and the check-out.
-  bool plan_just_read = false;
+  // The org `api`'s credentials belong to, as the caller read it through
+  // this same `api` (FlowApi::organization(); the CLI does before planning):
+  // apply_plan checks the plan's org and the environment's against it, and
+  // does not ask again. Empty: apply_plan reads it (one request).
+  std::optional<genesys::Organization> org;
 };
 
 struct FlowOutcome {
@@ -111,7 +109,7 @@ struct FlowOutcome {
 
 struct ApplyReport {
   std::string run_id;
-  std::string org_id;    // the org applied to (GET /api/v2/organizations/me)
+  std::string org_id;    // the org applied to (GET /api/v2/organizations/me, or ApplyOptions::org)
   std::string org_name;
   bool cancelled = false;  // ApplyOptions::cancel was set during the run
   bool rollout_stopped = false;  // the canary or --max-failures stopped the rollout

@@ -65,12 +65,6 @@ class FlowRun {
         throw Skip{FlowOutcome::Status::SkippedLocked, step,
                    "another flowlink run in this work dir is applying this flow right now; left to it", "locked"};
       }
-      if (lock_at_once(step)) {
-        edit(step);
-        out_.status = FlowOutcome::Status::Applied;
-        finish_run(step);
-        return;
-      }
       genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
       if (flow.current_operation && !flow.current_operation->complete) {
         // Someone's check-in or publish (or a killed run's) is under way:
@@ -109,19 +103,6 @@ class FlowRun {
         default: throw std::logic_error("not an action apply takes");
       }
       out_.status = FlowOutcome::Status::Applied;
-    } catch (...) {
-      finish_run(step, std::current_exception());
-      return;
-    }
-    finish_run(step);
-  }
-
- private:
-  // Records how the run ended (`failure`: what stopped it), and gives back
-  // whatever lock of ours is left.
-  void finish_run(const std::string& step, std::exception_ptr failure = nullptr) {
-    try {
-      if (failure) std::rethrow_exception(failure);
     } catch (const Skip& skip) {
       out_.status = skip.status;
       out_.step = skip.step;
@@ -143,43 +124,7 @@ class FlowRun {
     record("result", to_string(out_.status), out_.version_after, out_.reason);
   }
 
-  // A plan just read (ApplyOptions::plan_just_read) saw the flow free (no
-  // lock, no lock of a run of this work dir in the journal): take the lock
-  // without reading the flow first. The
-  // check-out's answer is the flow as it is now, locked by us; Genesys
-  // refuses the check-out while someone else holds the lock or an operation
-  // runs, and then the flow is read and judged as when the plan saw it
-  // otherwise. Returns false for that careful path.
-  bool lock_at_once(std::string& step) {
-    if (!ctx_.options.plan_just_read) return false;
-    if (plan_.action != plan::FlowAction::Edit && plan_.action != plan::FlowAction::Republish) return false;
-    if (plan_.lock || ctx_.history.checkout(plan_.flow_id)) return false;
-    check_cancel();
-    step = "checkout";
-    lock_possible_ = true;
-    record(step, "started", "", "");
-    try {
-      locked_flow_ = ctx_.api.checkout(plan_.flow_id);
-    } catch (const genesys::ApiError& e) {
-      if (e.status() == 0 || e.status() >= 500 || e.outcome_unknown()) {
-        // Did it land? Only a lock that is ours now may be kept.
-        genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
-        if (!locked_by_client(flow, ctx_.client_id)) throw;
-        record(step, "reconciled", "", fmt::format("the check-out's answer was lost ({}), but the lock is ours", e.what()));
-        locked_flow_ = std::move(flow);
-      } else {
-        // Refused: someone holds the lock or an operation runs. Nothing is ours.
-        lock_possible_ = false;
-        step = "lock-check";
-        record("checkout", "refused", "", e.what());
-        return false;
-      }
-    }
-    if (locked_flow_->current_operation) last_operation_id_ = locked_flow_->current_operation->id;
-    start_guard(false);
-    record(step, "ok", source::observed_version_of(*locked_flow_), "");
-    return true;
-  }
+ private:
   // Whose lock is it? Returns true when this run may use the lock this
   // client already holds (an interrupted run's); throws Skip when the flow
   // is someone else's for now.
@@ -290,7 +235,7 @@ class FlowRun {
     return text;
   }
 
-  // The flow is locked already (lock_at_once or checkout).
+  // The flow is locked already (checkout).
   void edit(std::string& step) {
     const std::string original = reread(step);
     flowdoc::Document document =

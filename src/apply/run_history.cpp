@@ -76,9 +76,7 @@ RunHistory RunHistory::load(const fs::path& work_dir) {
     // is sent) until it journals giving it back (a check-in, an unlock or a
     // revert that worked).
     if (step == "checkout") history.checkouts_[flow] = run;
-    // A check-out Genesys refused never held it.
-    const bool released = (outcome == "ok" && (step == "checkin" || step == "unlock" || step == "revert")) ||
-                          (step == "checkout" && outcome == "refused");
+    const bool released = outcome == "ok" && (step == "checkin" || step == "unlock" || step == "revert");
     if (released) {
       auto held = history.checkouts_.find(flow);
       if (held != history.checkouts_.end() && held->second == run) history.checkouts_.erase(held);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -161,11 +162,12 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     plan_options.targets = options.targets;
 
     std::vector<plan::ObservedFlow> modules;
+    std::optional<genesys::Organization> me;  // the org these credentials belong to, once read
     if (options.plan_file.empty()) {
-      const genesys::Organization me = api->organization();
-      check_environment_org(*desired, me);
-      plan_options.org_id = me.id;
-      plan_options.org_name = me.name;
+      me = api->organization();
+      check_environment_org(*desired, *me);
+      plan_options.org_id = me->id;
+      plan_options.org_name = me->name;
       const apply::RunHistory history = apply::RunHistory::load(options.work_dir);
       source::ReadOptions read_options;
       read_options.parallelism = options.org.parallelism;
@@ -226,10 +228,8 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     apply_options.rollout.batch_size = options.batch_size;
     apply_options.rollout.pause = std::chrono::milliseconds(static_cast<long long>(options.pause_seconds * 1000));
     apply_options.plan_file = options.plan_file;
-    if (options.plan_file.empty()) {
-      apply_options.modules = &modules;
-      apply_options.plan_just_read = true;
-    }
+    if (options.plan_file.empty()) apply_options.modules = &modules;
+    apply_options.org = me;  // a saved plan's: read by the applier, which checks it against the plan's org
     apply_options.counters = &feedback.counters();
     feedback.counters().to_apply = static_cast<std::uint64_t>(
         std::count_if(plan.flows.begin(), plan.flows.end(), [](const plan::FlowPlan& flow) { return flow.actionable(); }));

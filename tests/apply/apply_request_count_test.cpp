@@ -38,11 +38,16 @@ TEST_CASE("apply: requests per applied flow stay within budget (counted by the e
   // the emulator's default 50 ms.
   org.control->configure({{"latency_ms", 50}, {"operation_delay_ms", 50}});
 
+  // As the CLI does: the org is read once, before the plan, and handed to
+  // the applier (which checks the plan's org against it).
+  const genesys::Organization me = org.api->organization();
   source::ReadOptions read_options;
   read_options.parallelism = 4;
   read_options.client_id = org.api->client_id();
   source::OrgReadResult read;
   plan::PlanOptions plan_options = org.plan_options();
+  plan_options.org_id = me.id;
+  plan_options.org_name = me.name;
   plan_options.require_published_modules = true;
   const plan::Plan plan = source::plan_org(*org.api, org.desired, plan_options, read_options, &read);
   const std::vector<plan::ObservedFlow> modules = source::modules_of(read.flows);
@@ -55,7 +60,7 @@ TEST_CASE("apply: requests per applied flow stay within budget (counted by the e
   apply::ApplyOptions options = apply_options(org);
   options.plan_options = plan_options;
   options.modules = &modules;
-  options.plan_just_read = true;  // as `flowlink apply -f` does
+  options.org = me;  // as `flowlink apply -f` does
   const apply::ApplyReport report = apply::apply_plan(*org.api, plan, org.desired, options);
   const nlohmann::json counted = org.control->requests();
 

@@ -613,7 +613,7 @@ class FlowRun {
     std::string line = fmt::format("  {}: {} {}", util::terminal_safe(plan_.flow_name), step, outcome);
     if (!version.empty()) line += fmt::format(" (version {})", util::terminal_safe(version));
     if (!message.empty() && outcome != "ok") line += ": " + util::terminal_safe(message);
-    ctx_.progress(line);
+    ctx_.step_line(line);
   }
 
   // A state-changing call whose answer is lost is reconciled, then sent

@@ -36,7 +36,10 @@ void OperationPacing::observe(std::string_view action, milliseconds elapsed, int
     auto it = typical_.find(key);
     milliseconds now = it != typical_.end() ? it->second : kFirstGuess;
     if (looks > 1) {
-      now = std::max(now, elapsed);  // looked too early: it takes this long
+      // Looked too early: it takes this long, and as long again as a
+      // quarter of it (operations of one kind vary; without the margin the
+      // slow lowering below crossed it again within a few flows).
+      now = std::max(now, elapsed + elapsed / 4);
     } else {
       // On time: try a little earlier next time. Only a little (1/32): a
       // look too early costs requests (a refused publish, another read),

@@ -8,8 +8,8 @@
 // the first look comes after the time such an operation has lately taken
 // here, the later ones after growing pauses. What each wait found teaches
 // the next: a look that came too early raises the typical time to what the
-// operation took; one that found it done lowers it a little, so that it
-// follows an org that becomes faster too. Thread-safe; no clock of its own
+// operation took and a quarter more; one that found it done lowers it a
+// little (1/32), so that it follows an org that becomes faster too. Thread-safe; no clock of its own
 // (callers measure), so the schedule is testable without timing.
 
 #include <chrono>

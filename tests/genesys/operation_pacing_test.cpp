@@ -37,17 +37,17 @@ TEST_CASE("later looks: half again as long each time, between the shortest and t
   CHECK(pacing.next_pause("PUBLISH", milliseconds(60000), pause) == OperationPacing::kLongestPause);
 }
 
-TEST_CASE("a look that came too early: the typical time becomes what the operation took") {
+TEST_CASE("a look that came too early: the typical time becomes what the operation took, and a quarter more") {
   OperationPacing pacing;
   pacing.observe("CHECKIN", milliseconds(1800), 3);
-  CHECK(pacing.typical("CHECKIN") == milliseconds(1800));
-  CHECK(pacing.next_pause("CHECKIN", milliseconds(300), kNoLookYet) == milliseconds(1500));
+  CHECK(pacing.typical("CHECKIN") == milliseconds(2250));
+  CHECK(pacing.next_pause("CHECKIN", milliseconds(300), kNoLookYet) == milliseconds(1950));
   // A kind not seen yet starts from what any operation took.
-  CHECK(pacing.typical("PUBLISH") == milliseconds(1800));
-  CHECK(pacing.typical("") == milliseconds(1800));
+  CHECK(pacing.typical("PUBLISH") == milliseconds(2250));
+  CHECK(pacing.typical("") == milliseconds(2250));
   // A quicker one seen late does not lower it: it was looked at late, not timed.
   pacing.observe("CHECKIN", milliseconds(900), 2);
-  CHECK(pacing.typical("CHECKIN") == milliseconds(1800));
+  CHECK(pacing.typical("CHECKIN") == milliseconds(2250));
   // Longer than 30 s is not believed to be typical.
   pacing.observe("CHECKIN", milliseconds(300000), 2);
   CHECK(pacing.typical("CHECKIN") == milliseconds(30000));
@@ -72,9 +72,9 @@ TEST_CASE("kinds are learnt apart: a slow check-in does not delay the first look
   pacing.observe("PUBLISH", milliseconds(40), 1);
   pacing.observe("CHECKIN", milliseconds(1200), 2);
   CHECK(pacing.typical("PUBLISH") == milliseconds(243));
-  CHECK(pacing.typical("CHECKIN") == milliseconds(1200));
+  CHECK(pacing.typical("CHECKIN") == milliseconds(1500));
   CHECK(pacing.next_pause("PUBLISH", milliseconds(43), kNoLookYet) == milliseconds(200));
   // An operation of no known kind ("": found by a read) goes by all of them.
-  CHECK(pacing.typical("") == milliseconds(1200));
-  CHECK(pacing.typical("REVERT") == milliseconds(1200));
+  CHECK(pacing.typical("") == milliseconds(1500));
+  CHECK(pacing.typical("REVERT") == milliseconds(1500));
 }

@@ -35,6 +35,14 @@ FlowOutcome outcome_shell(const plan::FlowPlan& flow) {
   out.flow_name = flow.flow_name;
   out.flow_type = flow.flow_type;
   out.edits = static_cast<int>(flow.edits.size());
+  for (const auto& edit : flow.edits) {
+    switch (edit.kind) {
+      case plan::Edit::Kind::AddCall: ++out.added; break;
+      case plan::Edit::Kind::UpdateCall: ++out.updated; break;
+      case plan::Edit::Kind::RemoveCall: ++out.removed; break;
+      case plan::Edit::Kind::MoveCall: ++out.moved; break;
+    }
+  }
   out.version_before = flow.observed_version;
   return out;
 }
@@ -84,7 +92,7 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
 
   // A plan is only valid against the org it was made from: the fingerprints
   // protect each flow, this protects the whole plan.
-  const genesys::Organization org = api.organization();
+  const genesys::Organization org = options.org ? *options.org : api.organization();
   report.org_id = org.id;
   report.org_name = org.name;
   if (!plan.org_id.empty() && plan.org_id != org.id)
@@ -146,11 +154,17 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
   }
   journal.record({"", "", "run-start", "ok", "",
                   fmt::format("{} flow(s) in the plan, {} with edits", plan.flows.size(), to_apply.size())});
-  for (const auto& out : report.flows) {
+  std::vector<bool> runs(report.flows.size(), false);
+  for (std::size_t i : to_apply) runs[i] = true;
+  for (std::size_t i = 0; i < report.flows.size(); ++i) {
+    const FlowOutcome& out = report.flows[i];
     if (out.status == FlowOutcome::Status::Failed)
       journal.record({out.flow_id, out.flow_name, "plan", "failed", "", out.reason});
     if (out.status == FlowOutcome::Status::SkippedDraft)
       journal.record({out.flow_id, out.flow_name, "plan", "skipped", "", out.reason});
+    // Decided by the plan: done now (a flow still to run has its line when it ends).
+    if (!runs[i] && (out.status == FlowOutcome::Status::Failed || out.status == FlowOutcome::Status::SkippedDraft))
+      ctx.flow_done(out);
   }
 
   std::vector<plan::ObservedFlow> modules_read;
@@ -240,6 +254,7 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
         report.flows[i].reason = "unexpected failure";
       }
       if (report.flows[i].status == FlowOutcome::Status::Failed) ++failures;
+      ctx.flow_done(report.flows[i]);
       if (options.counters) ++options.counters->applied;
     });
     if (stop_reason.empty() && failed_enough() &&

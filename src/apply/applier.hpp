@@ -34,6 +34,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -66,7 +67,12 @@ struct ApplyOptions {
   int parallelism = 4;                   // flows applied at once
   flowdoc::IdSource ids;                 // ids of new actions; empty: random UUIDs
   Clock now;                             // journal and backup timestamps; empty: system clock
-  std::ostream* progress = nullptr;      // a line per step, for people; null: quiet
+  // For people: a line per flow as it finishes (render_apply_flow_lines);
+  // null: quiet. Flows that never started (cancelled, a rollout stopped)
+  // have no line: the summary counts them.
+  std::ostream* progress = nullptr;
+  bool progress_steps = false;  // and before it, a line per step (the journal has every step either way)
+  bool progress_color = false;  // ANSI colours in the flow lines
   util::ProgressCounters* counters = nullptr;  // `applied` counts flows finished; null: none
   std::string run_id;                    // empty: derived from the time and a random suffix
   // Options for the verification re-plan (require_published_modules, ...).
@@ -80,6 +86,11 @@ struct ApplyOptions {
   Rollout rollout;
   // The saved plan's file, named in refusals ("" for a plan made in this process).
   std::string plan_file;
+  // The org `api`'s credentials belong to, as the caller read it through
+  // this same `api` (FlowApi::organization(); the CLI does before planning):
+  // apply_plan checks the plan's org and the environment's against it, and
+  // does not ask again. Empty: apply_plan reads it (one request).
+  std::optional<genesys::Organization> org;
 };
 
 struct FlowOutcome {
@@ -91,6 +102,7 @@ struct FlowOutcome {
   std::string step;    // Failed / Skipped: the step that stopped it ("checkin", "verification", ...)
   std::string reason;  // Failed / Skipped: why, e.g. "locked by Alice (user u-1)"
   int edits = 0;       // edits the plan asked for
+  int added = 0, updated = 0, removed = 0, moved = 0;  // those edits by kind (calls added, ...)
   std::string version_before;  // the plan's observed_version
   std::string version_after;   // the checked-in (or published) version after apply
   std::string saved_version;   // the version our save created
@@ -103,7 +115,7 @@ struct FlowOutcome {
 
 struct ApplyReport {
   std::string run_id;
-  std::string org_id;    // the org applied to (GET /api/v2/organizations/me)
+  std::string org_id;    // the org applied to (GET /api/v2/organizations/me, or ApplyOptions::org)
   std::string org_name;
   bool cancelled = false;  // ApplyOptions::cancel was set during the run
   bool rollout_stopped = false;  // the canary or --max-failures stopped the rollout
@@ -141,9 +153,18 @@ ApplyReport apply_plan(genesys::FlowApi& api, const plan::Plan& plan, const mani
 
 const char* to_string(FlowOutcome::Status status);  // "applied", "unchanged", "skipped_stale", ...
 
-// Human summary: one line per flow that was not unchanged, then totals and
-// request stats.
+// Human report: the run, one line per flow that was not unchanged
+// (render_apply_flow_lines, no colour), then render_apply_summary's lines.
 std::string render_apply_text(const ApplyReport& report);
+// What happened to one flow, on one line ("✓ Inbound A (id): 1 added,
+// published 4.0"; "✗ ...: skipped (stale) — changed since the plan ...");
+// a lock that could not be given back adds an indented line. Org-supplied
+// text is escaped for the terminal. Each line ends with a newline.
+std::string render_apply_flow_lines(const FlowOutcome& flow, bool color);
+// The report without its flows: the run, plan errors, why the rollout
+// stopped, the totals, requests and the journal (what `flowlink apply`
+// prints after the flows' lines).
+std::string render_apply_summary(const ApplyReport& report);
 nlohmann::ordered_json apply_report_to_json(const ApplyReport& report);
 std::string render_apply_json(const ApplyReport& report);  // dump(2) + "\n"
 

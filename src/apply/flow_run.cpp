@@ -94,7 +94,9 @@ class FlowRun {
       switch (plan_.action) {
         case plan::FlowAction::Edit:
         case plan::FlowAction::Republish:  // the same locked path with no edit: a new version, published
-          edit(flow, already_ours, step);
+          check_cancel();
+          checkout(already_ours, step);
+          edit(step);
           break;
         case plan::FlowAction::Resume: resume(flow, already_ours, step); break;
         case plan::FlowAction::PublishDraft: publish_draft(flow, step); break;
@@ -182,7 +184,7 @@ class FlowRun {
     }
     record(step, "started", "", "");
     try {
-      ctx_.api.checkout(plan_.flow_id);
+      locked_flow_ = ctx_.api.checkout(plan_.flow_id);
     } catch (const genesys::ApiError& e) {
       // Did it land? Only a lock that is ours now may be kept.
       genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
@@ -191,6 +193,7 @@ class FlowRun {
         throw;
       }
       record(step, "reconciled", "", fmt::format("the check-out's answer was lost ({}), but the lock is ours", e.what()));
+      locked_flow_ = std::move(flow);
     }
     start_guard(false);
     record(step, "ok", "", "");
@@ -207,9 +210,11 @@ class FlowRun {
 
   // The latest configuration must be the plan's basis: the same version
   // and the same content. Anything else means someone changed the flow.
+  // The flow's versions come from the check-out's answer when there is one
+  // (it is the flow as it is under our lock); else from a read.
   std::string reread(std::string& step) {
     step = "reread";
-    genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
+    genesys::Flow flow = locked_flow_ ? *std::exchange(locked_flow_, std::nullopt) : ctx_.api.get_flow(plan_.flow_id);
     const std::string latest_version = source::observed_version_of(flow);
     const std::string text = ctx_.api.latest_configuration(plan_.flow_id);
     const std::string fingerprint = flowdoc::Document::text_fingerprint(text);
@@ -229,9 +234,8 @@ class FlowRun {
     return text;
   }
 
-  void edit(const genesys::Flow&, bool already_ours, std::string& step) {
-    check_cancel();
-    checkout(already_ours, step);
+  // The flow is locked already (checkout).
+  void edit(std::string& step) {
     const std::string original = reread(step);
     flowdoc::Document document =
         flowdoc::Document::parse(original, source::flow_source_name(plan_.flow_name, plan_.flow_id));
@@ -252,8 +256,43 @@ class FlowRun {
     guard_->mark_saved();
     out_.saved_version = saved.id;
 
-    checkin(saved.id, step);
-    finish(saved.id, step);
+    checkin_and_finish(saved.id, step);
+  }
+
+  // Check in, then publish (when the plan says so) and verify. The publish
+  // is sent when a check-in typically has ended, without a read to see that
+  // it has: Genesys refuses a publish while another operation runs on the
+  // flow, or of a version that is not checked in. Only on such a refusal is
+  // the check-in waited for (and its failure, if it failed, reported) and
+  // the publish sent again.
+  void checkin_and_finish(const std::string& version, std::string& step) {
+    step = "checkin";
+    genesys::Operation op = start_operation("checkin", genesys::operation::kCheckin, [this] { return ctx_.api.checkin(plan_.flow_id); });
+    last_operation_id_ = op.id;
+    if (!plan_.publish || op.complete) {
+      await_checkin(op, version);
+      finish(version, step);
+      return;
+    }
+    ctx_.api.pause_for_operation(plan_.flow_id, op.id);
+    step = "publish";
+    std::optional<genesys::Operation> published;
+    try {
+      published = start_operation("publish", genesys::operation::kPublish,
+                                  [&] { return ctx_.api.publish(plan_.flow_id, version); });
+    } catch (const genesys::ApiError& e) {
+      if (e.outcome_unknown() || e.status() == 0 || e.status() >= 500) throw;
+      record(step, "refused", version, fmt::format("{}: waiting for the check-in first", e.what()));
+    }
+    step = "checkin";
+    if (!published) {
+      await_checkin(op, version);
+      finish(version, step);
+      return;
+    }
+    guard_->dismiss();  // the check-in ended (a publish was accepted after it), unlocking the flow
+    record(step, "ok", version, "ended before the publish was accepted");
+    finish(version, step, *published);
   }
 
   // A saved plan is a file anyone could edit: apply carries out only what
@@ -346,19 +385,24 @@ class FlowRun {
   void checkin(const std::string& version, std::string& step) {
     step = "checkin";
     genesys::Operation op = start_operation("checkin", genesys::operation::kCheckin, [this] { return ctx_.api.checkin(plan_.flow_id); });
+    await_checkin(op, version);
+  }
+
+  void await_checkin(const genesys::Operation& op, const std::string& version) {
     await(op, "check-in", [&](const genesys::Flow& flow) {
       return (flow.checked_in_version && flow.checked_in_version->id == version) ||
              (flow.published_version && flow.published_version->id == version);
     });
     guard_->dismiss();  // a successful check-in unlocks the flow
-    record(step, "ok", version, "");
+    record("checkin", "ok", version, "");
   }
 
   // Publish (when the plan says so) the version we checked in, then verify.
-  void finish(const std::string& version, std::string& step) {
+  // `started`: the publish, already sent.
+  void finish(const std::string& version, std::string& step, std::optional<genesys::Operation> started = std::nullopt) {
     if (plan_.publish) {
       step = "publish";
-      genesys::Operation op = start_operation("publish", genesys::operation::kPublish, [&] { return ctx_.api.publish(plan_.flow_id, version); });
+      genesys::Operation op = started ? *started : start_operation("publish", genesys::operation::kPublish, [&] { return ctx_.api.publish(plan_.flow_id, version); });
       await(op, "publish", [&](const genesys::Flow& flow) {
         return flow.published_version && flow.published_version->id == version;
       });
@@ -375,9 +419,13 @@ class FlowRun {
   // its place, the flow's versions say whether ours landed.
   void await(genesys::Operation op, const char* what, const std::function<bool(const genesys::Flow&)>& landed) {
     last_operation_id_ = op.id;
+    settled_flow_.reset();
     if (op.complete && op.action_status != genesys::operation::kFailure) return;
     if (!op.complete) {
       genesys::OperationWait wait = ctx_.api.wait_for_operation(plan_.flow_id, op.id, ctx_.options.operation_timeout);
+      // Read after ours ended: what verify needs to know of the flow (not
+      // when someone's operation has taken its place: read again then).
+      if (!wait.replaced) settled_flow_ = wait.flow;
       if (wait.replaced) {
         const std::string by = wait.flow.current_operation
                                    ? fmt::format("operation {} ({})", wait.flow.current_operation->id,
@@ -459,8 +507,10 @@ class FlowRun {
 
   // What went live (or, without publish, what was checked in) must plan
   // to nothing.
+  // The flow as the wait for our last operation read it once that ended is
+  // the flow as it is now: not read again.
   void verify(const std::string& version) {
-    genesys::Flow flow = ctx_.api.get_flow(plan_.flow_id);
+    genesys::Flow flow = settled_flow_ ? *std::exchange(settled_flow_, std::nullopt) : ctx_.api.get_flow(plan_.flow_id);
     std::string text;
     if (plan_.publish) {
       const std::string live = flow.published_version ? flow.published_version->id : "";
@@ -562,13 +612,15 @@ class FlowRun {
     std::string line = fmt::format("  {}: {} {}", util::terminal_safe(plan_.flow_name), step, outcome);
     if (!version.empty()) line += fmt::format(" (version {})", util::terminal_safe(version));
     if (!message.empty() && outcome != "ok") line += ": " + util::terminal_safe(message);
-    ctx_.progress(line);
+    ctx_.step_line(line);
   }
 
   // A state-changing call whose answer is lost is reconciled, then sent
   // again if it did not land, at most this many times in all
   static constexpr int kUnknownOutcomeAttempts = 7;  // as many tries as the client gives a lost GET
   std::string last_operation_id_;  // the flow's currentOperation before ours
+  std::optional<genesys::Flow> locked_flow_;   // the check-out's answer, until the re-read uses it
+  std::optional<genesys::Flow> settled_flow_;  // the flow as read when our last operation ended
   std::optional<FlowClaim> claim_;
   std::optional<LockGuard> guard_;
   bool lock_possible_ = false;  // a check-out was sent: a lock of ours may exist

@@ -34,10 +34,20 @@ struct Context {
       : api(api_), desired(desired_), options(options_), journal(journal_), now(std::move(now_)),
         ids(std::move(ids_)), flowlink_dir(std::move(flowlink_dir_)) {}
 
-  void progress(const std::string& line) {
-    if (!options.progress) return;
+  // A step's line, with ApplyOptions::progress_steps (--verbose).
+  void step_line(const std::string& line) {
+    if (!options.progress || !options.progress_steps) return;
     std::lock_guard<std::mutex> lock(progress_mutex);
     *options.progress << line << '\n';
+    options.progress->flush();
+  }
+
+  // A flow's line, once it is done.
+  void flow_done(const FlowOutcome& out) {
+    if (!options.progress) return;
+    const std::string lines = render_apply_flow_lines(out, options.progress_color);
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    *options.progress << lines;
     options.progress->flush();
   }
 };

@@ -1,10 +1,15 @@
 // The apply report: counts, the exit rule, the human and JSON renderings.
 #include <algorithm>
+#include <utility>
+#include <vector>
+
+#include <fmt/ranges.h>
 
 #include <fmt/format.h>
 
 #include "apply/applier.hpp"
-#include "util/terminal_text.hpp"
+#include "plan/render_escape.hpp"
+#include "plan/text_palette.hpp"
 
 namespace flowlink::apply {
 
@@ -36,52 +41,54 @@ bool ApplyReport::ok() const {
 
 namespace {
 
-std::string versions(const FlowOutcome& flow) {
-  if (flow.version_after.empty()) return flow.version_before.empty() ? "" : "version " + flow.version_before;
-  return fmt::format("version {} -> {}", flow.version_before.empty() ? "?" : flow.version_before, flow.version_after);
+std::string clean(const std::string& text) { return plan::escape_terminal(text); }
+
+// "1 added, 2 updated": the edits by kind, those there are.
+std::string edit_counts(const FlowOutcome& flow) {
+  std::vector<std::string> parts;
+  if (flow.added) parts.push_back(fmt::format("{} added", flow.added));
+  if (flow.updated) parts.push_back(fmt::format("{} updated", flow.updated));
+  if (flow.removed) parts.push_back(fmt::format("{} removed", flow.removed));
+  if (flow.moved) parts.push_back(fmt::format("{} moved", flow.moved));
+  if (parts.empty()) return fmt::format("{} edit(s)", flow.edits);
+  return fmt::format("{}", fmt::join(parts, ", "));
 }
 
-std::string flow_line(const FlowOutcome& in) {
-  // Every string here may come from the org: escaped once, for the terminal.
-  FlowOutcome flow = in;
-  for (std::string* text : {&flow.flow_name, &flow.flow_type, &flow.flow_id, &flow.reason, &flow.step,
-                            &flow.version_before, &flow.version_after})
-    *text = util::terminal_safe(*text);
-  const std::string who = fmt::format("{} ({}, {})", flow.flow_name, flow.flow_type, flow.flow_id);
+// Where the flow's change ended: published, or checked in and waiting.
+std::string landed(const FlowOutcome& flow) {
+  const std::string version = clean(flow.version_after);
+  if (flow.published) return "published " + version;
+  if (flow.pending_publish) return fmt::format("checked in {}, not published (pending publish)", version);
+  return version.empty() ? std::string("done") : "version " + version;
+}
+
+// What happened, after the flow's name: the mark's colour and the text.
+std::pair<const char*, std::string> what_happened(const FlowOutcome& flow, const plan::detail::Palette& p) {
+  const std::string reason = clean(flow.reason);
   switch (flow.status) {
-    case FlowOutcome::Status::Applied: {
-      std::string line =
-          flow.action == "resume"          ? fmt::format("  ~ {}: finished an interrupted run's change, {}", who, versions(flow))
-          : flow.action == "publish_draft" ? fmt::format("  ~ {}: published the draft as it was, {}", who, versions(flow))
-          : flow.action == "republish"     ? fmt::format("  ~ {}: republished (its modules are current now), {}", who, versions(flow))
-                                           : fmt::format("  ~ {}: applied {} edit(s), {}", who, flow.edits, versions(flow));
-      if (flow.published) line += ", published";
-      if (flow.pending_publish) line += ", checked in, not published (pending publish)";
-      return line;
-    }
-    case FlowOutcome::Status::Unchanged: return fmt::format("  = {}: unchanged", who);
-    case FlowOutcome::Status::SkippedStale: return fmt::format("  ! {}: skipped (stale): {}", who, flow.reason);
-    case FlowOutcome::Status::SkippedLocked: return fmt::format("  ! {}: skipped (locked): {}", who, flow.reason);
-    case FlowOutcome::Status::SkippedDraft: return fmt::format("  ! {}: skipped (unpublished draft): {}", who, flow.reason);
-    case FlowOutcome::Status::Cancelled: return fmt::format("  - {}: not done (cancelled): {}", who, flow.reason);
-    case FlowOutcome::Status::NotStarted: return fmt::format("  - {}: not started", who);
-    case FlowOutcome::Status::Failed: return fmt::format("  x {}: failed at {}: {}", who, flow.step, flow.reason);
+    case FlowOutcome::Status::Applied:
+      if (flow.action == "resume") return {p.green, "finished an interrupted run's change, " + landed(flow)};
+      if (flow.action == "publish_draft") return {p.green, "the draft as it was, " + landed(flow)};
+      if (flow.action == "republish") return {p.green, "republished for its modules' new versions, " + landed(flow)};
+      return {p.green, edit_counts(flow) + ", " + landed(flow)};
+    case FlowOutcome::Status::Unchanged: return {p.green, "unchanged"};
+    case FlowOutcome::Status::SkippedStale: return {p.yellow, "skipped (stale) — " + reason};
+    case FlowOutcome::Status::SkippedLocked: return {p.yellow, "skipped (locked) — " + reason};
+    case FlowOutcome::Status::SkippedDraft: return {p.yellow, "skipped (unpublished draft) — " + reason};
+    case FlowOutcome::Status::Cancelled: return {p.yellow, "not done (cancelled) — " + reason};
+    case FlowOutcome::Status::NotStarted: return {p.yellow, "not started"};
+    case FlowOutcome::Status::Failed: return {p.red, fmt::format("failed at {} — {}", clean(flow.step), reason)};
   }
-  return who;
+  return {"", "?"};
 }
 
-}  // namespace
-
-std::string render_apply_text(const ApplyReport& report) {
+// The report's lines after its flows (`with_flows`: and the flows' lines).
+std::string render_report(const ApplyReport& report, bool with_flows) {
   std::string out = fmt::format("Apply run {}\n", report.run_id);
-  for (const auto& error : report.plan_errors) out += fmt::format("  x plan error: {}\n", util::terminal_safe(error));
-  for (const auto& flow : report.flows) {
-    if (flow.status == FlowOutcome::Status::Unchanged) continue;
-    out += flow_line(flow) + "\n";
-    for (const auto& error : flow.cleanup_errors)
-      out += fmt::format("      could not release the lock ({}); check the flow in Architect\n",
-                         util::terminal_safe(error));
-  }
+  for (const auto& error : report.plan_errors) out += fmt::format("x plan error: {}\n", clean(error));
+  if (with_flows)
+    for (const auto& flow : report.flows)
+      if (flow.status != FlowOutcome::Status::Unchanged) out += render_apply_flow_lines(flow, false);
   if (report.cancelled)
     out += "Cancelled: no flow was started after the signal; flows under way were finished or released.\n";
   if (report.rollout_stopped) {
@@ -101,12 +108,32 @@ std::string render_apply_text(const ApplyReport& report) {
                      report.stats.requests, report.stats.retries, report.stats.rate_limited,
                      report.stats.server_errors, report.stats.token_requests, report.elapsed.count() / 1000.0);
   if (report.journal_error.empty())
-    out += fmt::format("Journal: {}\n", util::terminal_safe(report.journal_path));
+    out += fmt::format("Journal: {}\n", clean(report.journal_path));
   else
     out += fmt::format("Journal: NOT written ({}); the run is not recorded for a later resume\n",
-                       util::terminal_safe(report.journal_error));
+                       clean(report.journal_error));
   return out;
 }
+
+}  // namespace
+
+std::string render_apply_flow_lines(const FlowOutcome& flow, bool color) {
+  plan::TextStyle style;
+  style.color = color;
+  const plan::detail::Palette p = plan::detail::palette(style);
+  const auto [colour, text] = what_happened(flow, p);
+  const bool done = flow.status == FlowOutcome::Status::Applied || flow.status == FlowOutcome::Status::Unchanged;
+  std::string out = fmt::format("{}{}{} {} ({}): {}\n", colour, done ? "✓" : "✗", p.reset, clean(flow.flow_name),
+                                clean(flow.flow_id), text);
+  for (const auto& error : flow.cleanup_errors)
+    out += fmt::format("    {}could not release the lock ({}); check the flow in Architect{}\n", p.red, clean(error),
+                       p.reset);
+  return out;
+}
+
+std::string render_apply_text(const ApplyReport& report) { return render_report(report, true); }
+
+std::string render_apply_summary(const ApplyReport& report) { return render_report(report, false); }
 
 nlohmann::ordered_json apply_report_to_json(const ApplyReport& report) {
   using Json = nlohmann::ordered_json;

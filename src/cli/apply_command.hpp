@@ -25,6 +25,7 @@ struct ApplyCommandOptions {
   std::string work_dir = ".";          // where .flowlink/ (journal, backups) lives
   bool json_output = false;            // the report as JSON on stdout
   bool color = false;
+  bool verbose = false;                // every step of every flow on the terminal, not one line per flow
   bool interactive = false;            // stdin is a terminal: may ask for confirmation
   bool progress = false;               // draw progress on stderr while reading (progress_wanted)
   std::string unpublished;             // --unpublished (with -f): overrides the rules' policy

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -108,7 +109,8 @@ const std::atomic<bool>& apply_cancel_flag() { return g_cancel; }
 
 int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
   // Progress is drawn while the org is read; the apply itself prints a line
-  // per step, which a redrawn line would garble. The summary line ends it.
+  // per flow (per step with --verbose), which a redrawn line would garble.
+  // The summary line ends it.
   RunFeedback feedback(err, options.progress);
   const int code = run_guarded(err, [&]() -> int {
     const auto env = [](const char* name) { return static_cast<const char*>(std::getenv(name)); };
@@ -161,11 +163,12 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     plan_options.targets = options.targets;
 
     std::vector<plan::ObservedFlow> modules;
+    std::optional<genesys::Organization> me;  // the org these credentials belong to, once read
     if (options.plan_file.empty()) {
-      const genesys::Organization me = api->organization();
-      check_environment_org(*desired, me);
-      plan_options.org_id = me.id;
-      plan_options.org_name = me.name;
+      me = api->organization();
+      check_environment_org(*desired, *me);
+      plan_options.org_id = me->id;
+      plan_options.org_name = me->name;
       const apply::RunHistory history = apply::RunHistory::load(options.work_dir);
       source::ReadOptions read_options;
       read_options.parallelism = options.org.parallelism;
@@ -219,7 +222,11 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     apply_options.force_unlock = options.force_unlock;
     apply_options.parallelism = std::min(options.org.parallelism, 8);
     apply_options.plan_options = plan_options;
+    // A line per flow as it ends (with --verbose, every step before it);
+    // the journal has every step either way.
     apply_options.progress = options.json_output ? &err : &out;
+    apply_options.progress_steps = options.verbose;
+    apply_options.progress_color = options.color && !options.json_output;
     apply_options.cancel = options.cancel;
     apply_options.rollout.canary = options.canary;
     apply_options.rollout.max_failures = options.max_failures;
@@ -227,11 +234,13 @@ int run_apply(const ApplyCommandOptions& options, std::istream& in, std::ostream
     apply_options.rollout.pause = std::chrono::milliseconds(static_cast<long long>(options.pause_seconds * 1000));
     apply_options.plan_file = options.plan_file;
     if (options.plan_file.empty()) apply_options.modules = &modules;
+    apply_options.org = me;  // a saved plan's: read by the applier, which checks it against the plan's org
     apply_options.counters = &feedback.counters();
     feedback.counters().to_apply = static_cast<std::uint64_t>(
         std::count_if(plan.flows.begin(), plan.flows.end(), [](const plan::FlowPlan& flow) { return flow.actionable(); }));
     const auto report = apply::apply_plan(*api, plan, *desired, apply_options);
-    out << (options.json_output ? apply::render_apply_json(report) : "\n" + apply::render_apply_text(report));
+    // The flows' lines are printed: the summary follows them.
+    out << (options.json_output ? apply::render_apply_json(report) : "\n" + apply::render_apply_summary(report));
     return report.exit_code();
   });
   feedback.finish();
@@ -255,6 +264,9 @@ void add_apply_command(CLI::App& app, CliContext& context) {
   command->add_option("--output", *output, "Report format on stdout: text or json")
       ->check(CLI::IsMember({"text", "json"}));
   command->add_flag("--no-color", *no_color, "No ANSI colours (also when NO_COLOR is set or stdout is not a TTY)");
+  command->add_flag("--verbose", options->verbose,
+                    "Print every step of every flow (lock, re-read, save, check-in, publish, verify), not only a line "
+                    "per flow when it is done; the journal (.flowlink/journal.jsonl) has them either way");
   command->add_option("--unpublished", options->unpublished,
                       "With -f: for flows with someone else's unpublished draft, override every rule's policy: skip, "
                       "edit-draft or publish")

@@ -168,11 +168,17 @@ class FlowApi {
   virtual Flow unlock(const std::string& flow_id) = 0;
   // Polls GET /api/v2/flows/{id} until the operation with this id is
   // complete, or another operation has replaced it as currentOperation
-  // (OperationWait::replaced; no waiting for the timeout then). Polls back
-  // off from a short first pause, as check-ins and publishes take from
-  // tens of milliseconds to seconds. Throws ApiError on timeout.
+  // (OperationWait::replaced; no waiting for the timeout then). The first
+  // look comes when such an operation has lately been done on this org
+  // (timed from when this client started it), later ones after growing
+  // pauses (operation_pacing.hpp): check-ins and publishes take from tens of
+  // milliseconds to seconds. Throws ApiError on timeout.
   virtual OperationWait wait_for_operation(const std::string& flow_id, const std::string& operation_id,
                                            std::chrono::milliseconds timeout) = 0;
+  // Sleeps until an operation this client started on the flow (a check-in)
+  // has typically ended, for a caller whose next request tells by itself
+  // whether it did (a publish is refused while another operation runs).
+  virtual void pause_for_operation(const std::string& flow_id, const std::string& operation_id) = 0;
   // GET /api/v2/organizations/me: which org the credentials belong to.
   virtual Organization organization() = 0;
   // GET /api/v2/architect/dependencytracking/consumingresources, every page:

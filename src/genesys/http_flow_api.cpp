@@ -2,12 +2,15 @@
 // through HttpTransport (tokens, retries, errors), answers mapped to the model.
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <thread>
 #include <unordered_set>
 
 #include "genesys/flow_api.hpp"
 #include "genesys/http_transport.hpp"
 #include "genesys/model_json.hpp"
+#include "genesys/operation_pacing.hpp"
 #include "genesys/token_source.hpp"
 #include "util/encoding.hpp"
 #include "util/ascii.hpp"
@@ -162,14 +165,38 @@ class HttpFlowApi final : public FlowApi {
   }
 
   Operation checkin(const std::string& flow_id) override {
-    return operation_from_json(
+    Operation operation = operation_from_json(
         get_json(ApiRequest{"POST", flows_path + "/actions/checkin", flow_query(flow_id), "", flow_id, false}));
+    started(flow_id, operation, "CHECKIN");
+    return operation;
   }
 
   Operation publish(const std::string& flow_id, const std::string& version) override {
     std::string query = flow_query(flow_id);
     if (!version.empty()) query += "&version=" + util::url_encode(version);
-    return operation_from_json(get_json(ApiRequest{"POST", flows_path + "/actions/publish", query, "", flow_id, false}));
+    Operation operation =
+        operation_from_json(get_json(ApiRequest{"POST", flows_path + "/actions/publish", query, "", flow_id, false}));
+    // Accepted: whatever ran on the flow before (a check-in the caller
+    // paused for) had ended by the time it was.
+    end_unwatched(flow_id);
+    started(flow_id, operation, "PUBLISH");
+    return operation;
+  }
+
+  void pause_for_operation(const std::string& flow_id, const std::string& operation_id) override {
+    milliseconds pause{0};
+    {
+      std::lock_guard<std::mutex> lock(running_mutex_);
+      auto it = running_.find(flow_id);
+      if (it == running_.end() || it->second.id != operation_id) {
+        // Started by a request whose answer was lost (found by a read): timed from now.
+        it = running_.insert_or_assign(flow_id, Running{operation_id, "", std::chrono::steady_clock::now(), 0}).first;
+      }
+      Running& op = it->second;
+      pause = pacing_.next_pause(op.action, since(op.started), milliseconds(0));
+      op.looks = 1;  // the caller's next request is the look
+    }
+    std::this_thread::sleep_for(pause);
   }
 
   Flow revert(const std::string& flow_id) override {
@@ -183,18 +210,27 @@ class HttpFlowApi final : public FlowApi {
   OperationWait wait_for_operation(const std::string& flow_id, const std::string& operation_id,
                                    milliseconds timeout) override {
     auto deadline = std::chrono::steady_clock::now() + timeout;
-    // Check-ins and publishes take from tens of milliseconds (small flows)
-    // to seconds (large ones): start short, back off to 2 s.
-    milliseconds pause{100};
+    // The first look when such an operation is typically done, then growing
+    // pauses (operation_pacing.hpp). An operation this client did not start
+    // (or started long ago) is timed from now.
+    Running op = take_running(flow_id, operation_id);
+    milliseconds pause = pacing_.next_pause(op.action, since(op.started), milliseconds(0));
     std::string last_seen = "no current operation";
     OperationWait wait;
     for (;;) {
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          pause, std::max<std::chrono::steady_clock::duration>(deadline - std::chrono::steady_clock::now(),
+                                                               std::chrono::steady_clock::duration::zero())));
       wait.flow = get_flow(flow_id);
+      ++op.looks;
       if (wait.flow.current_operation) {
         const Operation& operation = *wait.flow.current_operation;
         if (operation_id.empty() || operation.id == operation_id) {
           wait.operation = operation;
-          if (operation.complete) return wait;
+          if (operation.complete) {
+            pacing_.observe(op.action.empty() ? operation.action_name : op.action, since(op.started), op.looks);
+            return wait;
+          }
         } else {
           // Someone's newer operation: ours is over, its outcome is in the versions.
           wait.replaced = true;
@@ -213,8 +249,7 @@ class HttpFlowApi final : public FlowApi {
                            last_seen + ")",
                        "");
       }
-      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
-      pause = std::min(milliseconds(2000), pause * 2);
+      pause = pacing_.next_pause(op.action, since(op.started), pause.count() == 0 ? OperationPacing::kShortest : pause);
     }
   }
 
@@ -250,6 +285,47 @@ class HttpFlowApi final : public FlowApi {
  private:
   Json get_json(const ApiRequest& request) { return parse_json(transport_.send(request), request); }
 
+  // An operation this client started and nobody has seen complete yet; at
+  // most one per flow (Genesys runs one at a time on a flow).
+  struct Running {
+    std::string id;
+    std::string action;  // CHECKIN, PUBLISH; "" when not known
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    int looks = 0;  // requests that looked at it already
+  };
+
+  static milliseconds since(std::chrono::steady_clock::time_point then) {
+    return std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - then);
+  }
+
+  void started(const std::string& flow_id, const Operation& operation, const char* action) {
+    std::lock_guard<std::mutex> lock(running_mutex_);
+    if (operation.complete) {
+      running_.erase(flow_id);
+      return;
+    }
+    running_[flow_id] = Running{operation.id, action, std::chrono::steady_clock::now(), 0};
+  }
+
+  // The flow's operation ended without a wait seeing it: if a caller paused
+  // for it, its pause was long enough.
+  void end_unwatched(const std::string& flow_id) {
+    std::lock_guard<std::mutex> lock(running_mutex_);
+    auto it = running_.find(flow_id);
+    if (it == running_.end()) return;
+    if (it->second.looks > 0) pacing_.observe(it->second.action, since(it->second.started), it->second.looks);
+    running_.erase(it);
+  }
+
+  Running take_running(const std::string& flow_id, const std::string& operation_id) {
+    std::lock_guard<std::mutex> lock(running_mutex_);
+    auto it = running_.find(flow_id);
+    if (it == running_.end() || operation_id.empty() || it->second.id != operation_id) return Running{};
+    Running op = it->second;
+    running_.erase(it);
+    return op;
+  }
+
   // Every page of a dependency-tracking listing, one after another (a page
   // count the server reports is trusted up to kMaxDependencyPages).
   std::vector<Dependency> dependencies(const std::string& path, const std::string& query, const std::string& about) {
@@ -274,6 +350,9 @@ class HttpFlowApi final : public FlowApi {
 
   ClientOptions options_;
   mutable HttpTransport transport_;
+  OperationPacing pacing_;
+  std::mutex running_mutex_;
+  std::map<std::string, Running> running_;  // by flow id
 };
 
 }  // namespace

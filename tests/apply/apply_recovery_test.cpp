@@ -149,6 +149,7 @@ class DropsCallOnSave final : public genesys::FlowApi {
                                             std::chrono::milliseconds timeout) override {
     return inner_.wait_for_operation(id, op, timeout);
   }
+  void pause_for_operation(const std::string& id, const std::string& op) override { inner_.pause_for_operation(id, op); }
   genesys::Organization organization() override { return inner_.organization(); }
   std::vector<genesys::Dependency> consuming_resources(const std::string& id, const std::string& type,
                                                        const std::string& filter) override {
@@ -226,6 +227,8 @@ TEST_CASE("a check-in that does not finish in time fails the flow and leaves no 
   // revert is refused while it runs; the unlock is not).
   CHECK(locked_flow_ids(org).empty());
   auto steps = journal_steps(journal_lines(org), report.run_id, target.flow_id);
-  CHECK(join(steps) == "lock-check,checkout,checkout,reread,backup,edit,save,save,checkin,revert,unlock,result");
+  // The publish, sent when a check-in typically ends, is refused while it
+  // runs (journalled as refused); then the check-in is waited for, and fails.
+  CHECK(join(steps) == "lock-check,checkout,checkout,reread,backup,edit,save,save,publish,checkin,revert,unlock,result");
   CHECK(out->cleanup_errors.empty());  // the unlock worked
 }

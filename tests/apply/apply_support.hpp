@@ -38,6 +38,7 @@ inline apply::ApplyOptions apply_options(const OrgFixture& org, std::ostream* pr
   options.operation_timeout = std::chrono::seconds(20);
   options.plan_options = org.plan_options();
   options.progress = progress;
+  options.progress_steps = true;  // tests follow the steps as they happen
   return options;
 }
 

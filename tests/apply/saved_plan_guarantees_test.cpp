@@ -111,6 +111,33 @@ TEST_CASE("apply_plan refuses a plan without a manifest fingerprint, from an exp
   CHECK(edits_in(plan_live(org)) == edits_in(plan));  // nothing was applied by any of them
 }
 
+TEST_CASE("apply_plan checks the plan's org against the org the caller read, and does not read it again") {
+  OrgFixture org("org-handed-in");
+  const genesys::Organization me = org.api->organization();
+  plan::PlanOptions plan_options = org.plan_options();
+  plan_options.org_id = me.id;
+  plan_options.org_name = me.name;
+  const plan::Plan plan = source::plan_org(*org.api, org.desired, plan_options, 4);
+  REQUIRE(plan.has_changes());
+
+  // A plan of another org is refused against the org handed in, before any request.
+  plan::Plan elsewhere = plan;
+  elsewhere.org_id = "00000000-0000-4000-8000-000000000000";
+  elsewhere.org_name = "Someone Else's Org";
+  apply::ApplyOptions options = apply_options(org);
+  options.org = me;
+  org.control->clear_requests();
+  CHECK_THROWS_WITH(apply::apply_plan(*org.api, elsewhere, org.desired, options),
+                    doctest::Contains("Someone Else's Org"));
+  CHECK(org.control->requests().at("total") == 0);
+
+  // The plan's own org: applied, with no GET /api/v2/organizations/me.
+  const apply::ApplyReport report = apply::apply_plan(*org.api, plan, org.desired, options);
+  CHECK(report.ok());
+  CHECK(report.org_id == me.id);
+  CHECK_FALSE(org.control->requests().at("by_endpoint").contains("GET /api/v2/organizations/me"));
+}
+
 TEST_CASE("apply_plan's refusals name the plan file they were given, before any request") {
   OrgFixture org("tampered-named");
   plan::Plan other_manifests = plan_live(org);

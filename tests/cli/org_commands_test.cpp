@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,14 @@ const plan::FlowPlan& first_flow_with_edits(const plan::Plan& plan) {
     if (!flow.edits.empty()) return flow;
   FAIL("the plan has no flow with edits");
   throw std::logic_error("unreachable");
+}
+
+int lines_starting(const std::string& out, const std::string& prefix) {
+  int count = 0;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(prefix, 0) == 0) ++count;
+  return count;
 }
 
 std::string summary_line(const std::string& out) {
@@ -111,6 +120,11 @@ TEST_CASE("org: plan, drift, apply -f --auto-approve, then no drift (demo manife
                      "0 cancelled, 0 not started, 0 failed.") != std::string::npos);
   CHECK(applied.out.find(", published") != std::string::npos);
   CHECK(applied.out.find("Journal: ") != std::string::npos);
+  // One line per flow as it is done; its steps are in the journal (and on
+  // the terminal with --verbose), not here.
+  CHECK(lines_starting(applied.out, "✓ ") == to_change);
+  CHECK(applied.out.find(": checkout ok") == std::string::npos);
+  CHECK(applied.out.find(": verify ok") == std::string::npos);
   CHECK(cli.org.control->locks().empty());
 
   const Run clean = cli.drift();
@@ -182,12 +196,33 @@ TEST_CASE("org: another user removes a call and checks in -> a draft, not drift;
   INFO("apply: " << repaired.out << repaired.err);
   CHECK(repaired.code == kExitOk);
   CHECK(summary_line(repaired.out).rfind("Summary: 1 applied, ", 0) == 0);
-  CHECK(repaired.out.find("Chat_Support_Web (inboundchat, " + id + "): applied") != std::string::npos);
+  // One line for the flow, when it is done: what was added, what went live.
+  CHECK(repaired.out.find("✓ Chat_Support_Web (" + id + "): 1 added, published ") != std::string::npos);
 
   const Run clean = cli.flowlink("drift", {"-f", cli.manifest, "--check", "both"});
   CHECK(clean.code == kExitOk);
   CHECK(clean.err.rfind("drift (both): none", 0) == 0);
   cli.check_secret_never_shown();
+}
+
+TEST_CASE("org: apply --verbose prints every step of every flow, then its line") {
+  CliOrg cli("cli-verbose", flowlink::testing::kChatManifest);
+  const Run applied =
+      cli.flowlink("apply", {"-f", cli.manifest, "--auto-approve", "--verbose", "--work-dir", cli.work_dir()});
+  INFO("apply --verbose: " << applied.out << applied.err);
+  CHECK(applied.code == kExitOk);
+  const int flows = lines_starting(applied.out, "✓ ");
+  CHECK(flows >= 2);
+  CHECK(lines_starting(applied.out, "  Chat_") >= flows * 5);  // steps, indented under no heading
+  for (const char* step : {": checkout ok", ": reread ok", ": save ok", ": publish ok", ": verify ok"})
+    CHECK_MESSAGE(applied.out.find(step) != std::string::npos, step);
+  // A flow's steps come before its line.
+  const auto web_line = applied.out.find("✓ Chat_Support_Web (");
+  REQUIRE(web_line != std::string::npos);
+  const auto web_verified = applied.out.find("  Chat_Support_Web: verify ok");
+  REQUIRE(web_verified != std::string::npos);
+  CHECK(web_verified < web_line);
+  CHECK(summary_line(applied.out).rfind("Summary: " + std::to_string(flows) + " applied, ", 0) == 0);
 }
 
 TEST_CASE("org: a saved plan applies; a flow changed since the plan is skipped as stale (exit 1)") {
@@ -203,8 +238,8 @@ TEST_CASE("org: a saved plan applies; a flow changed since the plan is skipped a
   const Run applied = cli.apply_plan_file(plan_path);
   INFO("apply: " << applied.out << applied.err);
   CHECK(applied.code == kExitError);
-  CHECK(applied.out.find(changed.flow_name + " (inboundchat, " + changed.flow_id + "): skipped (stale)") !=
-        std::string::npos);
+  CHECK(applied.out.find("✗ " + changed.flow_name + " (" + changed.flow_id +
+                         "): skipped (stale) — changed since the plan") != std::string::npos);
   const int compliant = static_cast<int>(saved.flows.size()) - flows_with_edits(saved);
   CHECK(summary_line(applied.out) == "Summary: " + std::to_string(flows_with_edits(saved) - 1) + " applied, " +
                                          std::to_string(compliant) +
@@ -223,7 +258,7 @@ TEST_CASE("org: a saved plan applies; a flow changed since the plan is skipped a
   const Run held = cli.apply_auto();
   INFO("apply (held): " << held.out << held.err);
   CHECK(held.code == kExitError);
-  CHECK(held.out.find(changed.flow_name + " (inboundchat, " + changed.flow_id + "): skipped (unpublished draft)") !=
+  CHECK(held.out.find("✗ " + changed.flow_name + " (" + changed.flow_id + "): skipped (unpublished draft) — ") !=
         std::string::npos);
   CHECK(held.out.find("alice") != std::string::npos);
   CHECK(summary_line(held.out) == "Summary: 0 applied, " + std::to_string(saved.flows.size() - 1) +

@@ -71,6 +71,7 @@ class TwistedApi : public genesys::FlowApi {
                                             std::chrono::milliseconds timeout) override {
     return inner_.wait_for_operation(id, op, timeout);
   }
+  void pause_for_operation(const std::string& id, const std::string& op) override { inner_.pause_for_operation(id, op); }
   genesys::Organization organization() override { return inner_.organization(); }
   std::vector<genesys::Dependency> consuming_resources(const std::string& id, const std::string& object_type,
                                                        const std::string& flow_filter) override {

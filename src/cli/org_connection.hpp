@@ -16,10 +16,13 @@
 
 namespace flowlink::cli {
 
+// Concurrent requests per token of --token-pool unless --parallelism says.
+inline constexpr int kDefaultParallelismPerToken = 8;
+
 struct OrgOptions {
   std::string region;   // --region; default GENESYSCLOUD_REGION
   std::string api_url;  // --api-url: the emulator or a gateway (plain http only to loopback)
-  int parallelism = 8;
+  int parallelism = kDefaultParallelismPerToken;  // per token of the pool, unless --parallelism
   int token_pool = 1;
 };
 

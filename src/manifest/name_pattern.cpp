@@ -299,6 +299,8 @@ std::regex::flag_type regex_flags(bool case_sensitive) {
 // Compiling a std::regex is slow and a plan matches every flow against every
 // pattern, so compiled regexes are shared by (flags, text). An expression
 // over the limits is never compiled, and never matches.
+constexpr std::size_t kMaxCachedRegexes = 1024;
+
 std::shared_ptr<const std::regex> compiled_regex(const std::string& text, bool case_sensitive) {
   static std::mutex mutex;
   static std::unordered_map<std::string, std::shared_ptr<const std::regex>> cache;
@@ -314,6 +316,9 @@ std::shared_ptr<const std::regex> compiled_regex(const std::string& text, bool c
       compiled = nullptr;  // never matches; the loader reports it
     }
   }
+  // Patterns come from manifests, so a process sees few; a library caller
+  // compiling patterns without end still gets bounded memory.
+  if (cache.size() >= kMaxCachedRegexes) cache.clear();
   cache.emplace(key, compiled);
   return compiled;
 }

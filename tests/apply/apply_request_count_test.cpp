@@ -30,7 +30,11 @@ rules:
 // Lock, re-read, save, check in, publish, wait and verify each cost a request
 // or more; what the applier already holds (the check-out's answer, the last
 // wait's read of the flow) is not asked for again.
-constexpr double kMaxRequestsPerFlow = 8.0;
+// 8 is the figure (208 requests for 26 flows here); the bound allows two or
+// three publishes refused because a check-in ran longer than its estimate
+// (a busy CI machine), each costing a wait and a second publish. 13 per flow
+// before the operation waits were paced would fail it.
+constexpr double kMaxRequestsPerFlow = 8.3;
 
 TEST_CASE("apply: requests per applied flow stay within budget (counted by the emulator)") {
   OrgFixture org("request-count", kOneCallManifest);

@@ -7,6 +7,7 @@ FLOWLINK_WERROR ?= OFF
 # The sanitizer build lives beside the normal one; see README "Hardening".
 ASAN_BUILD ?= build-asan
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1:strict_init_order=1 \
+  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 # libFuzzer targets (fuzz/), built with clang++ in their own directory.

@@ -103,7 +103,10 @@ TEST_CASE("a flow edited by another user between plan and apply is refused as st
   CHECK(apply::render_apply_text(second).find("skipped (unpublished draft)") != std::string::npos);
   CHECK(join(journal_steps(journal_lines(org), second.run_id, id)) == "plan");
   // Not touched: nothing was written to any flow, her draft is as she left it.
-  for (const auto& [endpoint, count] : org.control->requests().at("by_endpoint").items())
+  // Held in a local: a range-for over a member of a temporary reads freed
+  // memory (AddressSanitizer found this one).
+  const auto requests = org.control->requests();
+  for (const auto& [endpoint, count] : requests.at("by_endpoint").items())
     CHECK_MESSAGE(endpoint.rfind("GET ", 0) == 0, endpoint);
   genesys::Flow untouched = org.api->get_flow(id);
   CHECK(source::observed_version_of(untouched) == alice_version);

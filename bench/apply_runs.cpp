@@ -33,9 +33,10 @@ namespace {
 constexpr double kTargetRequestsPerFlow = 8;   // issue 9: API requests per applied flow
 constexpr int kModuleEvery = 50;               // org_generator: 1 flow in 50 is a common module
 constexpr int kScriptPageSize = 25;            // the API's default: what a script gets without asking
-// A script's wait loop looks at once, then sleeps this long between looks
-// (an operation still running at the first look is rare at 50 ms latency).
-constexpr auto kScriptPollPause = std::chrono::milliseconds(250);
+// A script's wait loop looks at once, then sleeps this long between looks.
+// Short on purpose: a longer pause (the docs' examples sleep a second or
+// more) would make the script slower and flowlink's ratio larger.
+constexpr auto kScriptPollPause = std::chrono::milliseconds(100);
 constexpr int kScriptMaxLooks = 240;           // a minute of looks: then the operation is stuck
 constexpr const char* kSaveEndpoint = "POST /api/v2/flows/{id}/versions";
 
@@ -50,8 +51,10 @@ struct ApplyRun {
   double per_flow() const { return saves > 0 ? static_cast<double>(api_requests) / static_cast<double>(saves) : 0; }
 };
 
-ApplyRun counted(const BenchEmulator& emulator, int exit_code, double seconds) {
+// The emulator's counts, also written to `record` (by endpoint: where the requests went).
+ApplyRun counted(const BenchEmulator& emulator, int exit_code, double seconds, const fs::path& record) {
   const Json counts = emulator.counts();
+  std::ofstream(record) << counts.dump(1);
   const Json& by_endpoint = counts["by_endpoint"];
   ApplyRun run;
   run.exit_code = exit_code;
@@ -88,7 +91,7 @@ ApplyRun flowlink_apply(const ApplyRunsSpec& spec, const BenchEmulator& emulator
   emulator.reset_counts();
   const auto started = Clock::now();
   const int exit_code = run_flowlink(spec, apply, "apply.log", client_id, secret);
-  const ApplyRun run = counted(emulator, exit_code, seconds_since(started));
+  const ApplyRun run = counted(emulator, exit_code, seconds_since(started), spec.work / "apply-requests.json");
   *drift_exit = run_flowlink(spec, drift, "drift-after-apply.log", client_id, secret);
   return run;
 }
@@ -142,7 +145,8 @@ struct ListedFlow {
 // List every flow, find the module, then check out, read, edit, save, check
 // in, wait, publish, wait, one flow after the other. A flow that already
 // complies is only checked out, read and reverted (unlocked).
-ApplyRun sequential_baseline(const BenchEmulator& emulator, const std::string& client_id, const std::string& secret) {
+ApplyRun sequential_baseline(const ApplyRunsSpec& spec, const BenchEmulator& emulator, const std::string& client_id,
+                             const std::string& secret) {
   const auto loaded = manifest::parse_manifest(bench_manifest_text(), "bench-manifest.yaml");
   if (!loaded.ok()) throw std::runtime_error("baseline: the bench manifest does not load");
   emulator.reset_counts();
@@ -193,7 +197,7 @@ ApplyRun sequential_baseline(const BenchEmulator& emulator, const std::string& c
         script.call("POST", "/api/v2/flows/actions/publish" + query + "&version=" + version.value("id", ""));
     script.wait_for(flow.id, publish.value("id", ""));
   }
-  return counted(emulator, 0, seconds_since(started));
+  return counted(emulator, 0, seconds_since(started), spec.work / "script-requests.json");
 }
 
 void print_run(const char* name, const ApplyRun& run, const std::string& figure) {
@@ -223,8 +227,9 @@ bool bench_apply_runs(const ApplyRunsSpec& spec) {
   const EmulatorLaunch launch{spec.emulator, spec.work, seed, spec.latency_ms, client_id, secret};
 
   std::printf("\napply: %d inbound-call flows of ~%d KB (+%d common modules), emulator latency %d ms per answer,\n"
-              "default operation delay; each run on a fresh emulator\n",
-              spec.flows, spec.doc_kb, total - spec.flows, spec.latency_ms);
+              "default operation delay; each run on a fresh emulator; the script sleeps %lld ms between looks\n",
+              spec.flows, spec.doc_kb, total - spec.flows, spec.latency_ms,
+              static_cast<long long>(kScriptPollPause.count()));
   std::fflush(stdout);
   int drift_exit = -1;
   ApplyRun flowlink;
@@ -235,7 +240,7 @@ bool bench_apply_runs(const ApplyRunsSpec& spec) {
   ApplyRun baseline;
   {
     const BenchEmulator emulator(launch);
-    baseline = sequential_baseline(emulator, client_id, secret);
+    baseline = sequential_baseline(spec, emulator, client_id, secret);
   }
 
   char line[256];
@@ -251,7 +256,7 @@ bool bench_apply_runs(const ApplyRunsSpec& spec) {
               verdict(drift_exit == 0).c_str());
   std::printf("'applied': flows saved (POST .../versions); 'requests': API requests the emulator served (token\n"
               "requests aside), listing and reads included; 'looks': GET /api/v2/flows/{id} (operation polls);\n"
-              "'req/flow': requests / applied. Logs: %s\n",
+              "'req/flow': requests / applied. By endpoint: apply-requests.json, script-requests.json in %s\n",
               spec.work.c_str());
   const bool ok = flowlink.exit_code == 0 && drift_exit == 0 && flowlink.saves == baseline.saves;
   if (!ok) std::printf("NOTE: the apply, the drift after it or the applied counts disagree; see %s\n", spec.work.c_str());

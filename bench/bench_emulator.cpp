@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "apply_runs.hpp"
 #include "child_process.hpp"
 #include "flowlink_runs.hpp"
 #include "http_load.hpp"
@@ -134,6 +135,9 @@ int main(int argc, char** argv) {
   app.add_option("--plan-latency-ms", runs.latency_ms, "emulator latency for those plans");
   app.add_option("--plan-rate-limit", runs.rate_limit, "requests per token per window for the rate-limited plans");
   app.add_option("--plan-rate-window-ms", runs.rate_window_ms, "that window's length");
+  ApplyRunsSpec apply_runs;
+  app.add_option("--apply-flows", apply_runs.flows, "inbound-call flows in the org of the apply figure");
+  app.add_option("--apply-latency-ms", apply_runs.latency_ms, "emulator latency for the apply figure");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -294,6 +298,14 @@ int main(int argc, char** argv) {
       runs.doc_kb = doc_kb;
       runs.work = dir / "flowlink-runs";
       runs_ok = bench_flowlink_runs(runs);
+    }
+    if (!flowlink.empty() && selected("apply")) {
+      apply_runs.flowlink = flowlink;
+      apply_runs.emulator = emulator;
+      apply_runs.fixture = fixture;
+      apply_runs.doc_kb = doc_kb;
+      apply_runs.work = dir / "apply-runs";
+      runs_ok = bench_apply_runs(apply_runs) && runs_ok;
     }
     for (const auto& r : rows)
       if (r.result.non_ok() > 0) {

@@ -1,24 +1,20 @@
 // The cold-plan and rate-limited-plan figures. See flowlink_runs.hpp.
 #include "flowlink_runs.hpp"
 
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
-#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "bench_org_emulator.hpp"
 #include "child_process.hpp"
 #include "http_load.hpp"
-#include "org_generator.hpp"
-#include "util/encoding.hpp"
 #include "warm_drift.hpp"
 
 namespace flowlink::bench {
@@ -35,89 +31,9 @@ constexpr double kTargetFloorRatio = 1.07;       // one token: time / (requests 
 constexpr double kTargetPoolSpeedup = 3.0;       // a pool of 4 tokens vs one
 constexpr int kTutorialPageSize = 25;            // the API's default: what a client gets without asking
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-// The org of spec.flows flows, cached between runs of the same sizes.
-void prepare_org(const FlowlinkRunsSpec& spec, const fs::path& seed) {
-  const std::string spec_line =
-      "flows=" + std::to_string(spec.flows) + " doc_kb=" + std::to_string(spec.doc_kb) + " v1";
-  if (read_text(spec.work / "org.spec") == spec_line && fs::exists(seed / "org.json")) return;
-  OrgSummary org = generate_org(OrgSpec{spec.flows, spec.doc_kb, 50, spec.fixture, seed});
-  std::ofstream(spec.work / "org.spec") << spec_line;
-  std::printf("plan org: generated %zu flows in %.1f s\n", org.flow_ids.size(), org.seconds);
-}
-
-// A flowlink-emulator of its own, stopped (SIGTERM, then SIGKILL) on scope exit.
-class Emulator {
- public:
-  Emulator(const FlowlinkRunsSpec& spec, const fs::path& seed, const std::string& client_id,
-           const std::string& secret) {
-    const fs::path state = spec.work / "state", port_file = spec.work / "port", clients = spec.work / "clients.json";
-    fs::remove_all(state);
-    fs::remove(port_file);
-    std::ofstream(clients) << Json::array({{{"id", client_id}, {"secret", secret}, {"name", "Benchmark client"}}}).dump();
-    pid_ = spawn({spec.emulator, "--listen", "127.0.0.1:0", "--port-file", port_file.string(), "--state", state.string(),
-                  "--seed", seed.string(), "--clients", clients.string(), "--rate-limit", "0", "--latency-ms",
-                  std::to_string(spec.latency_ms)},
-                 spec.work / "emulator.log");
-    const auto started = Clock::now();
-    while (port_ == 0) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        throw std::runtime_error("emulator exited while seeding; see " + (spec.work / "emulator.log").string());
-      }
-      if (Clock::now() - started > std::chrono::minutes(5)) throw std::runtime_error("emulator not up after 5 minutes");
-      const std::string text = read_text(port_file);
-      if (!text.empty() && text.back() == '\n') {
-        const int port = std::stoi(text);
-        try {
-          if (http_once(port, "GET", "/_emulator/health", {}).status == 200) port_ = port;
-        } catch (const std::exception&) {
-        }
-      }
-      if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    state_ = state;
-  }
-  ~Emulator() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      bool reaped = false;
-      for (int i = 0; i < 100 && !reaped; ++i) {
-        reaped = ::waitpid(pid_, nullptr, WNOHANG) == pid_;
-        if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-      if (!reaped) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-      }
-    }
-    std::error_code ignored;
-    fs::remove_all(state_, ignored);  // hundreds of MB: not left behind
-  }
-  Emulator(const Emulator&) = delete;
-  Emulator& operator=(const Emulator&) = delete;
-  int port() const { return port_; }
-
-  void configure(const Json& body) const {
-    if (http_once(port_, "POST", "/_emulator/config", {"Content-Type: application/json"}, body.dump()).status != 200)
-      throw std::runtime_error("emulator config refused: " + body.dump());
-  }
-  void reset_counts() const { http_once(port_, "DELETE", "/_emulator/requests", {}); }
-  Json counts() const { return Json::parse(http_once(port_, "GET", "/_emulator/requests", {}).body); }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-  fs::path state_;
-};
+using Emulator = BenchEmulator;  // bench_org_emulator.hpp
 
 struct Run {
   int exit_code = -1;
@@ -143,12 +59,7 @@ Run sequential_baseline(const Emulator& emulator, const std::string& client_id, 
   emulator.reset_counts();
   const int port = emulator.port();
   const auto started = Clock::now();
-  const HttpAnswer token = http_once(port, "POST", "/oauth/token",
-                                     {"Authorization: Basic " + util::base64_encode(client_id + ":" + secret),
-                                      "Content-Type: application/x-www-form-urlencoded"},
-                                     "grant_type=client_credentials");
-  if (token.status != 200) throw std::runtime_error("baseline token: HTTP " + std::to_string(token.status));
-  const std::vector<std::string> auth = {"Authorization: Bearer " + Json::parse(token.body)["access_token"].get<std::string>()};
+  const std::vector<std::string> auth = {bearer_header(port, client_id, secret)};
   std::vector<std::string> ids;
   for (int page = 1;; ++page) {
     const HttpAnswer answer = http_once(port, "GET",
@@ -201,9 +112,9 @@ std::string verdict(bool met) { return met ? "met" : "NOT met"; }
 bool bench_flowlink_runs(const FlowlinkRunsSpec& spec) {
   fs::create_directories(spec.work);
   const fs::path seed = spec.work / "org";
-  prepare_org(spec, seed);
+  prepare_org(spec.work, seed, spec.fixture, spec.flows, spec.doc_kb, "plan org");
   const std::string client_id = "bench-client", secret = "bench-secret-" + std::to_string(::getpid());
-  Emulator emulator(spec, seed, client_id, secret);
+  Emulator emulator(EmulatorLaunch{spec.emulator, spec.work, seed, spec.latency_ms, client_id, secret});
   bool ok = true;
   char line[256];
 

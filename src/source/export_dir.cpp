@@ -33,8 +33,17 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 
 namespace detail {
 
-// Reads a whole file; throws std::runtime_error naming it.
 std::string read_file(const fs::path& path) {
+  // Only regular files, and none larger than any flow could be: a FIFO named
+  // x.json would block the read for ever, a link to /dev/zero fill memory.
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec) throw std::runtime_error(fmt::format("{}: cannot read: {}", path.string(), ec.message()));
+  if (!fs::is_regular_file(status)) throw std::runtime_error(fmt::format("{}: not a regular file", path.string()));
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > kMaxExportFileBytes)
+    throw std::runtime_error(fmt::format("{}: {} bytes, larger than any flow file ({} MB at most)", path.string(), size,
+                                         kMaxExportFileBytes >> 20));
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw std::runtime_error(fmt::format("{}: cannot read: {}", path.string(), std::strerror(errno)));

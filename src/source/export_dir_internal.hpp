@@ -3,6 +3,7 @@
 // directory: its listing, org.json, and reading one file. Not for other
 // callers.
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -42,7 +43,13 @@ struct ExportListing {
 // unlistable) or org.json (malformed).
 ExportListing list_export_dir(const std::string& dir);
 
-// Reads a whole file; throws std::runtime_error naming it.
+// The largest file read: an Architect export of the largest flow document
+// the API answers (genesys::AnswerLimits::flow_document, 64 MB), URL-encoded
+// (up to 3x) then base64-encoded (4/3): 256 MB.
+inline constexpr std::uintmax_t kMaxExportFileBytes = std::uintmax_t{256} << 20;
+
+// Reads a whole regular file of at most kMaxExportFileBytes; throws
+// std::runtime_error naming it (missing, not a regular file, too large).
 std::string read_file(const std::filesystem::path& path);
 
 // One flow file as read_export_dir reads it: the document, or load_error.

@@ -3,6 +3,8 @@
 // directory holds: the example org, and files built to mislead the skim.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -151,4 +153,32 @@ rules:
     if (flow.flow_id == "disguised") disguised = flow.flow_name == "Inbound_Support_Disguised" && !flow.errors.empty();
   CHECK(disguised);
   CHECK(plan.has_errors());
+}
+
+TEST_CASE("a FIFO or a device among the flow files is an error naming it, never a hang") {
+  TempDir dir;
+  dir.copy("Inbound_Support_Billing.json");
+  const fs::path fifo = dir.path / "Pipe.json";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  fs::create_symlink("/dev/zero", dir.path / "Zero.json");
+  const auto flows = source::read_export_dir(dir.path.string());
+  REQUIRE(flows.size() == 3);
+  int refused = 0;
+  for (const auto& flow : flows) {
+    if (flow.id != "Pipe" && flow.id != "Zero") continue;
+    CAPTURE(flow.load_error);
+    CHECK_FALSE(flow.document.has_value());
+    CHECK(flow.load_error.find("not a regular file") != std::string::npos);
+    ++refused;
+  }
+  CHECK(refused == 2);
+  const auto desired = parse(R"(apiVersion: flowlink/v1
+modules:
+  gone: { name: Gone_Module }
+rules:
+  - name: support
+    flows: { types: [inboundcall], include: ["*"] }
+    remove: [gone]
+)");
+  plan_both_ways(dir.path, desired);
 }

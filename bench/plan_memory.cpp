@@ -3,18 +3,15 @@
 
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <signal.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "bench_org_emulator.hpp"
 #include "child_process.hpp"
 #include "warm_drift.hpp"
 
@@ -28,13 +25,6 @@ constexpr double kTargetPeakMb = 300;
 constexpr double kTargetFlatRatio = 1.5;  // peak at the largest size vs the smallest: "flat"
 constexpr double kTargetParseMbPerCore = 100;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 struct Subset {
   fs::path dir;
   std::size_t flows = 0;  // non-module flows
@@ -44,7 +34,7 @@ struct Subset {
 
 // The org's common modules and its first `size` other flows, as links.
 Subset make_subset(const fs::path& org, const fs::path& dir, std::size_t size) {
-  const auto index = nlohmann::json::parse(read_file(org / "org.json"));
+  const auto index = nlohmann::json::parse(read_text(org / "org.json"));
   fs::remove_all(dir);
   fs::create_directories(dir);
   nlohmann::json kept = nlohmann::json::array();
@@ -85,42 +75,12 @@ Run run_measured(const std::vector<std::string>& argv, const fs::path& log, cons
   return run;
 }
 
-// An emulator seeded with `seed`; stopped when destroyed.
-class Emulator {
- public:
-  Emulator(const std::string& binary, const fs::path& seed, const fs::path& work) {
-    fs::remove_all(work);
-    fs::create_directories(work);
-    std::ofstream(work / "clients.json") << R"([{"id":"bench-plan","secret":"bench-plan-secret","name":"bench"}])";
-    pid_ = spawn({binary, "--listen", "127.0.0.1:0", "--port-file", (work / "port").string(), "--state",
-                  (work / "state").string(), "--seed", seed.string(), "--clients", (work / "clients.json").string(),
-                  "--rate-limit", "0"},
-                 work / "emulator.log");
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-    while (port_ == 0) {
-      const std::string text = read_file(work / "port");
-      if (!text.empty() && text.back() == '\n') port_ = std::stoi(text);
-      else if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("emulator not up after 5 minutes");
-      else std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-  ~Emulator() {
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  int port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
-
 // The floor: nlohmann's DOM parse of every flow file, one core.
 double floor_mb_per_second(const Subset& subset) {
   std::vector<std::string> texts;
   std::uintmax_t bytes = 0;
   for (const auto& file : subset.flow_files) {
-    texts.push_back(read_file(file));
+    texts.push_back(read_text(file));
     bytes += texts.back().size();
   }
   const auto started = std::chrono::steady_clock::now();
@@ -156,12 +116,18 @@ bool bench_plan_memory(const PlanMemorySpec& spec) {
     if (floor == 0) floor = floor_mb_per_second(subset);
     Row row{subset.flows, {}, {}, subset.bytes};
     {
-      Emulator emulator(spec.emulator, subset.dir, spec.work / "emulator");
+      EmulatorLaunch launch;
+      launch.binary = spec.emulator;
+      launch.work = spec.work / "emulator";
+      launch.seed = subset.dir;
+      launch.client_id = "bench-plan";
+      launch.secret = "bench-plan-secret";
+      const BenchEmulator emulator(launch);
       row.org = run_measured({spec.flowlink, "plan", "-f", manifest.string(), "--no-cache", "--api-url",
-                              "http://127.0.0.1:" + std::to_string(emulator.port()), "--output", "json"},
+                              emulator.url(), "--output", "json"},
                              spec.work / ("plan-org-" + std::to_string(size) + ".log"),
-                             {{"GENESYSCLOUD_OAUTHCLIENT_ID", "bench-plan"},
-                              {"GENESYSCLOUD_OAUTHCLIENT_SECRET", "bench-plan-secret"}});
+                             {{"GENESYSCLOUD_OAUTHCLIENT_ID", launch.client_id},
+                              {"GENESYSCLOUD_OAUTHCLIENT_SECRET", launch.secret}});
     }
     row.export_dir = run_measured({spec.flowlink, "plan", "-f", manifest.string(), "--export-dir",
                                    subset.dir.string(), "--output", "json"},

@@ -1,6 +1,8 @@
 // --output junit and --max-chars through the command line.
 #include <doctest/doctest.h>
 
+#include "support/text_checks.hpp"
+
 #include <string>
 
 #include "cli/cli_test_support.hpp"
@@ -12,13 +14,8 @@ using namespace flowlink::cli::test;
 
 namespace {
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-int occurrences(const std::string& text, const std::string& part) {
-  int n = 0;
-  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
-  return n;
-}
+using flowlink::testing::has;
+using flowlink::testing::occurrences;
 
 }  // namespace
 

@@ -3,6 +3,8 @@
 // direction in text or Markdown.
 #include <doctest/doctest.h>
 
+#include "support/text_checks.hpp"
+
 #include <string>
 
 #include "plan/render.hpp"
@@ -13,13 +15,8 @@ using flowlink::plan::Plan;
 
 namespace {
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-int occurrences(const std::string& text, const std::string& part) {
-  int n = 0;
-  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
-  return n;
-}
+using flowlink::testing::has;
+using flowlink::testing::occurrences;
 
 // `n` copies of the sample plan's changed flow (4 edits each), named apart.
 Plan big_plan(int n) {

@@ -3,6 +3,8 @@
 // org's names hold.
 #include <doctest/doctest.h>
 
+#include "support/text_checks.hpp"
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -17,13 +19,8 @@ using flowlink::plan::render_junit;
 
 namespace {
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-int occurrences(const std::string& text, const std::string& part) {
-  int n = 0;
-  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
-  return n;
-}
+using flowlink::testing::has;
+using flowlink::testing::occurrences;
 
 // Parsed by libxml2, no network, errors not printed: true when well-formed.
 bool well_formed(const std::string& xml) {

@@ -17,6 +17,7 @@
 #include "plan/planner.hpp"
 #include "plan/render.hpp"
 #include "source/export_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using flowlink::plan::ObservedFlow;
@@ -27,19 +28,8 @@ namespace {
 const std::string kExampleOrg = std::string(FLOWLINK_SOURCE_DIR) + "/examples/org";
 
 // A fresh directory under the system temp dir, removed when the test ends.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "flowlink-export-dir-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  void write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name, std::ios::binary) << text;
-  }
+struct TempDir : flowlink::testing::TempDir {
+  TempDir() : flowlink::testing::TempDir("flowlink-export-dir") {}
 };
 
 std::string read_text(const fs::path& path) {

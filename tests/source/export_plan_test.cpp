@@ -17,6 +17,7 @@
 #include "plan/planner.hpp"
 #include "plan/render.hpp"
 #include "source/export_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace flowlink;
@@ -25,19 +26,9 @@ namespace {
 
 const fs::path kExampleOrg = fs::path(FLOWLINK_SOURCE_DIR) / "examples/org";
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "flowlink-export-plan-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  void write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name, std::ios::binary) << text;
-  }
+// A temp dir, and files copied into it from the example org.
+struct TempDir : testing::TempDir {
+  TempDir() : testing::TempDir("flowlink-export-plan") {}
   void copy(const std::string& name) const { fs::copy_file(kExampleOrg / name, path / name); }
 };
 

@@ -3,7 +3,10 @@
 // A document that cannot be read or edited must be refused with a
 // DocumentError; an edit that would leave the document unsound is a flowlink
 // bug (its message says so) and traps, as does an insert followed by a
-// remove that does not give back the parsed document.
+// remove that does not give back the parsed document. The planning view
+// (Document::parse_for_planning) must read every input as parse does: the
+// same error, or the same names, calls, positions, actions and problems; a
+// difference traps.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -73,10 +76,33 @@ void edit_existing_calls(const Document& original) {
   }
 }
 
+// Everything planning reads of a document, as one text; or the error.
+std::string planning_reads(std::string_view text, bool view) {
+  try {
+    const Document doc = view ? Document::parse_for_planning(text, "fuzz.json") : Document::parse(text, "fuzz.json");
+    std::string out = doc.name() + "|" + doc.type() + "|" + doc.source_fingerprint() + "\n";
+    for (const Problem& problem : doc.check()) out += problem.where + ": " + problem.message + "\n";
+    for (const ModuleCall& call : doc.module_calls()) {
+      out += call.action_id + "|" + call.action_name + "|" + std::to_string(call.tracking_id) + "|" + call.module_id +
+             "|" + call.module_name + "|" + call.position.describe() + "|" + call.position.next_id + "\n";
+      for (const auto& [name, value] : call.inputs) out += " in " + name + "=" + value + "\n";
+      for (const auto& [name, value] : call.outputs) out += " out " + name + "=" + value + "\n";
+    }
+    for (const ActionInfo& action : doc.actions())
+      out += action.id + "|" + action.name + "|" + action.type + "|" + std::to_string(action.tracking_id) + "|" +
+             action.task_id + "|" + action.task_name + "\n";
+    return out;
+  } catch (const DocumentError& error) {
+    return std::string("error: ") + error.what();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  std::optional<Document> doc = read(std::string_view(reinterpret_cast<const char*>(data), size));
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (planning_reads(text, true) != planning_reads(text, false)) __builtin_trap();
+  std::optional<Document> doc = read(text);
   if (!doc) return 0;
   doc->name();
   doc->type();

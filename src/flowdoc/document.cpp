@@ -9,6 +9,7 @@
 #include "flowdoc/errors.hpp"
 #include "flowdoc/expression.hpp"
 #include "flowdoc/graph.hpp"
+#include "flowdoc/planning_view.hpp"
 #include "util/encoding.hpp"
 #include "util/json_depth.hpp"
 
@@ -147,12 +148,26 @@ Document Document::parse(std::string_view text, std::string source) {
   Json json;
   try {
     json = Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, and out_of_range for a number like 1e400
     throw error_at(source, "", fmt::format("not valid JSON: {}", e.what()));
   }
   Document document(std::move(json), std::move(source));
   document.text_fingerprint_ = text_fingerprint(text);
   return document;
+}
+
+Document Document::parse_for_planning(std::string_view text, std::string source) {
+  std::optional<Json> view = detail::planning_view(text);
+  if (!view) return parse(text, std::move(source));
+  Document document(std::move(*view), std::move(source));
+  document.text_fingerprint_ = text_fingerprint(text);
+  document.planning_view_ = true;
+  return document;
+}
+
+void Document::require_whole(const char* what) const {
+  if (planning_view_)
+    throw std::logic_error(fmt::format("{}: cannot {} from a planning view; parse the document whole", source_, what));
 }
 
 Document Document::from_json(Json json, std::string source) {
@@ -166,12 +181,16 @@ std::string Document::name() const { return string_field(json_, "name"); }
 std::string Document::type() const { return string_field(json_, "type"); }
 
 std::string Document::serialize(int indent) const {
+  require_whole("serialize the document");
   // Strict UTF-8: parse already rejected invalid input, and edits only add
   // strings that came from valid UTF-8 (YAML, JSON).
   return json_.dump(indent);
 }
 
-std::string Document::fingerprint() const { return util::sha256_hex(serialize(-1)); }
+std::string Document::fingerprint() const {
+  require_whole("fingerprint the content");
+  return util::sha256_hex(serialize(-1));
+}
 
 std::string Document::source_fingerprint() const {
   return text_fingerprint_.empty() ? fingerprint() : text_fingerprint_;
@@ -241,6 +260,7 @@ Position Document::position_of(std::string_view action_id) const {
 }
 
 ModuleInterface Document::module_interface() const {
+  require_whole("read a module interface");
   // Liberal: module variables may sit at the top level or in any sequence.
   ModuleInterface interface;
   std::set<std::string> seen_inputs, seen_outputs;

@@ -139,6 +139,7 @@ const detail::ActionRef& require_call(const Json& doc, const Graph& graph, std::
 }  // namespace
 
 void Document::require_sound_before_edit(const char* edit) const {
+  require_whole(edit);
   std::vector<Problem> problems = check();
   if (problems.empty()) return;
   throw error_at(source_, "", fmt::format("refusing to {}: the document is not sound:{}", edit,

@@ -29,7 +29,7 @@ Plan read_plan_file(const std::filesystem::path& path) {
   nlohmann::ordered_json json;
   try {
     json = util::parse_json_bounded<nlohmann::ordered_json>(text, fmt::format("plan file '{}'", name));
-  } catch (const nlohmann::json::parse_error& e) {  // util::JsonTooDeep names the file already
+  } catch (const nlohmann::json::exception& e) {  // also out_of_range (1e400); util::JsonTooDeep names the file already
     throw std::runtime_error(fmt::format("plan file '{}' is not JSON: {}", name, e.what()));
   }
   try {

@@ -77,7 +77,7 @@ std::map<std::string, IndexEntry> read_index(const fs::path& path) {
   nlohmann::json json;
   try {
     json = util::parse_json_bounded<nlohmann::json>(read_file(path), where);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error; out_of_range for a number like 1e400
     throw std::runtime_error(fmt::format("{}: not JSON: {}", where, e.what()));
   }
   if (!json.is_array()) throw std::runtime_error(fmt::format("{}: expected an array of {{\"file\", \"id\", ...}}", where));
@@ -117,7 +117,8 @@ std::string fallback_name(const fs::path& path, const IndexEntry* entry) {
   return entry && !entry->name.empty() ? entry->name : path.stem().string();
 }
 
-plan::ObservedFlow read_flow(const fs::path& path, const std::string& filename, const IndexEntry* entry) {
+plan::ObservedFlow read_flow(const fs::path& path, const std::string& filename, const IndexEntry* entry,
+                             DocumentParse parse) {
   plan::ObservedFlow flow;
   flow.id = entry ? entry->id : path.stem().string();
   flow.version = entry ? entry->version : "";
@@ -126,7 +127,8 @@ plan::ObservedFlow read_flow(const fs::path& path, const std::string& filename, 
   try {
     std::string text = read_file(path);
     if (flowdoc::is_architect_export_name(filename)) text = flowdoc::decode_architect_export(text, source);
-    flow.document = flowdoc::Document::parse(text, source);
+    flow.document = parse == DocumentParse::PlanningView ? flowdoc::Document::parse_for_planning(text, source)
+                                                         : flowdoc::Document::parse(text, source);
     flow.name = flow.document->name();
     // The type decides which rules select the flow. A document that does not
     // give one takes org.json's or its extension's; with none of them the

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "plan/planner.hpp"
+#include "source/document_parse.hpp"
 
 namespace flowlink::source::detail {
 
@@ -53,7 +54,8 @@ inline constexpr std::uintmax_t kMaxExportFileBytes = std::uintmax_t{256} << 20;
 std::string read_file(const std::filesystem::path& path);
 
 // One flow file as read_export_dir reads it: the document, or load_error.
-plan::ObservedFlow read_flow(const std::filesystem::path& path, const std::string& filename, const IndexEntry* entry);
+plan::ObservedFlow read_flow(const std::filesystem::path& path, const std::string& filename, const IndexEntry* entry,
+                             DocumentParse parse = DocumentParse::Whole);
 
 // A flow's name and type when its document cannot give them (it could not be
 // read or parsed, or has no type): org.json's, else the file's stem / the

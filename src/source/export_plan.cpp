@@ -154,7 +154,8 @@ plan::Plan plan_export_dir(const std::string& dir, const manifest::DesiredState&
       return;
     }
     if (readings[i] != Reading::Stream) return;
-    plan::ObservedFlow flow = detail::read_flow(files[i].path, files[i].filename, files[i].entry);
+    plan::ObservedFlow flow =
+        detail::read_flow(files[i].path, files[i].filename, files[i].entry, DocumentParse::PlanningView);
     streamed[i] = planner.plan(flow);
     flow.document.reset();
     flows[i] = std::move(flow);

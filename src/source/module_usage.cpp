@@ -310,7 +310,8 @@ plan::ModuleReport gather_module_usage(genesys::FlowApi& api, const manifest::De
     const genesys::Flow& flow = *to_read[i];
     try {
       const std::string text = api.version_configuration(flow.id, published_version_of(flow));
-      documents[i].calls = flowdoc::Document::parse(text, flow_source_name(flow.name, flow.id)).module_calls();
+      documents[i].calls =
+          flowdoc::Document::parse_for_planning(text, flow_source_name(flow.name, flow.id)).module_calls();
     } catch (const std::exception& e) {
       documents[i].error = error_text(e);
     }

@@ -183,7 +183,7 @@ plan::Plan plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredStat
       from_cache[slot] = 1;
     } else {
       plan::ObservedFlow observed = flows[index];  // the listing's facts; the documents live only here
-      load_documents(api, observed);
+      load_documents(api, observed, nullptr, DocumentParse::PlanningView);
       if (!observed.document) unread[slot] = 1;
       planned_at[slot] = planner.plan(observed);
       if (store && fully_read(observed) && !planned_at[slot]->rules.empty())

@@ -59,9 +59,10 @@ const genesys::FlowVersionInfo* draft_version(const genesys::Flow& flow) {
 std::string describe_source(const plan::ObservedFlow& observed) { return flow_source_name(observed.name, observed.id); }
 
 // Reads one configuration; failures come back as the error text.
-std::optional<flowdoc::Document> read_document(const std::function<std::string()>& read, const std::string& source,
-                                               const char* what, std::string& error) {
+std::optional<flowdoc::Document> read_document(const std::function<std::string()>& read, DocumentParse parse,
+                                               const std::string& source, const char* what, std::string& error) {
   try {
+    if (parse == DocumentParse::PlanningView) return flowdoc::Document::parse_for_planning(read(), source);
     return flowdoc::Document::parse(read(), source);
   } catch (const genesys::ApiError& e) {
     error = fmt::format("{}: could not read the {} configuration: {}", source, what, e.what());
@@ -238,11 +239,13 @@ plan::ObservedFlow observe_flow(const genesys::Flow& flow, const ReadOptions& op
   return observed;
 }
 
-void load_documents(genesys::FlowApi& api, plan::ObservedFlow& observed, std::string* published_text) {
+void load_documents(genesys::FlowApi& api, plan::ObservedFlow& observed, std::string* published_text,
+                    DocumentParse parse) {
   const std::string source = describe_source(observed);
   const std::string id = observed.id;
   plan::ObservedLifecycle* life = observed.lifecycle ? &*observed.lifecycle : nullptr;
   const bool is_module = observed.type == kModuleType;
+  if (is_module) parse = DocumentParse::Whole;
   if (observed.published) {
     const std::string version = life ? life->published_version : observed.version;
     observed.document = read_document(
@@ -251,17 +254,17 @@ void load_documents(genesys::FlowApi& api, plan::ObservedFlow& observed, std::st
           if (published_text) *published_text = text;
           return text;
         },
-                                      source + " published version " + version, "published", observed.load_error);
+        parse, source + " published version " + version, "published", observed.load_error);
     // A module's callers get its published version: its draft does not matter.
     if (life && life->draft && !is_module) {
       auto& draft = *life->draft;
-      draft.document = read_document([&] { return api.latest_configuration(id); },
+      draft.document = read_document([&] { return api.latest_configuration(id); }, parse,
                                      source + " draft version " + draft.version, "draft", draft.load_error);
     }
   } else {
     // Never published: the draft (latestconfiguration) is all there is.
     observed.document =
-        read_document([&] { return api.latest_configuration(id); }, source, "latest", observed.load_error);
+        read_document([&] { return api.latest_configuration(id); }, parse, source, "latest", observed.load_error);
   }
 }
 

@@ -31,6 +31,7 @@
 #include "manifest/desired_state.hpp"
 #include "plan/plan.hpp"
 #include "plan/planner.hpp"
+#include "source/document_parse.hpp"
 #include "util/progress.hpp"
 
 namespace flowlink::source {
@@ -111,7 +112,10 @@ plan::ObservedFlow observe_flow(const genesys::Flow& flow, const ReadOptions& op
 // its draft's alone). Failures become load_error; never throws.
 // `published_text` (optional) receives the published configuration as the
 // server sent it (for the cache of module documents).
-void load_documents(genesys::FlowApi& api, plan::ObservedFlow& observed, std::string* published_text = nullptr);
+// `parse`: PlanningView for a flow that is planned and let go (a module is
+// parsed whole whatever it says).
+void load_documents(genesys::FlowApi& api, plan::ObservedFlow& observed, std::string* published_text = nullptr,
+                    DocumentParse parse = DocumentParse::Whole);
 
 // Only the common modules (named ones with a document, the others without):
 // what the applier needs to re-plan a flow for verification.

@@ -43,6 +43,9 @@ TEST_CASE("a plan file nested 100,000 deep, or not JSON, or missing, is an error
   const fs::path garbage = write_file("garbage.json", "{\"flows\": [");
   CHECK_THROWS_WITH_AS(read_plan_file(garbage), doctest::Contains(("plan file '" + garbage.string() + "' is not JSON").c_str()),
                        std::runtime_error);
+  const fs::path huge = write_file("huge.json", "{\"format_version\": 1e400}");
+  CHECK_THROWS_WITH_AS(read_plan_file(huge), doctest::Contains(("plan file '" + huge.string() + "' is not JSON").c_str()),
+                       std::runtime_error);
   const fs::path not_a_plan = write_file("array.json", "[1, 2, 3]");
   CHECK_THROWS_WITH_AS(read_plan_file(not_a_plan), doctest::Contains(("plan file '" + not_a_plan.string() + "'").c_str()),
                        std::runtime_error);

@@ -115,23 +115,40 @@ Json document_view(element root) {
 
 }  // namespace
 
+namespace {
+
+std::optional<Json> view_with(simdjson::dom::parser& parser, std::vector<char>& padded, std::string_view text) {
+  if (padded.size() < text.size() + simdjson::SIMDJSON_PADDING) padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(padded.data(), text.data(), text.size());
+  element root;
+  if (parser.parse(padded.data(), text.size(), false).get(root) != simdjson::SUCCESS) return std::nullopt;
+  return document_view(root);
+}
+
+}  // namespace
+
 std::optional<Json> planning_view(std::string_view text) {
   if (text.size() > kMaxPlanningViewText) return std::nullopt;
-  // One parser and one padded buffer per thread: both keep their capacity,
-  // so a plan of thousands of flows allocates them once per thread.
+  // A parser and a padded buffer per thread keep their capacity, so a plan
+  // of thousands of flows allocates them once per thread; a text above
+  // kMaxRetainedText gets its own, freed on return, so that one huge answer
+  // does not stay in every thread's memory.
+  if (text.size() > kMaxRetainedText) {
+    simdjson::dom::parser parser;
+    std::vector<char> padded;
+    if (parser.allocate(text.size(), util::kMaxJsonDepth) != simdjson::SUCCESS) return std::nullopt;
+    return view_with(parser, padded, text);
+  }
   thread_local simdjson::dom::parser parser;
   thread_local std::vector<char> padded;
   thread_local bool bounded = false;
   if (!bounded) {
+    // The nesting bound is parse()'s: simdjson refuses depth 513 as
+    // util::json_text_depth does (planning_view_test checks both sides).
     if (parser.allocate(64 * 1024, util::kMaxJsonDepth) != simdjson::SUCCESS) return std::nullopt;
     bounded = true;
   }
-  if (padded.size() < text.size() + simdjson::SIMDJSON_PADDING) padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
-  std::memcpy(padded.data(), text.data(), text.size());
-  std::memset(padded.data() + text.size(), 0, simdjson::SIMDJSON_PADDING);
-  element root;
-  if (parser.parse(padded.data(), text.size(), false).get(root) != simdjson::SUCCESS) return std::nullopt;
-  return document_view(root);
+  return view_with(parser, padded, text);
 }
 
 }  // namespace flowlink::flowdoc::detail

@@ -31,9 +31,11 @@
 
 namespace flowlink::flowdoc::detail {
 
-// Texts above this size are parsed whole: the view keeps a per-thread
-// buffer of the largest text it has seen, which must stay small.
+// Texts above this size are parsed whole (parse's own bounds then apply).
 inline constexpr std::size_t kMaxPlanningViewText = 32u << 20;
+// Texts up to this size reuse a per-thread parser and buffer; larger ones
+// get their own, freed once the view is built.
+inline constexpr std::size_t kMaxRetainedText = 2u << 20;
 
 std::optional<Json> planning_view(std::string_view text);
 

@@ -227,6 +227,14 @@ TEST_CASE("a planning view cannot be edited, serialized, fingerprinted by conten
   CHECK(view.source_fingerprint() == Document::text_fingerprint(kSmall));
 }
 
+TEST_CASE("a text above the per-thread buffer's size still gets a view, with its own buffer") {
+  const std::string large = with(kSmall, "\"description\": \"dropped by the view\"",
+                                 "\"description\": \"" + std::string(flowlink::flowdoc::detail::kMaxRetainedText, 'x') + "\"");
+  CHECK(Document::parse_for_planning(large, "large").is_planning_view());
+  require_same_outcome(large);
+  CHECK(Document::parse_for_planning(kSmall, "small after large").is_planning_view());
+}
+
 TEST_CASE("texts above the view's size bound are parsed whole") {
   std::string big = with(kSmall, "\"description\": \"dropped by the view\"",
                          "\"description\": \"" + std::string(flowlink::flowdoc::detail::kMaxPlanningViewText, 'x') + "\"");

@@ -272,3 +272,37 @@ TEST_CASE("plan_org plans the live org as a stream: the plan of every document r
     CHECK(fp.observed_version == source::observed_version_of(live));
   }
 }
+
+TEST_CASE("plan_org's planning views plan drafts, locks and broken drafts as whole documents do") {
+  OrgFixture org("source-plan-lifecycle", testing::kChatManifest);
+  const auto wanted = expected_support_chats();
+  REQUIRE(wanted.size() >= 3);
+  auto id = wanted.begin();
+  const std::string drafted = *id++, unsound = *id++, locked = *id++;
+  // alice's draft (indented) points the module calls elsewhere: a draft
+  // that needs edits; bob's draft is JSON but no flow document (its error
+  // names what is missing); carol only holds the lock.
+  auto draft = nlohmann::ordered_json::parse(org.api->latest_configuration(drafted));
+  for (auto& item : draft["flowSequenceItemList"])
+    for (auto& action : item["actionList"])
+      if (action.value("__type", "") == "CallCommonModuleAction") action["flowName"] = "Some Other Module";
+  draft["description"] = "alice's draft";
+  org.control->act_as("alice", "save", drafted, draft.dump(2));
+  org.control->act_as("bob", "save", unsound, R"({"name": "broken", "type": "inboundchat"})");
+  org.control->act_as_checkout("carol", locked);
+
+  source::OrgReadResult read;
+  const plan::Plan streamed = source::plan_org(*org.api, org.desired, org.plan_options(), 4, &read);
+  const source::OrgReadResult whole = source::read_org(*org.api, org.desired, 4);
+  const plan::Plan reference = plan::make_plan(org.desired, whole.flows, org.plan_options());
+  CHECK(plan::render_json(streamed) == plan::render_json(reference));
+  CHECK(plan::render_text(streamed, {}) == plan::render_text(reference, {}));
+  // The scenario is what it says: drafts judged, one of them unsound.
+  int drafts = 0;
+  for (const auto& fp : streamed.flows) drafts += fp.draft ? 1 : 0;
+  CHECK(drafts == 2);
+  CHECK(read.load_errors == 0);
+  const std::string json = plan::render_json(streamed);
+  CHECK(json.find("/flowSequenceItemList: missing") != std::string::npos);  // bob's draft, named
+  CHECK(json.find("carol") != std::string::npos);           // her lock
+}

@@ -201,7 +201,7 @@ plan::Plan plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredStat
     if (from_cache[slot]) ++cache_hits;
     planned.emplace(flows[listed.to_read[slot]].id, std::move(*planned_at[slot]));
   }
-  planned_at.clear();
+  std::vector<std::optional<plan::FlowPlan>>().swap(planned_at);  // ~850 bytes a flow, moved out
 
   plan::Plan plan = plan::make_plan(desired, flows, options, &planned);
   plan.cache_hits = cache_hits;

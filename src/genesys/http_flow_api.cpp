@@ -67,7 +67,7 @@ struct ListingPage {
 // grown for them to the end of the run. The flows are what flow_from_json
 // makes of each entity of the whole tree: the last "entities" key counts, and
 // none when it is not an array.
-ListingPage parse_listing_page(const std::string& body, const ApiRequest& request) {
+ListingPage parse_listing_page(const std::string& body, const ApiRequest& request, bool raw) {
   ListingPage page;
   bool top_is_object = false;
   bool entities_key = false;  // the top object's key being read is "entities"
@@ -87,7 +87,7 @@ ListingPage parse_listing_page(const std::string& body, const ApiRequest& reques
       in_entities = false;
     } else if (depth == 2 && in_entities &&
                (event == Event::object_end || event == Event::array_end || event == Event::value)) {
-      page.flows.push_back(flow_from_json(parsed));
+      page.flows.push_back(flow_from_json(parsed, raw));
       return false;  // the entity is a Flow now: drop its tree
     }
     return true;
@@ -125,7 +125,7 @@ class HttpFlowApi final : public FlowApi {
     // 5,000-flow listing held as trees would take ~100 MB.
     auto get_page = [&](const std::string& path, const std::string& page_query_text) {
       const ApiRequest request = listing_page(path, page_query_text);
-      return parse_listing_page(transport_.send(request), request);
+      return parse_listing_page(transport_.send(request), request, query.raw);
     };
     ListingPage first_page = get_page(flows_path, page_query(1));
     Json first = std::move(first_page.rest);

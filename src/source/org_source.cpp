@@ -93,6 +93,7 @@ ListedOrg list_and_select(genesys::FlowApi& api, const manifest::DesiredState& d
 
   genesys::ListFlowsQuery query;
   query.types = listed_types(desired, modules_only);
+  query.raw = options.cache != nullptr;  // `listing`: only a cache keys on it
   std::vector<genesys::Flow> listed = api.list_flows(query);
   result.flows_listed = listed.size();
 

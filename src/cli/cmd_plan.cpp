@@ -91,7 +91,7 @@ void write_plan(const plan::Plan& plan, const PlanView& view, std::ostream& out)
     case OutputFormat::Junit: out << plan::render_junit(plan, plan::JunitOptions{view.heading, view.drift}); return;
     case OutputFormat::Text: break;
   }
-  out << plan::render_text(plan, plan::TextStyle{view.color, view.heading});
+  plan::write_text(plan, plan::TextStyle{view.color, view.heading}, out);
 }
 
 namespace {

@@ -61,8 +61,8 @@ struct PlanView {
   std::optional<plan::DriftCheck> drift;                  // JUnit: judge flows as drift does
 };
 
-// Writes the plan to `out` as `view` says; JSON one flow at a time
-// (plan::write_json).
+// Writes the plan to `out` as `view` says; text and JSON a flow at a time
+// (plan::write_text, plan::write_json).
 void write_plan(const plan::Plan& plan, const PlanView& view, std::ostream& out);
 
 using ReadCommandRunner = int (*)(const PlanCommandOptions&, std::ostream& out, std::ostream& err);

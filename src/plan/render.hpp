@@ -53,6 +53,8 @@ struct JunitOptions {
 };
 
 std::string render_text(const Plan& plan, const TextStyle& style);
+// render_text(plan, style) written to `out` a flow at a time, never whole.
+void write_text(const Plan& plan, const TextStyle& style, std::ostream& out);
 // One flow's lines as render_text prints them, without colour.
 std::string render_text_flow(const FlowPlan& flow);
 std::string render_markdown(const Plan& plan, const MarkdownOptions& options = {});

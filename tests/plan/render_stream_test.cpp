@@ -1,10 +1,13 @@
-// The plan JSON written one flow at a time (write_json, render_json) is the
+// Plans written a flow at a time. The JSON (write_json, render_json) is the
 // whole tree's dump(2) byte for byte: what a saved plan and `--output json`
-// were before the plan stopped being built as one tree.
+// were before the plan stopped being built as one tree. The text
+// (write_text) has each shown flow once, in order.
 #include <sstream>
 
 #include "plan/render.hpp"
+#include "plan/render_lifecycle.hpp"
 #include "render_support.hpp"
+#include "support/text_checks.hpp"
 
 using namespace plantest;
 using flowlink::plan::Plan;
@@ -51,5 +54,32 @@ TEST_CASE("write_json and render_json write the plan tree's dump, byte for byte"
     plan.flows[1].errors.push_back("an error\nover two lines");
     plan.flows[1].rules.clear();  // an empty array inside a flow
     check_same_bytes(plan);
+  }
+}
+
+TEST_CASE("write_text writes each shown flow once, in the plan's order, between the heading and the summary") {
+  for (const Plan& plan : {sample_plan(), lifecycle_plan(), stale_plan()}) {
+    std::ostringstream out;
+    out << "before\n";  // written after what the stream holds
+    flowlink::plan::write_text(plan, flowlink::plan::TextStyle{}, out);
+    const std::string text = out.str();
+    REQUIRE(text.rfind("before\nflowlink plan", 0) == 0);
+    CHECK(text.substr(7) == flowlink::plan::render_text(plan, flowlink::plan::TextStyle{}));
+    std::size_t at = 0;
+    int shown = 0;
+    for (const auto& flow : plan.flows) {
+      const std::string lines = flowlink::plan::render_text_flow(flow) + "\n";
+      if (!flowlink::plan::render_detail::shown(flow)) {
+        CHECK(flowlink::testing::occurrences(text, lines) == 0);
+        continue;
+      }
+      ++shown;
+      CHECK(flowlink::testing::occurrences(text, lines) == 1);
+      const std::size_t found = text.find(lines, at);
+      REQUIRE(found != std::string::npos);  // after the flow before it
+      at = found + lines.size();
+    }
+    CHECK(shown > 0);
+    CHECK(text.find("Plan: ", at) != std::string::npos);  // the summary after the last flow
   }
 }

@@ -573,7 +573,7 @@ void write_json(const Plan& plan, std::ostream& out) {
   // otherwise each flow stands where the `[]` is, one tree at a time.
   const std::string head = plan_without_flows(plan).dump(2);
   static constexpr std::string_view kEmptyFlows = "[]\n}";
-  if (head.size() < kEmptyFlows.size() || head.compare(head.size() - kEmptyFlows.size(), kEmptyFlows.size(), kEmptyFlows) != 0)
+  if (!std::string_view(head).ends_with(kEmptyFlows))
     throw std::logic_error("the plan's JSON does not end with its flows");
   if (plan.flows.empty()) {
     out << head << "\n";

@@ -229,7 +229,8 @@ TEST_CASE("a listing page gives the flows its whole tree would: the last \"entit
                              R"("publishedVersion":{"id":"1.0","datePublished":"2026-01-01T00:00:00.000Z"}})";
   const std::string flow_b = R"({"name":"B","id":"b","type":"COMMONMODULE","division":{"id":"d","name":"Home"}})";
   const std::string page = R"({"x":{"y":{"id":"not-a-flow","name":"X"}},"entities":[{"id":"replaced"}],)"
-                           R"("entities":[)" + flow_a + R"(,5,[{"id":"in-an-array"}],)" + flow_b +
+                           R"("entities":[)" +
+                           flow_a + R"(,5,[{"id":"in-an-array"}],)" + flow_b +
                            R"(],"pageSize":500,"pageNumber":1,"total":4,"pageCount":1})";
   ScriptedServer server([&](const std::string&, const std::string& target, const std::string&) -> Answer {
     if (target == "/oauth/token") return token("good-token");

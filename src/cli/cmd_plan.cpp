@@ -78,19 +78,20 @@ plan::Plan plan_for(const PlanCommandOptions& options, const manifest::DesiredSt
   return source::plan_export_dir(options.export_dir, desired, plan_options, read_options);
 }
 
-std::string render_plan(const plan::Plan& plan, const PlanView& view) {
+void write_plan(const plan::Plan& plan, const PlanView& view, std::ostream& out) {
   switch (view.format) {
-    case OutputFormat::Json: return plan::render_json(plan);
+    case OutputFormat::Json: plan::write_json(plan, out); return;
     case OutputFormat::Markdown: {
       plan::MarkdownOptions options;
       options.heading = view.heading;
       options.max_chars = view.max_chars;
-      return plan::render_markdown(plan, options);
+      out << plan::render_markdown(plan, options);
+      return;
     }
-    case OutputFormat::Junit: return plan::render_junit(plan, plan::JunitOptions{view.heading, view.drift});
+    case OutputFormat::Junit: out << plan::render_junit(plan, plan::JunitOptions{view.heading, view.drift}); return;
     case OutputFormat::Text: break;
   }
-  return plan::render_text(plan, plan::TextStyle{view.color, view.heading});
+  plan::write_text(plan, plan::TextStyle{view.color, view.heading}, out);
 }
 
 namespace {
@@ -122,7 +123,7 @@ std::optional<plan::Plan> plan_and_render(const PlanCommandOptions& options, std
     view.heading = plan::kDriftHeading;
     view.drift = plan::parse_drift_check(options.check);
   }
-  out << render_plan(plan, view);
+  write_plan(plan, view, out);
   out.flush();
   if (plan_has_errors(plan)) report_plan_errors(plan, err);
   return plan;

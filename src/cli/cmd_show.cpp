@@ -30,7 +30,7 @@ void add_show_command(CLI::App& app, CliContext& context) {
       view.format = parse_output_format(*output);
       view.color = color_enabled(*no_color);
       view.max_chars = *max_chars;
-      context.out << render_plan(plan, view);
+      write_plan(plan, view, context.out);
       return kExitOk;
     });
   });

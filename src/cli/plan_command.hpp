@@ -61,7 +61,9 @@ struct PlanView {
   std::optional<plan::DriftCheck> drift;                  // JUnit: judge flows as drift does
 };
 
-std::string render_plan(const plan::Plan& plan, const PlanView& view);
+// Writes the plan to `out` as `view` says; text and JSON a flow at a time
+// (plan::write_text, plan::write_json).
+void write_plan(const plan::Plan& plan, const PlanView& view, std::ostream& out);
 
 using ReadCommandRunner = int (*)(const PlanCommandOptions&, std::ostream& out, std::ostream& err);
 

@@ -130,6 +130,9 @@ struct ListFlowsQuery {
   std::vector<std::string> types;  // lowercase; empty: all
   std::string name;                // server-side filter; flowlink matches locally
   int page_size = 500;
+  // Fill Flow::raw (~2 KB a flow). Off when nothing keys on the listing's
+  // text (no cache of repeat runs): then raw is "".
+  bool raw = true;
 };
 
 struct RequestStats {

@@ -99,7 +99,7 @@ Operation operation_from_json(const Json& json) {
   return operation;
 }
 
-Flow flow_from_json(const Json& json) {
+Flow flow_from_json(const Json& json, bool raw) {
   Flow flow;
   if (!json.is_object()) return flow;
   flow.id = text(json, "id");
@@ -113,7 +113,7 @@ Flow flow_from_json(const Json& json) {
   if (const Json* operation = object_at(json, "currentOperation")) flow.current_operation = operation_from_json(*operation);
   flow.division = ref_at(json, "division");
   flow.deleted = flag(json, "deleted");
-  flow.raw = json.dump();
+  if (raw) flow.raw = json.dump();
   return flow;
 }
 

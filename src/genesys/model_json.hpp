@@ -10,7 +10,8 @@ namespace flowlink::genesys {
 
 FlowVersionInfo version_from_json(const Json& json);
 Operation operation_from_json(const Json& json);
-Flow flow_from_json(const Json& json);
+// raw: fill Flow::raw with the object's compact text.
+Flow flow_from_json(const Json& json, bool raw = true);
 Organization organization_from_json(const Json& json);
 Dependency dependency_from_json(const Json& json);
 

@@ -501,6 +501,15 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
     return std::tie(a->type, a->name, a->id) < std::tie(b->type, b->name, b->id);
   });
   plan.targets = options.targets;
+  // Not grown by doubling: a FlowPlan is ~850 bytes, and thousands of them
+  // moved to a twice larger array at once would be the plan's peak. A flow
+  // is planned when targeted and a rule selects it (plan_one_flow).
+  const auto planned_here = [&](const ObservedFlow* flow) {
+    return is_targeted(options.targets, flow->id, flow->name) &&
+           std::any_of(desired.rules.begin(), desired.rules.end(),
+                       [&](const manifest::Rule& rule) { return rule.flows.matches(flow->type, flow->name); });
+  };
+  plan.flows.reserve(static_cast<std::size_t>(std::count_if(ordered.begin(), ordered.end(), planned_here)));
   for (const auto* flow : ordered) {
     if (!is_targeted(options.targets, flow->id, flow->name)) continue;
     if (planned) {

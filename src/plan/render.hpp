@@ -5,6 +5,7 @@
 // reader, so `flowlink apply plan.json` runs a saved plan.
 
 #include <cstddef>
+#include <iosfwd>
 #include <optional>
 #include <string>
 
@@ -52,12 +53,17 @@ struct JunitOptions {
 };
 
 std::string render_text(const Plan& plan, const TextStyle& style);
+// render_text(plan, style) written to `out` a flow at a time, never whole.
+void write_text(const Plan& plan, const TextStyle& style, std::ostream& out);
 // One flow's lines as render_text prints them, without colour.
 std::string render_text_flow(const FlowPlan& flow);
 std::string render_markdown(const Plan& plan, const MarkdownOptions& options = {});
 std::string render_junit(const Plan& plan, const JunitOptions& options = {});
 nlohmann::ordered_json to_json(const Plan& plan);
 std::string render_json(const Plan& plan);  // to_json(plan).dump(2) + "\n"
+// render_json(plan) written to `out` one flow at a time: the plan is never
+// whole as a tree (~6 KB a flow) nor as text.
+void write_json(const Plan& plan, std::ostream& out);
 
 // Reads a plan written by render_json: everything apply acts on (action,
 // basis, fingerprints, the draft's version and fingerprint, publish) comes back

@@ -1,6 +1,9 @@
 // The plan as JSON (schemas/plan.schema.json) and back. Keys are written in a
 // fixed order so that the same plan always gives the same bytes.
+#include <ostream>
+#include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -523,7 +526,10 @@ FlowPlan read_flow(const Json& json, const std::string& path) {
 
 }  // namespace
 
-Json to_json(const Plan& plan) {
+namespace {
+
+// Every member of the plan's JSON, "flows" last and empty.
+Json plan_without_flows(const Plan& plan) {
   Json out = Json::object();
   out["format_version"] = plan.format_version;
   out["flowlink_version"] = plan.flowlink_version;
@@ -549,13 +555,53 @@ Json to_json(const Plan& plan) {
   for (const auto& match : plan.rules)
     rules.push_back(Json{{"name", match.rule}, {"matched_flows", match.flows}, {"allow_empty", match.allow_empty}});
   out["rules"] = std::move(rules);
-  Json flows = Json::array();
-  for (const auto& flow : plan.flows) flows.push_back(flow_json(flow));
-  out["flows"] = std::move(flows);
+  out["flows"] = Json::array();
   return out;
 }
 
-std::string render_json(const Plan& plan) { return to_json(plan).dump(2) + "\n"; }
+}  // namespace
+
+Json to_json(const Plan& plan) {
+  Json out = plan_without_flows(plan);
+  Json& flows = out["flows"];
+  for (const auto& flow : plan.flows) flows.push_back(flow_json(flow));
+  return out;
+}
+
+void write_json(const Plan& plan, std::ostream& out) {
+  // dump(2) of the plan ends `"flows": []` then `}` when there are no flows;
+  // otherwise each flow stands where the `[]` is, one tree at a time.
+  const std::string head = plan_without_flows(plan).dump(2);
+  static constexpr std::string_view kEmptyFlows = "[]\n}";
+  if (!std::string_view(head).ends_with(kEmptyFlows))
+    throw std::logic_error("the plan's JSON does not end with its flows");
+  if (plan.flows.empty()) {
+    out << head << "\n";
+    return;
+  }
+  out.write(head.data(), static_cast<std::streamsize>(head.size() - kEmptyFlows.size()));
+  out << "[\n";
+  for (std::size_t i = 0; i < plan.flows.size(); ++i) {
+    // A flow dumped on its own, moved two levels in: dump(2) writes a newline
+    // only between members (one inside a string is escaped as \n).
+    const std::string flow = flow_json(plan.flows[i]).dump(2);
+    out << "    ";
+    std::size_t line = 0;
+    for (std::size_t newline; (newline = flow.find('\n', line)) != std::string::npos; line = newline + 1) {
+      out.write(flow.data() + line, static_cast<std::streamsize>(newline + 1 - line));
+      out << "    ";
+    }
+    out.write(flow.data() + line, static_cast<std::streamsize>(flow.size() - line));
+    out << (i + 1 < plan.flows.size() ? ",\n" : "\n");
+  }
+  out << "  ]\n}\n";
+}
+
+std::string render_json(const Plan& plan) {
+  std::ostringstream out;
+  write_json(plan, out);
+  return std::move(out).str();
+}
 
 Json flow_to_json(const FlowPlan& flow) { return flow_json(flow); }
 FlowPlan flow_from_json(const Json& json) {

@@ -6,6 +6,9 @@
 //   version, draft, lock), its notes, what apply does beyond the edits
 //   (resume, publish a draft, also publish someone's changes, publish again
 //   for its modules), then the stale modules and the edits.
+#include <ostream>
+#include <sstream>
+
 #include <fmt/format.h>
 
 #include "plan/planner_internal.hpp"
@@ -149,9 +152,9 @@ void write_flow(std::string& out, const FlowPlan& flow, const Palette& p) {
 
 }  // namespace
 
-std::string render_text(const Plan& plan, const TextStyle& style) {
+void write_text(const Plan& plan, const TextStyle& style, std::ostream& stream) {
   const Palette p = palette(style);
-  std::string out;
+  std::string out;  // written to `stream` after each flow
   out += fmt::format("{}{}{}", p.bold, clean(style.heading), p.reset);
   if (!plan.source.empty()) out += fmt::format(" of {}", clean(plan.source));
   if (!plan.org_name.empty() || !plan.org_id.empty())
@@ -178,6 +181,8 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
     if (!render_detail::shown(flow)) continue;
     write_flow(out, flow, p);
     out += "\n";
+    stream << out;
+    out.clear();
   }
 
   write_rules(out, plan, p);
@@ -197,7 +202,13 @@ std::string render_text(const Plan& plan, const TextStyle& style) {
   if (!plan.errors.empty())
     out += fmt::format("{}{} plan-wide error{}.{}\n", p.red, plan.errors.size(), plan.errors.size() == 1 ? "" : "s",
                        p.reset);
-  return out;
+  stream << out;
+}
+
+std::string render_text(const Plan& plan, const TextStyle& style) {
+  std::ostringstream out;
+  write_text(plan, style, out);
+  return std::move(out).str();
 }
 
 std::string render_text_flow(const FlowPlan& flow) {

@@ -1,14 +1,16 @@
 // plan_org: reading an org and planning it as a stream. The named common
 // modules are read first (every flow's plan depends on them); then each
 // matched flow is planned as soon as its documents arrive, and its documents
-// are let go, so that memory stays flat in the number of flows (only the
-// listing and the FlowPlans are kept). With the cache of repeat runs (see
+// are let go, so that memory stays flat in the number of flows (only what
+// the listing said of each flow, its listing text when a cache keys on it,
+// and the FlowPlans are kept). With the cache of repeat runs (see
 // cached_plan.hpp for what is cached under which key), an unchanged flow's
 // plan comes from the cache and none of its documents is read.
 #include "source/cached_plan.hpp"
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
@@ -170,14 +172,17 @@ plan::Plan plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredStat
   // planned and let go. The flows in `flows` keep no document: the planner
   // resolved the modules above and needs only their type, name and id.
   const plan::PerFlowPlanner planner(desired, flows, options);
-  std::vector<std::optional<plan::FlowPlan>> planned_at(listed.to_read.size());
+  // A pointer a slot, not a FlowPlan (~850 bytes) a slot from the start:
+  // each is moved to `planned` below and let go at once, not all at the end.
+  std::vector<std::unique_ptr<plan::FlowPlan>> planned_at(listed.to_read.size());
   genesys::parallel_for(flow_slots.size(), parallelism, [&](std::size_t i) {
     const std::size_t slot = flow_slots[i];
     const std::size_t index = listed.to_read[slot];
     std::string key;
     if (store) {
       key = flow_key(shared, listed.listing[index], flows[index]);
-      planned_at[slot] = cached_flow_plan(*store, flows[index], key);
+      if (auto cached = cached_flow_plan(*store, flows[index], key))
+        planned_at[slot] = std::make_unique<plan::FlowPlan>(std::move(*cached));
     }
     if (planned_at[slot]) {
       from_cache[slot] = 1;
@@ -185,7 +190,7 @@ plan::Plan plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredStat
       plan::ObservedFlow observed = flows[index];  // the listing's facts; the documents live only here
       load_documents(api, observed, nullptr, DocumentParse::PlanningView);
       if (!observed.document) unread[slot] = 1;
-      planned_at[slot] = planner.plan(observed);
+      planned_at[slot] = std::make_unique<plan::FlowPlan>(planner.plan(observed));
       if (store && fully_read(observed) && !planned_at[slot]->rules.empty())
         store->write(kFlowPlanEntries, observed.id, key, plan::flow_to_json(*planned_at[slot]).dump());
     }
@@ -200,8 +205,9 @@ plan::Plan plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredStat
   for (std::size_t slot : flow_slots) {
     if (from_cache[slot]) ++cache_hits;
     planned.emplace(flows[listed.to_read[slot]].id, std::move(*planned_at[slot]));
+    planned_at[slot].reset();
   }
-  planned_at.clear();
+  std::vector<std::unique_ptr<plan::FlowPlan>>().swap(planned_at);
 
   plan::Plan plan = plan::make_plan(desired, flows, options, &planned);
   plan.cache_hits = cache_hits;

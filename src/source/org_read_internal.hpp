@@ -16,7 +16,8 @@ struct ListedOrg {
   // flows and the common modules the manifest names.
   std::vector<std::size_t> to_read;
   // The listing's Flow object of each of result.flows, as received
-  // (genesys::Flow::raw).
+  // (genesys::Flow::raw), when ReadOptions::cache is set and the flow is in
+  // to_read (its plan's cache key); else "".
   std::vector<std::string> listing;
 };
 

@@ -94,27 +94,40 @@ ListedOrg list_and_select(genesys::FlowApi& api, const manifest::DesiredState& d
 
   genesys::ListFlowsQuery query;
   query.types = listed_types(desired, modules_only);
+  query.raw = options.cache != nullptr;  // `listing`: only a cache keys on it
   std::vector<genesys::Flow> listed = api.list_flows(query);
   result.flows_listed = listed.size();
 
+  // Kept: the flows a rule selects, and every module. Counted first so that
+  // the kept flows are not grown by doubling (an ObservedFlow is ~800 bytes).
+  const auto selected = [&](const genesys::Flow& flow) { return !modules_only && selected_by_rules(desired, flow); };
+  std::size_t kept = 0;
+  for (const auto& flow : listed)
+    if (!flow.deleted && (util::ascii_lower(flow.type) == kModuleType || selected(flow))) ++kept;
+  result.flows.reserve(kept);
+  listed_org.listing.reserve(kept);
   for (auto& flow : listed) {
     if (flow.deleted) continue;
     plan::ObservedFlow observed = observe_flow(flow, options);
     const bool is_module = observed.type == kModuleType;
-    const bool selected = !modules_only && selected_by_rules(desired, flow);
+    const bool is_selected = selected(flow);
     const bool named = is_module && named_by_manifest(desired, flow);
-    if (selected) ++result.flows_matched;
-    if (!selected && !is_module) continue;  // listed for its type, but no rule wants it
+    if (is_selected) ++result.flows_matched;
+    if (!is_selected && !is_module) continue;  // listed for its type, but no rule wants it
     // Flows left out by --target are listed (the planner names them in "did
     // you mean") but not read.
     const bool targeted = is_module || plan::is_targeted(options.targets, flow.id, flow.name);
-    if ((selected && targeted) || named) {
+    const bool to_be_read = (is_selected && targeted) || named;
+    if (to_be_read) {
       to_read.push_back(result.flows.size());
     } else {
       observed.load_error = is_module ? kModuleNotRead : kNotTargeted;
     }
     result.flows.push_back(std::move(observed));
-    listed_org.listing.push_back(std::move(flow.raw));
+    // The listing text keys a read flow's plan in the cache: without a
+    // cache, or for a flow not read, it is not kept (~2 KB a flow).
+    listed_org.listing.push_back(to_be_read && options.cache ? std::move(flow.raw) : std::string());
+    flow = genesys::Flow{};  // what the listing said of it is in `observed` now
   }
   if (options.progress) options.progress->total = result.flows_matched;
   return listed_org;

@@ -220,6 +220,48 @@ TEST_CASE("a listing page or an answer nested 100,000 deep is refused, naming th
   CHECK_THROWS_AS(api->get_flow("f1"), ApiError);  // the deep error body is shown as text, not parsed
 }
 
+TEST_CASE("a listing page gives the flows its whole tree would: the last \"entities\" counts, odd entries too") {
+  // Read entity by entity as the parser goes (http_flow_api.cpp): an object
+  // elsewhere on the page is no flow, an earlier "entities" is replaced, a
+  // non-object entry is an empty Flow (kept once, like any id), and each
+  // flow's raw is its object's compact text.
+  const std::string flow_a = R"({"id":"a","name":"A","type":"INBOUNDCALL","supportedLanguages":[{"language":"en-US"}],)"
+                             R"("publishedVersion":{"id":"1.0","datePublished":"2026-01-01T00:00:00.000Z"}})";
+  const std::string flow_b = R"({"name":"B","id":"b","type":"COMMONMODULE","division":{"id":"d","name":"Home"}})";
+  const std::string page = R"({"x":{"y":{"id":"not-a-flow","name":"X"}},"entities":[{"id":"replaced"}],)"
+                           R"("entities":[)" +
+                           flow_a + R"(,5,[{"id":"in-an-array"}],)" + flow_b +
+                           R"(],"pageSize":500,"pageNumber":1,"total":4,"pageCount":1})";
+  ScriptedServer server([&](const std::string&, const std::string& target, const std::string&) -> Answer {
+    if (target == "/oauth/token") return token("good-token");
+    return {200, page};
+  });
+  auto api = make_http_flow_api(options_for(server));
+  const std::vector<Flow> flows = api->list_flows(ListFlowsQuery{});
+  REQUIRE(flows.size() == 3);  // a, the empty Flow of `5` (that of `[...]` has the same id ""), b
+  CHECK(flows[0].id == "a");
+  CHECK(flows[0].type == "inboundcall");
+  REQUIRE(flows[0].published_version.has_value());
+  CHECK(flows[0].published_version->date_published == "2026-01-01T00:00:00.000Z");
+  CHECK(flows[0].raw == nlohmann::json::parse(flow_a).dump());
+  CHECK(flows[1].id.empty());
+  CHECK(flows[1].raw.empty());
+  CHECK(flows[2].id == "b");
+  CHECK(flows[2].type == "commonmodule");
+  REQUIRE(flows[2].division.has_value());
+  CHECK(flows[2].division->name == "Home");
+  CHECK(flows[2].raw == nlohmann::json::parse(flow_b).dump());
+
+  ListFlowsQuery without_raw;
+  without_raw.raw = false;
+  const std::vector<Flow> lean = api->list_flows(without_raw);
+  REQUIRE(lean.size() == 3);
+  CHECK(lean[0].id == "a");
+  CHECK(lean[0].raw.empty());
+  CHECK(lean[2].division->id == "d");
+  CHECK(lean[2].raw.empty());
+}
+
 // --- answers larger than their bound (answer_limits.hpp) ---------------------
 // The bounds are set small here: the behaviour is the same at 64 MB, and the
 // tests stay fast.

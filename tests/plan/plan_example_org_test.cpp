@@ -129,6 +129,10 @@ TEST_CASE("example org: the plan matches examples/README.md, and applying it con
 
   // Deterministic, and valid JSON that reads back.
   CHECK(flowlink::plan::render_json(make_plan(state, org, options())) == flowlink::plan::render_json(plan));
+  // Written one flow at a time, as the whole tree's dump.
+  std::ostringstream streamed;
+  flowlink::plan::write_json(plan, streamed);
+  CHECK(streamed.str() == flowlink::plan::to_json(plan).dump(2) + "\n");
   CHECK(flowlink::plan::to_json(flowlink::plan::plan_from_json(flowlink::plan::to_json(plan))) ==
         flowlink::plan::to_json(plan));
 

@@ -16,12 +16,11 @@ namespace flowlink::flowdoc {
 
 using detail::error_at;
 using detail::Graph;
+using detail::kActionList;
+using detail::kNextAction;
 using detail::string_field;
 
 namespace {
-
-constexpr const char* kActionList = "actionList";
-constexpr const char* kNextAction = "nextAction";
 
 // Where a new or moved action goes: the sequence that will hold it and the
 // link slot that will point at it (its old target becomes the action's next).

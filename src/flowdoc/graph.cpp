@@ -5,15 +5,6 @@
 
 namespace flowlink::flowdoc::detail {
 
-namespace {
-constexpr const char* kSequences = "flowSequenceItemList";
-constexpr const char* kActionList = "actionList";
-constexpr const char* kStartAction = "startAction";
-constexpr const char* kNextAction = "nextAction";
-constexpr const char* kPaths = "paths";
-constexpr const char* kPathNext = "nextActionId";
-}  // namespace
-
 std::string string_field(const Json& object, const char* key) {
   if (!object.is_object()) return {};
   auto it = object.find(key);

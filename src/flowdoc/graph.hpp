@@ -16,6 +16,15 @@ namespace flowlink::flowdoc::detail {
 
 inline constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
+// The keys of the action graph: the sequences, their actions, and the three
+// kinds of link (task start, next action, branch path).
+inline constexpr const char* kSequences = "flowSequenceItemList";
+inline constexpr const char* kActionList = "actionList";
+inline constexpr const char* kStartAction = "startAction";
+inline constexpr const char* kNextAction = "nextAction";
+inline constexpr const char* kPaths = "paths";
+inline constexpr const char* kPathNext = "nextActionId";
+
 // Small readers that tolerate absent or mistyped keys.
 std::string string_field(const Json& object, const char* key);
 int int_field(const Json& object, const char* key, int fallback = -1);

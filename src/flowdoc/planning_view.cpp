@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include "flowdoc/call_shape.hpp"
+#include "flowdoc/graph.hpp"
 #include "util/json_depth.hpp"
 
 namespace flowlink::flowdoc::detail {
@@ -55,6 +56,13 @@ bool is_one_of(std::string_view key, std::initializer_list<std::string_view> key
   return false;
 }
 
+// An array whose elements each get `element_view`.
+Json array_view(element array, Json (*element_view)(element)) {
+  Json view = Json::array();
+  for (element item : simdjson::dom::array(array)) view.push_back(element_view(item));
+  return view;
+}
+
 // An action: a module call whole (planning reads its bindings and compares
 // them), any other action its identity and links.
 Json action_view(element action) {
@@ -68,7 +76,7 @@ Json action_view(element action) {
   if (call) return whole(action);
   Json view = Json::object();
   for (auto field : fields)
-    if (is_one_of(field.key, {"id", "name", "__type", "trackingId", "nextAction", "paths"}))
+    if (is_one_of(field.key, {"id", "name", "__type", "trackingId", kNextAction, kPaths}))
       view[std::string(field.key)] = whole(field.value);
   return view;
 }
@@ -78,13 +86,10 @@ Json sequence_view(element item) {
   if (item.type() != element_type::OBJECT) return whole(item);
   Json view = Json::object();
   for (auto field : simdjson::dom::object(item)) {
-    if (field.key == "actionList" && field.value.type() == element_type::ARRAY) {
-      Json actions = Json::array();
-      for (element action : simdjson::dom::array(field.value)) actions.push_back(action_view(action));
-      view["actionList"] = std::move(actions);
-    } else if (is_one_of(field.key, {"id", "name", "__type", "trackingId", "startAction", "actionList"})) {
+    if (field.key == kActionList && field.value.type() == element_type::ARRAY)
+      view[kActionList] = array_view(field.value, action_view);
+    else if (is_one_of(field.key, {"id", "name", "__type", "trackingId", kStartAction, kActionList}))
       view[std::string(field.key)] = whole(field.value);
-    }
   }
   return view;
 }
@@ -94,10 +99,8 @@ Json document_view(element root) {
   Json view = Json::object();
   for (auto field : simdjson::dom::object(root)) {
     const std::string key(field.key);
-    if (key == "flowSequenceItemList" && field.value.type() == element_type::ARRAY) {
-      Json items = Json::array();
-      for (element item : simdjson::dom::array(field.value)) items.push_back(sequence_view(item));
-      view[key] = std::move(items);
+    if (key == kSequences && field.value.type() == element_type::ARRAY) {
+      view[key] = array_view(field.value, sequence_view);
     } else if (key == call_shape::kManifest && field.value.type() == element_type::OBJECT) {
       // Only the list flowlink keeps in step with the calls; the key itself
       // stays (Document remembers whether the flow had a manifest).
@@ -105,17 +108,13 @@ Json document_view(element root) {
       for (auto entry : simdjson::dom::object(field.value))
         if (entry.key == call_shape::kManifestKind) manifest[call_shape::kManifestKind] = whole(entry.value);
       view[key] = std::move(manifest);
-    } else if (is_one_of(key, {"name", "type", "initialSequence", "nextTrackingNumber", "flowSequenceItemList",
+    } else if (is_one_of(key, {"name", "type", "initialSequence", "nextTrackingNumber", kSequences,
                                call_shape::kManifest})) {
       view[key] = whole(field.value);
     }
   }
   return view;
 }
-
-}  // namespace
-
-namespace {
 
 std::optional<Json> view_with(simdjson::dom::parser& parser, std::vector<char>& padded, std::string_view text) {
   if (padded.size() < text.size() + simdjson::SIMDJSON_PADDING) padded.resize(text.size() + simdjson::SIMDJSON_PADDING);

@@ -502,14 +502,10 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
   });
   plan.targets = options.targets;
   // Not grown by doubling: a FlowPlan is ~850 bytes, and thousands of them
-  // moved to a twice larger array at once would be the plan's peak. A flow
-  // is planned when targeted and a rule selects it (plan_one_flow).
-  const auto planned_here = [&](const ObservedFlow* flow) {
-    return is_targeted(options.targets, flow->id, flow->name) &&
-           std::any_of(desired.rules.begin(), desired.rules.end(),
-                       [&](const manifest::Rule& rule) { return rule.flows.matches(flow->type, flow->name); });
-  };
-  plan.flows.reserve(static_cast<std::size_t>(std::count_if(ordered.begin(), ordered.end(), planned_here)));
+  // moved to a twice larger array at once would be the plan's peak. At most
+  // one per observed flow (reserving the exact count would match every flow
+  // against every rule a second time).
+  plan.flows.reserve(ordered.size());
   for (const auto* flow : ordered) {
     if (!is_targeted(options.targets, flow->id, flow->name)) continue;
     if (planned) {

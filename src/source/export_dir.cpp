@@ -127,8 +127,7 @@ plan::ObservedFlow read_flow(const fs::path& path, const std::string& filename, 
   try {
     std::string text = read_file(path);
     if (flowdoc::is_architect_export_name(filename)) text = flowdoc::decode_architect_export(text, source);
-    flow.document = parse == DocumentParse::PlanningView ? flowdoc::Document::parse_for_planning(text, source)
-                                                         : flowdoc::Document::parse(text, source);
+    flow.document = parse_document(text, source, parse);
     flow.name = flow.document->name();
     // The type decides which rules select the flow. A document that does not
     // give one takes org.json's or its extension's; with none of them the

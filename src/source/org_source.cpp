@@ -62,8 +62,7 @@ std::string describe_source(const plan::ObservedFlow& observed) { return flow_so
 std::optional<flowdoc::Document> read_document(const std::function<std::string()>& read, DocumentParse parse,
                                                const std::string& source, const char* what, std::string& error) {
   try {
-    if (parse == DocumentParse::PlanningView) return flowdoc::Document::parse_for_planning(read(), source);
-    return flowdoc::Document::parse(read(), source);
+    return parse_document(read(), source, parse);
   } catch (const genesys::ApiError& e) {
     error = fmt::format("{}: could not read the {} configuration: {}", source, what, e.what());
   } catch (const flowdoc::DocumentError& e) {

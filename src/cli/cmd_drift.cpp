@@ -16,9 +16,11 @@
 
 namespace flowlink::cli {
 
-int drift_exit_code(const plan::Plan& plan, plan::DriftCheck check) {
-  if (plan_has_errors(plan)) return kExitError;
-  return plan.has_drift(check) ? kExitChanges : kExitOk;
+int drift_exit_code(const PlanOutcome& outcome, plan::DriftCheck check) {
+  if (plan_has_errors(outcome)) return kExitError;
+  // A rule that selects nothing is drift too (plan::Plan::has_drift).
+  const bool drift = !outcome.head.empty_rules().empty() || !outcome.tally.drifted(check).empty();
+  return drift ? kExitChanges : kExitOk;
 }
 
 std::vector<std::string> drifted_flows(const plan::Plan& plan, plan::DriftCheck check) {
@@ -33,11 +35,11 @@ int run_drift(const PlanCommandOptions& options, std::ostream& out, std::ostream
   return run_guarded(err, [&] {
     const auto check = plan::parse_drift_check(options.check);
     if (!check) throw std::runtime_error(fmt::format("--check must be published, draft or both, got '{}'", options.check));
-    const auto plan = plan_and_render(options, out, err, &feedback);
-    if (!plan) return kExitError;
-    const int code = drift_exit_code(*plan, *check);
+    const auto outcome = plan_and_render(options, out, err, &feedback);
+    if (!outcome) return kExitError;
+    const int code = drift_exit_code(*outcome, *check);
     // One line on stderr that a scheduler's log shows whatever --output is.
-    auto drifted = drifted_flows(*plan, *check);
+    auto drifted = outcome->tally.drifted(*check);
     for (auto& name : drifted) name = util::terminal_safe(name);
     if (code == kExitError) {
       print_error(err, "drift check incomplete: some flows could not be planned (see above)");
@@ -46,10 +48,10 @@ int run_drift(const PlanCommandOptions& options, std::ostream& out, std::ostream
         err << fmt::format("drift ({}): {} flow{} differ{} from the manifest: {}\n", options.check, drifted.size(),
                            drifted.size() == 1 ? "" : "s", drifted.size() == 1 ? "s" : "", fmt::join(drifted, ", "));
       // A rule that selects nothing is drift too: a typo must not keep a nightly job green.
-      for (const auto& rule : plan->empty_rules())
+      for (const auto& rule : outcome->head.empty_rules())
         err << fmt::format("drift ({}): {}\n", options.check, util::terminal_safe(plan::empty_rule_message(rule)));
     } else {
-      err << fmt::format("drift ({}): none ({} flows match the manifest)\n", options.check, plan->flows.size());
+      err << fmt::format("drift ({}): none ({} flows match the manifest)\n", options.check, outcome->tally.summary.flows_matched);
     }
     feedback.finish();
     return code;

@@ -29,8 +29,8 @@ OutputFormat parse_output_format(const std::string& name) {
   throw std::invalid_argument(fmt::format("unknown output format '{}' (expected text, json, markdown or junit)", name));
 }
 
-plan::Plan plan_for(const PlanCommandOptions& options, const manifest::DesiredState& desired,
-                    RunFeedback* feedback) {
+void plan_into(const PlanCommandOptions& options, const manifest::DesiredState& desired, RunFeedback* feedback,
+               plan::PlanSink& sink) {
   plan::PlanOptions plan_options;
   plan_options.flowlink_version = FLOWLINK_VERSION;
   plan_options.targets = options.targets;
@@ -68,14 +68,15 @@ plan::Plan plan_for(const PlanCommandOptions& options, const manifest::DesiredSt
       cache.emplace(cache_options);
       read_options.cache = &*cache;
     }
-    return source::plan_org(*api, desired, plan_options, read_options);
+    source::plan_org(*api, desired, plan_options, read_options, sink);
+    return;
   }
   // An export has no notion of publishing: modules need not be published.
   plan_options.source = "export-dir " + options.export_dir;
   plan_options.require_published_modules = false;
   source::ExportPlanOptions read_options;
   if (feedback) read_options.progress = &feedback->counters();
-  return source::plan_export_dir(options.export_dir, desired, plan_options, read_options);
+  plan::feed(source::plan_export_dir(options.export_dir, desired, plan_options, read_options), sink);
 }
 
 void write_plan(const plan::Plan& plan, const PlanView& view, std::ostream& out) {
@@ -97,48 +98,88 @@ void write_plan(const plan::Plan& plan, const PlanView& view, std::ostream& out)
 namespace {
 
 // The errors again on stderr, so they are seen whatever --output goes to stdout.
-void report_plan_errors(const plan::Plan& plan, std::ostream& err) {
-  for (const auto& error : plan.errors) print_error(err, error);
-  std::vector<std::string> failed;
-  for (const auto& flow : plan.flows) {
-    if (!flow.errors.empty()) failed.push_back(flow.flow_name);
-  }
+void report_plan_errors(const PlanOutcome& outcome, std::ostream& err) {
+  for (const auto& error : outcome.head.errors) print_error(err, error);
+  const auto& failed = outcome.tally.failed;
   if (!failed.empty()) {
     print_error(err, fmt::format("{} flow{} could not be planned: {}", failed.size(), failed.size() == 1 ? "" : "s",
                                  fmt::join(failed, ", ")));
   }
 }
 
+// Keeps what the command needs once the flows are written: the head and the tally.
+class OutcomeSink final : public plan::PlanSink {
+ public:
+  void begin(const plan::Plan&) override {}
+  void flow(const plan::FlowPlan&) override {}
+  void end(const plan::Plan& head, const plan::PlanTally& tally) override {
+    outcome_.head = head;
+    outcome_.head.flows.clear();
+    outcome_.tally = tally;
+  }
+  PlanOutcome& outcome() { return outcome_; }
+
+ private:
+  PlanOutcome outcome_;
+};
+
 }  // namespace
 
-std::optional<plan::Plan> plan_and_render(const PlanCommandOptions& options, std::ostream& out, std::ostream& err,
-                                          RunFeedback* feedback) {
+std::optional<PlanOutcome> plan_and_render(const PlanCommandOptions& options, std::ostream& out, std::ostream& err,
+                                           RunFeedback* feedback) {
   auto desired = load_manifests_or_report(options.manifests, err, options.environment);
   if (!desired) return std::nullopt;
-  auto plan = plan_for(options, *desired, feedback);
-  if (feedback) feedback->stop_progress();
-  if (!options.out_path.empty()) util::write_file_atomically(options.out_path, plan::render_json(plan));
   PlanView view{options.output, options.color, plan::kPlanHeading, options.max_chars, std::nullopt};
   if (options.drift) {
     view.heading = plan::kDriftHeading;
     view.drift = plan::parse_drift_check(options.check);
   }
-  write_plan(plan, view, out);
+  // Text and JSON are written as the plan is made, a flow at a time, so that
+  // a plan of thousands of flows never stands whole in memory. Markdown and
+  // JUnit open with counts: they are rendered from the whole plan. So is a
+  // plan for a terminal that the progress line is drawn on too.
+  const bool as_made = (view.format == OutputFormat::Text || view.format == OutputFormat::Json) &&
+                       !(options.progress && stdout_is_terminal());
+  std::vector<plan::PlanSink*> sinks;
+  OutcomeSink outcome;
+  sinks.push_back(&outcome);
+  std::optional<util::AtomicFileWriter> out_file;
+  std::optional<plan::JsonPlanWriter> out_file_writer;
+  if (!options.out_path.empty()) {
+    out_file.emplace(options.out_path);
+    sinks.push_back(&out_file_writer.emplace(out_file->stream()));
+  }
+  std::optional<plan::TextPlanWriter> text_writer;
+  std::optional<plan::JsonPlanWriter> json_writer;
+  plan::PlanCollector whole;
+  if (!as_made) {
+    sinks.push_back(&whole);
+  } else if (view.format == OutputFormat::Json) {
+    sinks.push_back(&json_writer.emplace(out));
+  } else {
+    sinks.push_back(&text_writer.emplace(plan::TextStyle{view.color, view.heading}, out));
+  }
+  plan::PlanTee tee(std::move(sinks));
+  plan_into(options, *desired, feedback, tee);
+  if (feedback) feedback->stop_progress();
+  // Complete, or not at all: an error on the way left the file as it was.
+  if (out_file) out_file->commit();
+  if (!as_made) write_plan(whole.plan(), view, out);
   out.flush();
-  if (plan_has_errors(plan)) report_plan_errors(plan, err);
-  return plan;
+  if (plan_has_errors(outcome.outcome())) report_plan_errors(outcome.outcome(), err);
+  return std::move(outcome.outcome());
 }
 
 int run_plan(const PlanCommandOptions& options, std::ostream& out, std::ostream& err) {
   RunFeedback feedback(err, options.progress);
   return run_guarded(err, [&] {
-    const auto plan = plan_and_render(options, out, err, &feedback);
+    const auto outcome = plan_and_render(options, out, err, &feedback);
     feedback.finish();
-    if (!plan) return kExitError;
+    if (!outcome) return kExitError;
     // A warning, not an error: the plan is complete, but a typo must not pass unseen.
-    for (const auto& rule : plan->empty_rules())
+    for (const auto& rule : outcome->head.empty_rules())
       err << "flowlink: warning: " << util::terminal_safe(plan::empty_rule_message(rule)) << "\n";
-    return plan_exit_code(*plan, options.detailed_exitcode);
+    return plan_exit_code(*outcome, options.detailed_exitcode);
   });
 }
 

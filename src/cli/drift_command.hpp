@@ -10,7 +10,7 @@
 namespace flowlink::cli {
 
 // 1 on any error, 2 when any flow drifted as `check` judges (plan::drifted), else 0.
-int drift_exit_code(const plan::Plan& plan, plan::DriftCheck check = plan::DriftCheck::Published);
+int drift_exit_code(const PlanOutcome& outcome, plan::DriftCheck check = plan::DriftCheck::Published);
 // The names of the flows that differ, in plan order.
 std::vector<std::string> drifted_flows(const plan::Plan& plan, plan::DriftCheck check = plan::DriftCheck::Published);
 

@@ -14,12 +14,14 @@
 
 namespace flowlink::cli {
 
-bool plan_has_errors(const plan::Plan& plan) {
-  if (!plan.errors.empty() || plan.has_errors()) return true;
-  for (const auto& flow : plan.flows) {
-    if (!flow.errors.empty()) return true;
-  }
-  return false;
+bool plan_has_errors(const PlanOutcome& outcome) { return !outcome.head.errors.empty() || outcome.tally.errors; }
+
+bool plan_has_errors(const plan::Plan& plan) { return plan.has_errors(); }
+
+int plan_exit_code(const PlanOutcome& outcome, bool detailed) {
+  if (plan_has_errors(outcome)) return kExitError;
+  if (detailed && outcome.tally.changes) return kExitChanges;
+  return kExitOk;
 }
 
 int plan_exit_code(const plan::Plan& plan, bool detailed) {
@@ -28,13 +30,15 @@ int plan_exit_code(const plan::Plan& plan, bool detailed) {
   return kExitOk;
 }
 
+bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
+
 bool color_enabled(bool no_color_flag, bool stdout_is_tty, const char* no_color_env) {
   if (no_color_flag || !stdout_is_tty) return false;
   return no_color_env == nullptr || no_color_env[0] == '\0';
 }
 
 bool color_enabled(bool no_color_flag) {
-  return color_enabled(no_color_flag, ::isatty(STDOUT_FILENO) == 1, std::getenv("NO_COLOR"));
+  return color_enabled(no_color_flag, stdout_is_terminal(), std::getenv("NO_COLOR"));
 }
 
 void print_error(std::ostream& err, std::string_view message) {

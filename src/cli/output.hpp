@@ -22,12 +22,25 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;
 inline constexpr int kExitChanges = 2;
 
+// What plan and drift know of a plan once its flows are written (and let
+// go): the plan without flows (plan-wide errors, rules, targets) and the
+// tally of its flows.
+struct PlanOutcome {
+  plan::Plan head;
+  plan::PlanTally tally;
+};
+
 // The exit code for a plan, by the rule above. With `detailed` false a plan
 // with changes but no errors exits 0.
 int plan_exit_code(const plan::Plan& plan, bool detailed);
+int plan_exit_code(const PlanOutcome& outcome, bool detailed);
 
 // True if the plan has a plan-wide error or any flow could not be planned.
 bool plan_has_errors(const plan::Plan& plan);
+bool plan_has_errors(const PlanOutcome& outcome);
+
+// Whether the process's stdout is a terminal.
+bool stdout_is_terminal();
 
 // ANSI colour only when stdout is a terminal, NO_COLOR is unset or empty
 // (https://no-color.org) and --no-color was not given.

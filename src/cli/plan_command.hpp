@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/org_connection.hpp"
+#include "cli/output.hpp"
 #include "cli/run_feedback.hpp"
 #include "genesys/flow_api.hpp"
 #include "manifest/desired_state.hpp"
@@ -44,13 +45,13 @@ struct PlanCommandOptions {
   std::vector<std::string> targets;    // --target: limit the run to these flows (names or ids)
 };
 
-// The plan for `options`: of the export directory when given, else of the
-// live org (only the flows and modules `desired` needs), through the work
-// dir's cache of repeat runs unless --no-cache. Throws std::runtime_error /
-// genesys::ApiError naming what failed.
-// `feedback` (optional) is told the client and counts the flows.
-plan::Plan plan_for(const PlanCommandOptions& options, const manifest::DesiredState& desired,
-                    RunFeedback* feedback = nullptr);
+// The plan for `options`, given to `sink` as it is made: of the export
+// directory when given, else of the live org (only the flows and modules
+// `desired` needs), through the work dir's cache of repeat runs unless
+// --no-cache. Throws std::runtime_error / genesys::ApiError naming what
+// failed. `feedback` (optional) is told the client and counts the flows.
+void plan_into(const PlanCommandOptions& options, const manifest::DesiredState& desired, RunFeedback* feedback,
+               plan::PlanSink& sink);
 
 // How a plan is shown on stdout.
 struct PlanView {
@@ -77,9 +78,12 @@ CLI::App* add_read_command(CLI::App& app, CliContext& context, const std::string
 // Loads the manifests, reads the observed flows, plans, writes --out, renders
 // to `out` and reports errors to `err`; nothing when the manifests are broken
 // (their errors printed). What plan and drift share.
-// `feedback`'s progress stops before anything is rendered.
-std::optional<plan::Plan> plan_and_render(const PlanCommandOptions& options, std::ostream& out, std::ostream& err,
-                                          RunFeedback* feedback = nullptr);
+// Text and JSON are written to `out` (and --out) a flow at a time as the plan
+// is made; Markdown, JUnit, and a plan for a terminal with a progress line
+// are rendered once it is whole, after the progress line is cleared. --out
+// is renamed into place only when the plan is complete.
+std::optional<PlanOutcome> plan_and_render(const PlanCommandOptions& options, std::ostream& out, std::ostream& err,
+                                           RunFeedback* feedback = nullptr);
 
 // Loads the manifests, reads the observed flows, plans, writes --out, renders
 // to `out`. Exit code per output.hpp: 0 no changes, 2 changes (only with

@@ -146,31 +146,53 @@ bool drifted(const FlowPlan& flow, DriftCheck check) {
   return false;
 }
 
-PlanSummary Plan::summary() const {
-  PlanSummary s;
-  s.flows_matched = static_cast<int>(flows.size());
-  s.cache_hits = cache_hits;
-  for (const auto& flow : flows) {
-    switch (flow.status()) {
-      case FlowPlan::Status::NoChange: ++s.unchanged; break;
-      case FlowPlan::Status::Change: ++s.to_change; break;
-      case FlowPlan::Status::Held: ++s.held; break;
-      case FlowPlan::Status::Drift: ++s.drift_only; break;
-      case FlowPlan::Status::Error: ++s.errors; break;
-    }
-    if (!flow.actionable()) continue;  // a held flow's edits are shown, not counted as planned
-    if (flow.action == FlowAction::Republish) ++s.republish;
-    for (const auto& edit : flow.edits) {
-      switch (edit.kind) {
-        case Edit::Kind::AddCall: ++s.add; break;
-        case Edit::Kind::UpdateCall: ++s.update; break;
-        case Edit::Kind::RemoveCall: ++s.remove; break;
-        case Edit::Kind::MoveCall: ++s.move; break;
-      }
+void PlanTally::add(const FlowPlan& flow) {
+  PlanSummary& s = summary;
+  ++s.flows_matched;
+  switch (flow.status()) {
+    case FlowPlan::Status::NoChange: ++s.unchanged; break;
+    case FlowPlan::Status::Change: ++s.to_change; break;
+    case FlowPlan::Status::Held: ++s.held; break;
+    case FlowPlan::Status::Drift: ++s.drift_only; break;
+    case FlowPlan::Status::Error: ++s.errors; break;
+  }
+  if (!flow.errors.empty()) {
+    errors = true;
+    failed.push_back(flow.flow_name);
+  }
+  if (plan::drifted(flow, DriftCheck::Published)) drifted_published.push_back(flow.flow_name);
+  if (plan::drifted(flow, DriftCheck::Draft)) drifted_draft.push_back(flow.flow_name);
+  if (plan::drifted(flow, DriftCheck::Both)) drifted_both.push_back(flow.flow_name);
+  if (!flow.actionable()) return;  // a held flow's edits are shown, not counted as planned
+  changes = true;
+  if (flow.action == FlowAction::Republish) ++s.republish;
+  for (const auto& edit : flow.edits) {
+    switch (edit.kind) {
+      case Edit::Kind::AddCall: ++s.add; break;
+      case Edit::Kind::UpdateCall: ++s.update; break;
+      case Edit::Kind::RemoveCall: ++s.remove; break;
+      case Edit::Kind::MoveCall: ++s.move; break;
     }
   }
-  return s;
 }
+
+const std::vector<std::string>& PlanTally::drifted(DriftCheck check) const {
+  switch (check) {
+    case DriftCheck::Draft: return drifted_draft;
+    case DriftCheck::Both: return drifted_both;
+    case DriftCheck::Published: break;
+  }
+  return drifted_published;
+}
+
+PlanTally Plan::tally() const {
+  PlanTally tally;
+  for (const auto& flow : flows) tally.add(flow);
+  tally.summary.cache_hits = cache_hits;
+  return tally;
+}
+
+PlanSummary Plan::summary() const { return tally().summary; }
 
 bool Plan::has_changes() const {
   return std::any_of(flows.begin(), flows.end(), [](const FlowPlan& flow) { return flow.actionable(); });

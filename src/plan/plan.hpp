@@ -201,6 +201,21 @@ struct PlanSummary {
 // How many planned flows a manifest rule selected. A rule that selects none
 // is flagged unless it says allowEmpty: a typo in its patterns must not pass
 // as "nothing to do" (a warning in plan, drift in drift).
+// What is known of a plan's flows once they have been written and let go (a
+// plan streamed to its renderers, see plan_sink.hpp): the counts, and the
+// names the commands' exit codes and stderr lines need. Plan::tally() for a
+// whole plan; a streaming producer adds each flow as it goes.
+struct PlanTally {
+  PlanSummary summary;  // flows_matched counts the flows added; cache_hits is the producer's to set
+  bool changes = false;                // some flow is actionable()
+  bool errors = false;                 // some flow has errors
+  std::vector<std::string> failed;     // names of the flows with errors, in plan order
+  // Names of the flows drifted(flow, check), per DriftCheck, in plan order.
+  std::vector<std::string> drifted_published, drifted_draft, drifted_both;
+  void add(const FlowPlan& flow);
+  const std::vector<std::string>& drifted(DriftCheck check) const;
+};
+
 struct RuleMatch {
   std::string rule;
   int flows = 0;
@@ -229,7 +244,8 @@ struct Plan {
   // --target: the flows (names or ids) the run was limited to; empty: every
   // flow the rules select. Rule counts are then over the targeted flows.
   std::vector<std::string> targets;
-  PlanSummary summary() const;
+  PlanSummary summary() const;  // tally().summary
+  PlanTally tally() const;
   // The rules that selected no flow and do not allow it, in manifest order.
   // None when the plan is limited by targets: a rule may rightly select
   // none of the targeted flows.

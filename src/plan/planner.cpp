@@ -472,35 +472,14 @@ FlowPlan plan_one_flow(const manifest::DesiredState& desired, const ObservedFlow
 
 Plan make_plan(const manifest::DesiredState& desired, const std::vector<ObservedFlow>& flows,
                const PlanOptions& options, std::map<std::string, FlowPlan>* planned) {
-  Plan plan;
-  plan.flowlink_version = options.flowlink_version;
-  plan.source = options.source;
-  plan.manifest_files = desired.files;
-  plan.manifest_fingerprint = desired.fingerprint;
-  plan.org_id = options.org_id;
-  plan.org_name = options.org_name;
-  auto modules = detail::resolve_modules(desired, flows, options);
-  plan.errors = detail::plan_wide_errors(desired, modules);
-  record_environment(plan, desired);
-  // Rules select flows by type: a flow whose type could not be told (an
-  // export file that does not say, or could not be read) would otherwise drop
-  // out of every rule unseen.
-  for (const auto& flow : flows) {
-    if (!flow.type.empty()) continue;
-    plan.errors.push_back(
-        flow.load_error.empty()
-            ? fmt::format("flow '{}' ({}) has no type, so no rule can tell whether it selects it", flow.name, flow.id)
-            : fmt::format("flow '{}' ({}) has no known type, so no rule can tell whether it selects it: {}", flow.name,
-                          flow.id, flow.load_error));
-  }
-
+  const PerFlowPlanner planner(desired, flows, options);
+  Plan plan = planner.head(flows);
   std::vector<const ObservedFlow*> ordered;
   for (const auto& flow : flows)
     if (!genesys::is_common_module(flow.type)) ordered.push_back(&flow);
   std::sort(ordered.begin(), ordered.end(), [](const ObservedFlow* a, const ObservedFlow* b) {
     return std::tie(a->type, a->name, a->id) < std::tie(b->type, b->name, b->id);
   });
-  plan.targets = options.targets;
   // Not grown by doubling: a FlowPlan is ~850 bytes, and thousands of them
   // moved to a twice larger array at once would be the plan's peak. At most
   // one per observed flow (reserving the exact count would match every flow
@@ -515,15 +494,8 @@ Plan make_plan(const manifest::DesiredState& desired, const std::vector<Observed
         continue;
       }
     }
-    FlowPlan flow_plan = plan_one_flow(desired, *flow, modules, options);
+    FlowPlan flow_plan = planner.plan(*flow);
     if (!flow_plan.rules.empty()) plan.flows.push_back(std::move(flow_plan));
-  }
-  for (auto& error : detail::target_errors(options.targets, plan.flows, flows)) plan.errors.push_back(std::move(error));
-  for (const auto& rule : desired.rules) {
-    RuleMatch match{rule.name, 0, rule.allow_empty};
-    for (const auto& flow : plan.flows)
-      match.flows += static_cast<int>(std::count(flow.rules.begin(), flow.rules.end(), rule.name));
-    plan.rules.push_back(std::move(match));
   }
   return plan;
 }
@@ -539,6 +511,47 @@ PerFlowPlanner::PerFlowPlanner(const manifest::DesiredState& desired, const std:
       modules_(std::make_unique<ResolvedModules>(ResolvedModules{detail::resolve_modules(desired, flows, options)})) {}
 
 PerFlowPlanner::~PerFlowPlanner() = default;
+
+Plan PerFlowPlanner::head(const std::vector<ObservedFlow>& flows) const {
+  Plan plan;
+  plan.flowlink_version = options_.flowlink_version;
+  plan.source = options_.source;
+  plan.manifest_files = desired_.files;
+  plan.manifest_fingerprint = desired_.fingerprint;
+  plan.org_id = options_.org_id;
+  plan.org_name = options_.org_name;
+  plan.errors = detail::plan_wide_errors(desired_, modules_->by_key);
+  record_environment(plan, desired_);
+  // Rules select flows by type: a flow whose type could not be told (an
+  // export file that does not say, or could not be read) would otherwise drop
+  // out of every rule unseen.
+  for (const auto& flow : flows) {
+    if (!flow.type.empty()) continue;
+    plan.errors.push_back(
+        flow.load_error.empty()
+            ? fmt::format("flow '{}' ({}) has no type, so no rule can tell whether it selects it", flow.name, flow.id)
+            : fmt::format("flow '{}' ({}) has no known type, so no rule can tell whether it selects it: {}", flow.name,
+                          flow.id, flow.load_error));
+  }
+  plan.targets = options_.targets;
+  // The flows the plan holds are the targeted ones some rule selects (a
+  // FlowPlan's rules are the rules whose selector matches its type and name):
+  // the counts and the target errors need no flow planned.
+  for (const auto& rule : desired_.rules) plan.rules.push_back(RuleMatch{rule.name, 0, rule.allow_empty});
+  std::vector<const ObservedFlow*> selected;
+  for (const auto& flow : flows) {
+    if (genesys::is_common_module(flow.type) || !is_targeted(options_.targets, flow.id, flow.name)) continue;
+    bool any = false;
+    for (std::size_t i = 0; i < desired_.rules.size(); ++i) {
+      if (!desired_.rules[i].flows.matches(flow.type, flow.name)) continue;
+      ++plan.rules[i].flows;
+      any = true;
+    }
+    if (any) selected.push_back(&flow);
+  }
+  for (auto& error : detail::target_errors(options_.targets, selected, flows)) plan.errors.push_back(std::move(error));
+  return plan;
+}
 
 FlowPlan PerFlowPlanner::plan(const ObservedFlow& flow) const {
   return plan_one_flow(desired_, flow, modules_->by_key, options_);

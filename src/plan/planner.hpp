@@ -165,6 +165,10 @@ class PerFlowPlanner {
   PerFlowPlanner(const PerFlowPlanner&) = delete;
   PerFlowPlanner& operator=(const PerFlowPlanner&) = delete;
 
+  // The plan without its flows (what a PlanSink's begin() is given): every
+  // part of make_plan's plan for `flows` but the flows and cache_hits. The
+  // flows need no document.
+  Plan head(const std::vector<ObservedFlow>& flows) const;
   // The flow's plan; its `rules` are empty when no rule matches it.
   FlowPlan plan(const ObservedFlow& flow) const;
 

@@ -118,7 +118,8 @@ void plan_lifecycle(const manifest::DesiredState& desired, const std::vector<con
 
 // One error per target that names no planned flow: a flow no rule selects, or
 // none at all (with a "did you mean" among the observed flows' names).
-std::vector<std::string> target_errors(const std::vector<std::string>& targets, const std::vector<FlowPlan>& planned,
+std::vector<std::string> target_errors(const std::vector<std::string>& targets,
+                                       const std::vector<const ObservedFlow*>& planned,
                                        const std::vector<ObservedFlow>& observed);
 
 }  // namespace flowlink::plan::detail

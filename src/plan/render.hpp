@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "plan/plan.hpp"
+#include "plan/plan_sink.hpp"
 
 namespace flowlink::plan {
 
@@ -50,6 +51,36 @@ struct JunitOptions {
   // Set (drift): a flow fails when drifted(flow, *drift). Unset (plan): a
   // flow fails when its status is anything but NoChange.
   std::optional<DriftCheck> drift;
+};
+
+// The text of a plan written as it is made: a flow's lines as the flow
+// arrives, the rules' counts and the summary at the end. Byte for byte
+// render_text's.
+class TextPlanWriter final : public PlanSink {
+ public:
+  TextPlanWriter(const TextStyle& style, std::ostream& out);
+  void begin(const Plan& head) override;
+  void flow(const FlowPlan& flow) override;
+  void end(const Plan& head, const PlanTally& tally) override;
+
+ private:
+  TextStyle style_;
+  std::ostream& out_;
+  bool any_flow_ = false;
+};
+
+// The JSON of a plan written as it is made: the head, each flow as it
+// arrives, "summary" last. Byte for byte render_json's.
+class JsonPlanWriter final : public PlanSink {
+ public:
+  explicit JsonPlanWriter(std::ostream& out) : out_(out) {}
+  void begin(const Plan& head) override;
+  void flow(const FlowPlan& flow) override;
+  void end(const Plan& head, const PlanTally& tally) override;
+
+ private:
+  std::ostream& out_;
+  bool any_flow_ = false;
 };
 
 std::string render_text(const Plan& plan, const TextStyle& style);

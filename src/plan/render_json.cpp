@@ -528,8 +528,18 @@ FlowPlan read_flow(const Json& json, const std::string& path) {
 
 namespace {
 
-// Every member of the plan's JSON, "flows" last and empty.
-Json plan_without_flows(const Plan& plan) {
+Json summary_json(const PlanSummary& s) {
+  return Json{{"flows_matched", s.flows_matched}, {"to_change", s.to_change}, {"held", s.held},
+              {"unchanged", s.unchanged},         {"drift_only", s.drift_only}, {"errors", s.errors},
+              {"add", s.add},                     {"update", s.update},       {"remove", s.remove},
+              {"move", s.move},                   {"republish", s.republish},
+              {"cache_hits", s.cache_hits}};
+}
+
+// Every member of the plan's JSON up to "flows", which is last and empty:
+// "summary" comes after the flows, so that a plan can be written as it is
+// made (JsonPlanWriter).
+Json plan_head_json(const Plan& plan) {
   Json out = Json::object();
   out["format_version"] = plan.format_version;
   out["flowlink_version"] = plan.flowlink_version;
@@ -543,12 +553,6 @@ Json plan_without_flows(const Plan& plan) {
                                                 : Json{{"name", plan.environment}, {"file", plan.environment_file}};
   out["manifest_files"] = plan.manifest_files;
   out["manifest_fingerprint"] = plan.manifest_fingerprint;
-  PlanSummary s = plan.summary();
-  out["summary"] = Json{{"flows_matched", s.flows_matched}, {"to_change", s.to_change}, {"held", s.held},
-                        {"unchanged", s.unchanged},         {"drift_only", s.drift_only}, {"errors", s.errors},
-                        {"add", s.add},                     {"update", s.update},       {"remove", s.remove},
-                        {"move", s.move},                   {"republish", s.republish},
-                        {"cache_hits", s.cache_hits}};
   out["errors"] = plan.errors;
   out["targets"] = plan.targets;
   Json rules = Json::array();
@@ -559,42 +563,53 @@ Json plan_without_flows(const Plan& plan) {
   return out;
 }
 
+// `text` (a dump(2)) written with `indent` after each of its newlines, to
+// stand nested: dump(2) writes a newline only between members (one inside a
+// string is escaped as \n).
+void write_indented(std::ostream& out, const std::string& text, std::string_view indent) {
+  std::size_t line = 0;
+  for (std::size_t newline; (newline = text.find('\n', line)) != std::string::npos; line = newline + 1) {
+    out.write(text.data() + line, static_cast<std::streamsize>(newline + 1 - line));
+    out << indent;
+  }
+  out.write(text.data() + line, static_cast<std::streamsize>(text.size() - line));
+}
+
 }  // namespace
 
 Json to_json(const Plan& plan) {
-  Json out = plan_without_flows(plan);
+  Json out = plan_head_json(plan);
   Json& flows = out["flows"];
   for (const auto& flow : plan.flows) flows.push_back(flow_json(flow));
+  out["summary"] = summary_json(plan.summary());
   return out;
 }
 
-void write_json(const Plan& plan, std::ostream& out) {
-  // dump(2) of the plan ends `"flows": []` then `}` when there are no flows;
-  // otherwise each flow stands where the `[]` is, one tree at a time.
-  const std::string head = plan_without_flows(plan).dump(2);
+void JsonPlanWriter::begin(const Plan& head) {
+  // dump(2) of the head ends `"flows": []` then `}`: the flows go where the
+  // `[]` is, one tree at a time, then the summary.
+  const std::string text = plan_head_json(head).dump(2);
   static constexpr std::string_view kEmptyFlows = "[]\n}";
-  if (!std::string_view(head).ends_with(kEmptyFlows))
-    throw std::logic_error("the plan's JSON does not end with its flows");
-  if (plan.flows.empty()) {
-    out << head << "\n";
-    return;
-  }
-  out.write(head.data(), static_cast<std::streamsize>(head.size() - kEmptyFlows.size()));
-  out << "[\n";
-  for (std::size_t i = 0; i < plan.flows.size(); ++i) {
-    // A flow dumped on its own, moved two levels in: dump(2) writes a newline
-    // only between members (one inside a string is escaped as \n).
-    const std::string flow = flow_json(plan.flows[i]).dump(2);
-    out << "    ";
-    std::size_t line = 0;
-    for (std::size_t newline; (newline = flow.find('\n', line)) != std::string::npos; line = newline + 1) {
-      out.write(flow.data() + line, static_cast<std::streamsize>(newline + 1 - line));
-      out << "    ";
-    }
-    out.write(flow.data() + line, static_cast<std::streamsize>(flow.size() - line));
-    out << (i + 1 < plan.flows.size() ? ",\n" : "\n");
-  }
-  out << "  ]\n}\n";
+  if (!std::string_view(text).ends_with(kEmptyFlows)) throw std::logic_error("the plan's JSON does not end with its flows");
+  out_.write(text.data(), static_cast<std::streamsize>(text.size() - kEmptyFlows.size()));
+  out_ << "[";
+}
+
+void JsonPlanWriter::flow(const FlowPlan& flow) {
+  out_ << (any_flow_ ? ",\n    " : "\n    ");
+  any_flow_ = true;
+  write_indented(out_, flow_json(flow).dump(2), "    ");
+}
+
+void JsonPlanWriter::end(const Plan&, const PlanTally& tally) {
+  out_ << (any_flow_ ? "\n  ]" : "]") << ",\n  \"summary\": ";
+  write_indented(out_, summary_json(tally.summary).dump(2), "  ");
+  out_ << "\n}\n";
+}
+
+void write_json(const Plan& plan, std::ostream& out) {
+  JsonPlanWriter writer(out);
+  feed(plan, writer);
 }
 
 std::string render_json(const Plan& plan) {

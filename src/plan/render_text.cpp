@@ -152,10 +152,12 @@ void write_flow(std::string& out, const FlowPlan& flow, const Palette& p) {
 
 }  // namespace
 
-void write_text(const Plan& plan, const TextStyle& style, std::ostream& stream) {
-  const Palette p = palette(style);
-  std::string out;  // written to `stream` after each flow
-  out += fmt::format("{}{}{}", p.bold, clean(style.heading), p.reset);
+TextPlanWriter::TextPlanWriter(const TextStyle& style, std::ostream& out) : style_(style), out_(out) {}
+
+void TextPlanWriter::begin(const Plan& plan) {
+  const Palette p = palette(style_);
+  std::string out;
+  out += fmt::format("{}{}{}", p.bold, clean(style_.heading), p.reset);
   if (!plan.source.empty()) out += fmt::format(" of {}", clean(plan.source));
   if (!plan.org_name.empty() || !plan.org_id.empty())
     out += fmt::format(" (org {})", clean(plan.org_name.empty() ? plan.org_id : plan.org_name));
@@ -175,18 +177,24 @@ void write_text(const Plan& plan, const TextStyle& style, std::ostream& stream) 
 
   for (const auto& error : plan.errors) out += fmt::format("{}x error: {}{}\n", p.red, clean(error), p.reset);
   if (!plan.errors.empty()) out += "\n";
+  out_ << out;
+}
 
-  if (plan.flows.empty()) out += "No flow matches the manifest's rules.\n\n";
-  for (const auto& flow : plan.flows) {
-    if (!render_detail::shown(flow)) continue;
-    write_flow(out, flow, p);
-    out += "\n";
-    stream << out;
-    out.clear();
-  }
+void TextPlanWriter::flow(const FlowPlan& flow) {
+  any_flow_ = true;
+  if (!render_detail::shown(flow)) return;
+  std::string out;
+  write_flow(out, flow, palette(style_));
+  out += "\n";
+  out_ << out;
+}
 
+void TextPlanWriter::end(const Plan& plan, const PlanTally& tally) {
+  const Palette p = palette(style_);
+  std::string out;
+  if (!any_flow_) out += "No flow matches the manifest's rules.\n\n";
   write_rules(out, plan, p);
-  const PlanSummary s = plan.summary();
+  const PlanSummary& s = tally.summary;
   out += fmt::format("{}Plan:{} {} to add, {} to update, {} to remove, {} to move{}; {} flow{} to change, {}{} unchanged, "
                      "{} with errors.\n",
                      p.bold, p.reset, s.add, s.update, s.remove, s.move,
@@ -202,7 +210,12 @@ void write_text(const Plan& plan, const TextStyle& style, std::ostream& stream) 
   if (!plan.errors.empty())
     out += fmt::format("{}{} plan-wide error{}.{}\n", p.red, plan.errors.size(), plan.errors.size() == 1 ? "" : "s",
                        p.reset);
-  stream << out;
+  out_ << out;
+}
+
+void write_text(const Plan& plan, const TextStyle& style, std::ostream& stream) {
+  TextPlanWriter writer(style, stream);
+  feed(plan, writer);
 }
 
 std::string render_text(const Plan& plan, const TextStyle& style) {

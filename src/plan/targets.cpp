@@ -17,12 +17,13 @@ bool is_targeted(const std::vector<std::string>& targets, const std::string& flo
 
 namespace detail {
 
-std::vector<std::string> target_errors(const std::vector<std::string>& targets, const std::vector<FlowPlan>& planned,
+std::vector<std::string> target_errors(const std::vector<std::string>& targets,
+                                       const std::vector<const ObservedFlow*>& planned,
                                        const std::vector<ObservedFlow>& observed) {
   std::vector<std::string> errors;
   for (const auto& target : targets) {
-    const bool found = std::any_of(planned.begin(), planned.end(), [&](const FlowPlan& flow) {
-      return flow.flow_id == target || flow.flow_name == target;
+    const bool found = std::any_of(planned.begin(), planned.end(), [&](const ObservedFlow* flow) {
+      return flow->id == target || flow->name == target;
     });
     if (found) continue;
     const bool exists = std::any_of(observed.begin(), observed.end(), [&](const ObservedFlow& flow) {

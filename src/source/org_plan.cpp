@@ -10,12 +10,14 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <memory>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
 
 #include "genesys/vocabulary.hpp"
+#include "plan/plan_sink.hpp"
 #include "plan/render.hpp"
 #include "source/org_read_internal.hpp"
 #include "util/encoding.hpp"
@@ -138,11 +140,63 @@ bool fully_read(const plan::ObservedFlow& flow) {
   return true;
 }
 
+// Gives a sink the flows that several threads plan, in plan order: each
+// thread leaves its flow at its position; whichever thread finds the next
+// positions ready writes them (outside the lock) while the others go on
+// planning. Positions are handed out in plan order, so only the flows
+// planned ahead of a slower one wait here, not the plan.
+class InPlanOrder {
+ public:
+  InPlanOrder(plan::PlanSink& sink, std::size_t count) : sink_(sink), ready_(count) {}
+
+  void put(std::size_t position, std::unique_ptr<plan::FlowPlan> flow) {
+    std::unique_lock lock(mutex_);
+    ready_[position] = std::move(flow);
+    if (writing_ || failed_) return;  // the writing thread writes this one too, once its turn comes
+    writing_ = true;
+    std::vector<std::unique_ptr<plan::FlowPlan>> batch;
+    while (next_ < ready_.size() && ready_[next_]) {
+      while (next_ < ready_.size() && ready_[next_]) batch.push_back(std::move(ready_[next_++]));
+      lock.unlock();
+      try {
+        for (auto& planned : batch) {
+          // make_plan leaves out a flow no rule matches: so does the stream.
+          if (!planned->rules.empty()) {
+            tally_.add(*planned);
+            sink_.flow(*planned);
+          }
+          planned.reset();
+        }
+      } catch (...) {
+        lock.lock();
+        writing_ = false;
+        failed_ = true;  // the run stops (parallel_for rethrows): nothing after a gap is written
+        throw;
+      }
+      batch.clear();
+      lock.lock();
+    }
+    writing_ = false;
+  }
+
+  // After every position was put: the tally of the flows written.
+  plan::PlanTally& tally() { return tally_; }
+
+ private:
+  plan::PlanSink& sink_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<plan::FlowPlan>> ready_;
+  std::size_t next_ = 0;
+  bool writing_ = false;
+  bool failed_ = false;
+  plan::PlanTally tally_;  // only the writing thread touches it
+};
+
 }  // namespace
 
-plan::Plan plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredState& desired,
-                              const plan::PlanOptions& options, const ReadOptions& read_options,
-                              OrgReadResult* read_result) {
+void plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredState& desired,
+                        const plan::PlanOptions& options, const ReadOptions& read_options, plan::PlanSink& sink,
+                        OrgReadResult* read_result) {
   const genesys::RequestStats before = api.stats();
   ListedOrg listed = list_and_select(api, desired, read_options, false);
   auto& flows = listed.result.flows;
@@ -168,50 +222,55 @@ plan::Plan plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredStat
   });
   const std::string shared = store ? shared_key(desired, options, flows) : std::string();
 
-  // 2. Each matched flow: its plan from the cache, or its documents read,
-  // planned and let go. The flows in `flows` keep no document: the planner
-  // resolved the modules above and needs only their type, name and id.
+  // 2. The plan's head: the listing and the modules decide all of it.
   const plan::PerFlowPlanner planner(desired, flows, options);
-  // A pointer a slot, not a FlowPlan (~850 bytes) a slot from the start:
-  // each is moved to `planned` below and let go at once, not all at the end.
-  std::vector<std::unique_ptr<plan::FlowPlan>> planned_at(listed.to_read.size());
+  plan::Plan head = planner.head(flows);
+  sink.begin(head);
+
+  // 3. Each matched flow, in plan order: its plan from the cache, or its
+  // documents read, planned and let go; then written by the sink and let go
+  // too. The flows in `flows` keep no document: the planner resolved the
+  // modules above and needs only their type, name and id.
+  std::sort(flow_slots.begin(), flow_slots.end(), [&](std::size_t a, std::size_t b) {
+    const auto& x = flows[listed.to_read[a]];
+    const auto& y = flows[listed.to_read[b]];
+    return std::tie(x.type, x.name, x.id) < std::tie(y.type, y.name, y.id);
+  });
+  InPlanOrder in_order(sink, flow_slots.size());
   genesys::parallel_for(flow_slots.size(), parallelism, [&](std::size_t i) {
     const std::size_t slot = flow_slots[i];
     const std::size_t index = listed.to_read[slot];
+    std::unique_ptr<plan::FlowPlan> planned;
     std::string key;
     if (store) {
       key = flow_key(shared, listed.listing[index], flows[index]);
       if (auto cached = cached_flow_plan(*store, flows[index], key))
-        planned_at[slot] = std::make_unique<plan::FlowPlan>(std::move(*cached));
+        planned = std::make_unique<plan::FlowPlan>(std::move(*cached));
     }
-    if (planned_at[slot]) {
+    if (planned) {
       from_cache[slot] = 1;
     } else {
       plan::ObservedFlow observed = flows[index];  // the listing's facts; the documents live only here
       load_documents(api, observed, nullptr, DocumentParse::PlanningView);
       if (!observed.document) unread[slot] = 1;
-      planned_at[slot] = std::make_unique<plan::FlowPlan>(planner.plan(observed));
-      if (store && fully_read(observed) && !planned_at[slot]->rules.empty())
-        store->write(kFlowPlanEntries, observed.id, key, plan::flow_to_json(*planned_at[slot]).dump());
+      planned = std::make_unique<plan::FlowPlan>(planner.plan(observed));
+      if (store && fully_read(observed) && !planned->rules.empty())
+        store->write(kFlowPlanEntries, observed.id, key, plan::flow_to_json(*planned).dump());
     }
     if (auto* progress = read_options.progress) {
       ++progress->read;
       ++progress->planned;
       if (from_cache[slot]) ++progress->cache_hits;
     }
+    in_order.put(i, std::move(planned));
   });
-  std::map<std::string, plan::FlowPlan> planned;
-  int cache_hits = 0;
-  for (std::size_t slot : flow_slots) {
-    if (from_cache[slot]) ++cache_hits;
-    planned.emplace(flows[listed.to_read[slot]].id, std::move(*planned_at[slot]));
-    planned_at[slot].reset();
-  }
-  std::vector<std::unique_ptr<plan::FlowPlan>>().swap(planned_at);
 
-  plan::Plan plan = plan::make_plan(desired, flows, options, &planned);
-  plan.cache_hits = cache_hits;
-  if (read_options.progress) read_options.progress->planned = plan.flows.size();
+  int cache_hits = 0;
+  for (std::size_t slot : flow_slots)
+    if (from_cache[slot]) ++cache_hits;
+  head.cache_hits = cache_hits;
+  in_order.tally().summary.cache_hits = cache_hits;
+  sink.end(head, in_order.tally());
   if (store) store->enforce_bound();
 
   for (std::size_t slot : module_slots)
@@ -220,7 +279,6 @@ plan::Plan plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredStat
   finish_read(listed, unread);
   listed.result.stats = stats_delta(api.stats(), before);
   if (read_result) *read_result = std::move(listed.result);
-  return plan;
 }
 
 }  // namespace flowlink::source::detail

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "plan/plan_sink.hpp"
 #include "source/org_source.hpp"
 
 namespace flowlink::source::detail {
@@ -34,9 +35,10 @@ ListedOrg list_and_select(genesys::FlowApi& api, const manifest::DesiredState& d
 void finish_read(ListedOrg& listed, const std::vector<char>& unread);
 
 // plan_org: the modules, then each flow planned as its documents arrive
-// (from the cache when read_options.cache holds it); org_plan.cpp.
-plan::Plan plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredState& desired,
-                              const plan::PlanOptions& options, const ReadOptions& read_options,
-                              OrgReadResult* read);
+// (from the cache when read_options.cache holds it) and given to the sink in
+// plan order; org_plan.cpp.
+void plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredState& desired,
+                        const plan::PlanOptions& options, const ReadOptions& read_options, plan::PlanSink& sink,
+                        OrgReadResult* read);
 
 }  // namespace flowlink::source::detail

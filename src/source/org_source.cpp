@@ -312,7 +312,16 @@ plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired
   // Only the targeted flows are read: --target on 800 flows reads a few.
   ReadOptions targeted = read_options;
   if (targeted.targets.empty()) targeted.targets = options.targets;
-  return detail::plan_org_streaming(api, desired, options, targeted, read_result);
+  plan::PlanCollector collector;
+  detail::plan_org_streaming(api, desired, options, targeted, collector, read_result);
+  return std::move(collector.plan());
+}
+
+void plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const plan::PlanOptions& options,
+              const ReadOptions& read_options, plan::PlanSink& sink, OrgReadResult* read_result) {
+  ReadOptions targeted = read_options;
+  if (targeted.targets.empty()) targeted.targets = options.targets;
+  detail::plan_org_streaming(api, desired, options, targeted, sink, read_result);
 }
 
 genesys::RequestStats stats_delta(const genesys::RequestStats& after, const genesys::RequestStats& before) {

@@ -30,6 +30,7 @@
 #include "genesys/flow_api.hpp"
 #include "manifest/desired_state.hpp"
 #include "plan/plan.hpp"
+#include "plan/plan_sink.hpp"
 #include "plan/planner.hpp"
 #include "source/document_parse.hpp"
 #include "util/progress.hpp"
@@ -143,6 +144,13 @@ plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired
                     const ReadOptions& read_options, OrgReadResult* read = nullptr);
 plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const plan::PlanOptions& options,
                     int parallelism, OrgReadResult* read = nullptr);
+// The same plan given to `sink` as it is made: the head once the modules are
+// read, then each flow in plan order as soon as it and the flows before it
+// are planned. No flow's plan is kept once the sink has it: with a sink that
+// writes and lets go (plan::TextPlanWriter, plan::JsonPlanWriter) memory does
+// not grow with the plan.
+void plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const plan::PlanOptions& options,
+              const ReadOptions& read_options, plan::PlanSink& sink, OrgReadResult* read = nullptr);
 
 // ISO-8601 UTC with milliseconds for an epoch-ms time ("" for 0).
 std::string iso_from_epoch_ms(std::int64_t epoch_ms);

@@ -17,6 +17,7 @@
 #include "cli/output.hpp"
 #include "flowdoc/document.hpp"
 #include "plan/render.hpp"
+#include "util/atomic_file.hpp"
 
 using namespace flowlink;
 using namespace flowlink::cli;
@@ -424,6 +425,31 @@ TEST_CASE("org: apply --output json prints only the JSON report on stdout, also 
   CHECK(unchanged.at("summary").at("unchanged") == planned.flows.size());
   CHECK(again.err.find("No changes to apply") != std::string::npos);
   cli.check_secret_never_shown();
+}
+
+TEST_CASE("org: plan --output json --out writes the plan as it is made to both, the same bytes; a failed plan "
+          "writes no --out file") {
+  CliOrg cli("cli-plan-streamed");
+  const std::string plan_path = cli.work_file("streamed.json");
+  const Run planned = cli.plan({"--output", "json", "--out", plan_path});
+  INFO(planned.err);
+  REQUIRE(planned.code == kExitOk);
+  CHECK(read_text(plan_path) == planned.out);
+  const auto json = nlohmann::ordered_json::parse(planned.out);
+  CHECK(json.at("summary").at("flows_matched") == json.at("flows").size());
+  CHECK(json.at("flows").size() > 5);
+  // Text the same way: what drift and plan print by default.
+  const Run text = cli.plan();
+  CHECK(text.out.find("Plan: ") != std::string::npos);
+  CHECK(text.out.find("flowlink plan of " + cli.url()) == 0);
+
+  const std::string failed_path = cli.work_file("failed.json");
+  ScopedEnv env{{kClientSecretVar, "wrong-secret"}};
+  const Run failed = cli.plan({"--output", "json", "--out", failed_path});
+  CHECK(failed.code == kExitError);
+  CHECK_FALSE(std::filesystem::exists(failed_path));
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(failed_path).parent_path()))
+    CHECK_FALSE(flowlink::util::is_atomic_temp_name(entry.path().filename().string()));
 }
 
 TEST_CASE("org: a wrong client secret fails cleanly and is never shown") {

@@ -1,7 +1,7 @@
 // Plans written a flow at a time. The JSON (write_json, render_json) is the
-// whole tree's dump(2) byte for byte: what a saved plan and `--output json`
-// were before the plan stopped being built as one tree. The text
-// (write_text) has each shown flow once, in order.
+// whole tree's dump(2) byte for byte, "summary" after the flows so that it
+// can be written as the plan is made. The text (write_text) has each shown
+// flow once, in order.
 #include <sstream>
 
 #include "plan/render.hpp"
@@ -43,7 +43,7 @@ TEST_CASE("write_json and render_json write the plan tree's dump, byte for byte"
     Plan plan = sample_plan();
     plan.flows.clear();
     const std::string text = streamed(plan);
-    CHECK(text.find("\"flows\": []\n}\n") != std::string::npos);
+    CHECK(text.find("\"flows\": [],\n  \"summary\": {") != std::string::npos);
     check_same_bytes(plan);
     check_same_bytes(Plan{});
   }
@@ -55,6 +55,20 @@ TEST_CASE("write_json and render_json write the plan tree's dump, byte for byte"
     plan.flows[1].rules.clear();  // an empty array inside a flow
     check_same_bytes(plan);
   }
+}
+
+TEST_CASE("the JSON's summary comes after the flows, and counts them") {
+  const Plan plan = sample_plan();
+  const std::string text = streamed(plan);
+  const auto flows = text.find("\n  \"flows\": [");
+  const auto summary = text.find("\n  \"summary\": {");
+  REQUIRE(flows != std::string::npos);
+  REQUIRE(summary != std::string::npos);
+  CHECK(flows < summary);
+  CHECK(text.ends_with("\n  }\n}\n"));
+  const auto json = nlohmann::ordered_json::parse(text);
+  CHECK(json.back().at("flows_matched") == plan.flows.size());
+  CHECK(json.at("summary").at("to_change") == plan.summary().to_change);
 }
 
 TEST_CASE("write_text writes each shown flow once, in the plan's order, between the heading and the summary") {

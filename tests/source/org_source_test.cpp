@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <map>
+#include <iterator>
 #include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -305,4 +307,90 @@ TEST_CASE("plan_org's planning views plan drafts, locks and broken drafts as who
   const std::string json = plan::render_json(streamed);
   CHECK(json.find("/flowSequenceItemList: missing") != std::string::npos);  // bob's draft, named
   CHECK(json.find("carol") != std::string::npos);           // her lock
+}
+
+namespace {
+
+// Records what a sink is given, and when.
+struct RecordingSink final : plan::PlanSink {
+  std::vector<std::string> calls;  // "begin", a flow's id, "end"
+  plan::Plan head;
+  plan::PlanTally tally;
+  std::vector<std::string> flow_json;
+  void begin(const plan::Plan& h) override {
+    calls.push_back("begin");
+    head = h;
+  }
+  void flow(const plan::FlowPlan& flow) override {
+    calls.push_back(flow.flow_id);
+    flow_json.push_back(plan::flow_to_json(flow).dump());
+  }
+  void end(const plan::Plan& h, const plan::PlanTally& t) override {
+    calls.push_back("end");
+    head.cache_hits = h.cache_hits;
+    tally = t;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("plan_org to a sink: the head first, each flow once in plan order, then the tally; the same plan") {
+  OrgFixture org("source-plan-sink", testing::kChatManifest);
+  plan::PlanOptions options = org.plan_options();
+  // A target that names nothing: a plan-wide error the head must carry
+  // before any flow is planned.
+  const auto wanted = expected_support_chats();
+  REQUIRE(wanted.size() >= 3);
+  options.targets = {*wanted.begin(), *std::next(wanted.begin()), "Chat_Support_Nowhere"};
+
+  source::ReadOptions read_options;
+  read_options.parallelism = 3;
+  RecordingSink sink;
+  std::ostringstream text, json;
+  plan::TextPlanWriter text_writer({}, text);
+  plan::JsonPlanWriter json_writer(json);
+  plan::PlanTee tee({&sink, &text_writer, &json_writer});
+  source::plan_org(*org.api, org.desired, options, read_options, tee);
+
+  const plan::Plan whole = source::plan_org(*org.api, org.desired, options, 3);
+  REQUIRE(whole.flows.size() == 2);
+  REQUIRE(sink.calls.size() == whole.flows.size() + 2);
+  CHECK(sink.calls.front() == "begin");
+  CHECK(sink.calls.back() == "end");
+  for (std::size_t i = 0; i < whole.flows.size(); ++i) {
+    CAPTURE(i);
+    CHECK(sink.calls[i + 1] == whole.flows[i].flow_id);
+    CHECK(sink.flow_json[i] == plan::flow_to_json(whole.flows[i]).dump());
+  }
+  // The head is the whole plan but its flows, and final before any flow.
+  CHECK(sink.head.flows.empty());
+  plan::Plan without_flows = whole;
+  without_flows.flows.clear();
+  CHECK(plan::to_json(sink.head).dump() == plan::to_json(without_flows).dump());
+  REQUIRE(sink.head.errors.size() == 1);
+  CHECK(sink.head.errors[0].find("Chat_Support_Nowhere") != std::string::npos);
+  CHECK(sink.head.rules.at(0).flows == 2);
+  // The tally counts what the whole plan counts.
+  const plan::PlanTally expected = whole.tally();
+  CHECK(sink.tally.summary.flows_matched == expected.summary.flows_matched);
+  CHECK(sink.tally.summary.to_change == expected.summary.to_change);
+  CHECK(sink.tally.summary.add == expected.summary.add);
+  CHECK(sink.tally.changes == expected.changes);
+  CHECK(sink.tally.drifted_published == expected.drifted_published);
+  // Written as made, byte for byte the whole plan's renderings.
+  CHECK(text.str() == plan::render_text(whole, {}));
+  CHECK(json.str() == plan::render_json(whole));
+}
+
+TEST_CASE("plan_org to a sink, many flows and threads: every flow once, in plan order") {
+  OrgFixture org("source-plan-sink-many");
+  RecordingSink sink;
+  source::ReadOptions read_options;
+  read_options.parallelism = 8;
+  source::plan_org(*org.api, org.desired, org.plan_options(), read_options, sink);
+  const plan::Plan whole = source::plan_org(*org.api, org.desired, org.plan_options(), 1);
+  REQUIRE(whole.flows.size() > 8);
+  REQUIRE(sink.calls.size() == whole.flows.size() + 2);
+  for (std::size_t i = 0; i < whole.flows.size(); ++i) CHECK(sink.calls[i + 1] == whole.flows[i].flow_id);
+  CHECK(sink.tally.summary.flows_matched == static_cast<int>(whole.flows.size()));
 }

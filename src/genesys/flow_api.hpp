@@ -150,6 +150,14 @@ class FlowApi {
 
   // GET /api/v2/flows, every page.
   virtual std::vector<Flow> list_flows(const ListFlowsQuery& query) = 0;
+  // The same flows, each given to `each` as soon as its page is read, and
+  // not kept: a listing of thousands of flows never stands whole. Calls to
+  // `each` do not overlap, but come from any thread and, across pages, in any
+  // order (within a page, the page's); a flow listed twice (it moved between
+  // pages while they were read) is given once. By default, list_flows' flows.
+  virtual void for_each_flow(const ListFlowsQuery& query, const std::function<void(Flow&&)>& each) {
+    for (Flow& flow : list_flows(query)) each(std::move(flow));
+  }
   // GET /api/v2/flows/{id}
   virtual Flow get_flow(const std::string& flow_id) = 0;
   // GET /api/v2/flows/{id}/latestconfiguration: the document as text, so that

@@ -112,67 +112,15 @@ class HttpFlowApi final : public FlowApi {
   explicit HttpFlowApi(const ClientOptions& options) : options_(options), transport_(options) {}
 
   std::vector<Flow> list_flows(const ListFlowsQuery& query) override {
-    int page_size = std::clamp(query.page_size, 1, 500);
-    auto page_query = [&](int page_number) {
-      std::string text = "pageSize=" + std::to_string(page_size) + "&pageNumber=" + std::to_string(page_number) +
-                         "&sortBy=id&sortOrder=asc";
-      for (const auto& type : query.types) text += "&type=" + util::url_encode(util::ascii_lower(type));
-      if (!query.name.empty()) text += "&name=" + util::url_encode(query.name);
-      return text;
-    };
-
-    // Each page becomes Flow objects as it is parsed (parse_listing_page): a
-    // 5,000-flow listing held as trees would take ~100 MB.
-    auto get_page = [&](const std::string& path, const std::string& page_query_text) {
-      const ApiRequest request = listing_page(path, page_query_text);
-      return parse_listing_page(transport_.send(request), request, query.raw);
-    };
-    ListingPage first_page = get_page(flows_path, page_query(1));
-    Json first = std::move(first_page.rest);
-    std::vector<std::vector<Flow>> pages;
-    pages.push_back(std::move(first_page.flows));
-    int page_count = 0;
-    if (auto it = first.find("pageCount"); it != first.end() && it->is_number_integer()) {
-      // The listing's own total bounds its pages: a server that claims more
-      // (10^9 pages, say) is not believed.
-      const long long claimed = it->get<long long>();
-      long long total = -1;
-      if (auto t = first.find("total"); t != first.end() && t->is_number_integer()) total = t->get<long long>();
-      const long long by_total = total >= 0 ? (total + page_size - 1) / page_size : -1;
-      if (claimed < 0 || claimed > kMaxListingPages || (by_total >= 0 && claimed > by_total + 1))
-        throw ApiError("GET " + flows_path, "", 200, "invalid.response",
-                       "the server sent pageCount " + std::to_string(claimed) + " for a listing of " +
-                           (total >= 0 ? std::to_string(total) : std::string("an unstated number of")) +
-                           " flows at " + std::to_string(page_size) + " a page; refused",
-                       "");
-      page_count = static_cast<int>(claimed);
-    }
-    if (page_count > 1) {
-      // Pages are independent: fetch them side by side.
-      pages.resize(static_cast<std::size_t>(page_count));
-      parallel_for(pages.size() - 1, options_.parallelism, [&](std::size_t i) {
-        pages[i + 1] = get_page(flows_path, page_query(static_cast<int>(i) + 2)).flows;
-      });
-    } else if (page_count == 0) {
-      // No pageCount: follow nextUri one page at a time.
-      std::unordered_set<std::string> seen_uris;
-      for (Json page = std::move(first); page.contains("nextUri") && page["nextUri"].is_string();) {
-        std::string next = page["nextUri"].get<std::string>();
-        if (next.empty() || !seen_uris.insert(next).second) break;
-        if (seen_uris.size() >= kMaxListingPages)
-          throw ApiError("GET " + flows_path, "", 200, "invalid.response",
-                         "the server's nextUri chain goes on past " + std::to_string(kMaxListingPages) +
-                             " pages; refused",
-                         "");
-        auto [path, next_query] = split_uri(next);
-        ListingPage next_page = get_page(path, next_query);
-        page = std::move(next_page.rest);
-        pages.push_back(std::move(next_page.flows));
-      }
-    }
-
+    std::mutex mutex;
+    std::vector<std::vector<Flow>> pages;  // by page number
+    read_listing(query, [&](std::size_t page_index, std::vector<Flow>&& page) {
+      std::lock_guard lock(mutex);
+      if (pages.size() <= page_index) pages.resize(page_index + 1);
+      pages[page_index] = std::move(page);
+    });
     // A flow created or deleted while paging shifts entries between pages:
-    // keep each id once.
+    // keep each id once, the first page's.
     std::vector<Flow> flows;
     std::size_t listed = 0;
     for (const auto& page : pages) listed += page.size();
@@ -184,6 +132,16 @@ class HttpFlowApi final : public FlowApi {
       page = {};
     }
     return flows;
+  }
+
+  void for_each_flow(const ListFlowsQuery& query, const std::function<void(Flow&&)>& each) override {
+    std::mutex mutex;
+    std::unordered_set<std::string> seen_ids;
+    read_listing(query, [&](std::size_t, std::vector<Flow>&& page) {
+      std::lock_guard lock(mutex);
+      for (Flow& flow : page)
+        if (seen_ids.insert(flow.id).second) each(std::move(flow));
+    });
   }
 
   Flow get_flow(const std::string& flow_id) override {
@@ -326,6 +284,70 @@ class HttpFlowApi final : public FlowApi {
   RequestStats stats() const override { return transport_.stats(); }
 
  private:
+  // Reads every page of the listing, several at once when the first page
+  // gives their count; each page's flows go to `on_page` (with the page's
+  // index) as soon as it is parsed, from the thread that read it.
+  void read_listing(const ListFlowsQuery& query,
+                    const std::function<void(std::size_t, std::vector<Flow>&&)>& on_page) {
+    int page_size = std::clamp(query.page_size, 1, 500);
+    auto page_query = [&](int page_number) {
+      std::string text = "pageSize=" + std::to_string(page_size) + "&pageNumber=" + std::to_string(page_number) +
+                         "&sortBy=id&sortOrder=asc";
+      for (const auto& type : query.types) text += "&type=" + util::url_encode(util::ascii_lower(type));
+      if (!query.name.empty()) text += "&name=" + util::url_encode(query.name);
+      return text;
+    };
+
+    // Each page becomes Flow objects as it is parsed (parse_listing_page): a
+    // 5,000-flow listing held as trees would take ~100 MB.
+    auto get_page = [&](const std::string& path, const std::string& page_query_text) {
+      const ApiRequest request = listing_page(path, page_query_text);
+      return parse_listing_page(transport_.send(request), request, query.raw);
+    };
+    ListingPage first_page = get_page(flows_path, page_query(1));
+    Json first = std::move(first_page.rest);
+    on_page(0, std::move(first_page.flows));
+    int page_count = 0;
+    if (auto it = first.find("pageCount"); it != first.end() && it->is_number_integer()) {
+      // The listing's own total bounds its pages: a server that claims more
+      // (10^9 pages, say) is not believed.
+      const long long claimed = it->get<long long>();
+      long long total = -1;
+      if (auto t = first.find("total"); t != first.end() && t->is_number_integer()) total = t->get<long long>();
+      const long long by_total = total >= 0 ? (total + page_size - 1) / page_size : -1;
+      if (claimed < 0 || claimed > kMaxListingPages || (by_total >= 0 && claimed > by_total + 1))
+        throw ApiError("GET " + flows_path, "", 200, "invalid.response",
+                       "the server sent pageCount " + std::to_string(claimed) + " for a listing of " +
+                           (total >= 0 ? std::to_string(total) : std::string("an unstated number of")) +
+                           " flows at " + std::to_string(page_size) + " a page; refused",
+                       "");
+      page_count = static_cast<int>(claimed);
+    }
+    if (page_count > 1) {
+      // Pages are independent: fetch them side by side.
+      parallel_for(static_cast<std::size_t>(page_count) - 1, options_.parallelism, [&](std::size_t i) {
+        on_page(i + 1, std::move(get_page(flows_path, page_query(static_cast<int>(i) + 2)).flows));
+      });
+    } else if (page_count == 0) {
+      // No pageCount: follow nextUri one page at a time.
+      std::unordered_set<std::string> seen_uris;
+      std::size_t page_index = 0;
+      for (Json page = std::move(first); page.contains("nextUri") && page["nextUri"].is_string();) {
+        std::string next = page["nextUri"].get<std::string>();
+        if (next.empty() || !seen_uris.insert(next).second) break;
+        if (seen_uris.size() >= kMaxListingPages)
+          throw ApiError("GET " + flows_path, "", 200, "invalid.response",
+                         "the server's nextUri chain goes on past " + std::to_string(kMaxListingPages) +
+                             " pages; refused",
+                         "");
+        auto [path, next_query] = split_uri(next);
+        ListingPage next_page = get_page(path, next_query);
+        page = std::move(next_page.rest);
+        on_page(++page_index, std::move(next_page.flows));
+      }
+    }
+  }
+
   Json get_json(const ApiRequest& request) { return parse_json(transport_.send(request), request); }
 
   // An operation this client started and nobody has seen complete yet; at

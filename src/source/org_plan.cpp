@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <map>
-#include <tuple>
 #include <memory>
 #include <mutex>
 
@@ -231,11 +230,7 @@ void plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredState& des
   // documents read, planned and let go; then written by the sink and let go
   // too. The flows in `flows` keep no document: the planner resolved the
   // modules above and needs only their type, name and id.
-  std::sort(flow_slots.begin(), flow_slots.end(), [&](std::size_t a, std::size_t b) {
-    const auto& x = flows[listed.to_read[a]];
-    const auto& y = flows[listed.to_read[b]];
-    return std::tie(x.type, x.name, x.id) < std::tie(y.type, y.name, y.id);
-  });
+  // flow_slots are in plan order: list_and_select sorted the flows.
   InPlanOrder in_order(sink, flow_slots.size());
   genesys::parallel_for(flow_slots.size(), parallelism, [&](std::size_t i) {
     const std::size_t slot = flow_slots[i];

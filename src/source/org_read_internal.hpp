@@ -11,7 +11,8 @@
 namespace flowlink::source::detail {
 
 struct ListedOrg {
-  // flows: observed from the listing (no documents yet), in listing order.
+  // flows: observed from the listing (no documents yet), sorted by type,
+  // then name, then id (the plan's order).
   OrgReadResult result;
   // Indices into result.flows whose documents are to be read: the matched
   // flows and the common modules the manifest names.
@@ -23,15 +24,14 @@ struct ListedOrg {
 };
 
 // Lists the flows of the types the manifest's rules select (or only the
-// modules) and selects what to read. Throws genesys::ApiError when the
+// modules) and selects what to read, each flow kept as an ObservedFlow as
+// its page arrives (FlowApi::for_each_flow). Throws genesys::ApiError when the
 // flows cannot be listed.
 ListedOrg list_and_select(genesys::FlowApi& api, const manifest::DesiredState& desired, const ReadOptions& options,
                           bool modules_only);
 
 // Counts load errors (unread[i] set: a flow or named module in to_read whose
-// documents could not be read) and modules read among to_read, then sorts
-// result.flows by type, name, id. `listing` no longer lines up with
-// result.flows afterwards.
+// documents could not be read) and modules read among to_read.
 void finish_read(ListedOrg& listed, const std::vector<char>& unread);
 
 // plan_org: the modules, then each flow planned as its documents arrive

@@ -23,6 +23,28 @@ namespace {
 
 constexpr const char* kModuleType = genesys::flow_type::kCommonModule;
 
+// items[i] becomes what items[order[i]] was, in place (no second copy of
+// thousands of flows); `order` is a permutation of the positions.
+template <typename T>
+void permute_in_place(std::vector<T>& items, const std::vector<std::size_t>& order) {
+  std::vector<char> done(items.size(), 0);
+  for (std::size_t start = 0; start < items.size(); ++start) {
+    if (done[start]) continue;
+    T first = std::move(items[start]);
+    std::size_t at = start;
+    while (true) {
+      done[at] = 1;
+      const std::size_t from = order[at];
+      if (from == start) {
+        items[at] = std::move(first);
+        break;
+      }
+      items[at] = std::move(items[from]);
+      at = from;
+    }
+  }
+}
+
 bool selected_by_rules(const manifest::DesiredState& desired, const genesys::Flow& flow) {
   return std::any_of(desired.rules.begin(), desired.rules.end(),
                      [&](const manifest::Rule& rule) { return rule.flows.matches(flow.type, flow.name); });
@@ -89,45 +111,51 @@ ListedOrg list_and_select(genesys::FlowApi& api, const manifest::DesiredState& d
                           bool modules_only) {
   ListedOrg listed_org;
   OrgReadResult& result = listed_org.result;
-  std::vector<std::size_t>& to_read = listed_org.to_read;
 
   genesys::ListFlowsQuery query;
   query.types = listed_types(desired, modules_only);
   query.raw = options.cache != nullptr;  // `listing`: only a cache keys on it
-  std::vector<genesys::Flow> listed = api.list_flows(query);
-  result.flows_listed = listed.size();
-
-  // Kept: the flows a rule selects, and every module. Counted first so that
-  // the kept flows are not grown by doubling (an ObservedFlow is ~800 bytes).
   const auto selected = [&](const genesys::Flow& flow) { return !modules_only && selected_by_rules(desired, flow); };
-  std::size_t kept = 0;
-  for (const auto& flow : listed)
-    if (!flow.deleted && (util::ascii_lower(flow.type) == kModuleType || selected(flow))) ++kept;
-  result.flows.reserve(kept);
-  listed_org.listing.reserve(kept);
-  for (auto& flow : listed) {
-    if (flow.deleted) continue;
-    plan::ObservedFlow observed = observe_flow(flow, options);
-    const bool is_module = observed.type == kModuleType;
+  // Kept: the flows a rule selects, and every module, each as an
+  // ObservedFlow as soon as its page arrives; what the listing said of it
+  // goes (a Flow is ~1.5 KB): the listing never stands whole.
+  std::vector<char> read;  // per kept flow: to be read
+  api.for_each_flow(query, [&](genesys::Flow&& flow) {
+    ++result.flows_listed;
+    if (flow.deleted) return;
+    const bool is_module = util::ascii_lower(flow.type) == kModuleType;
     const bool is_selected = selected(flow);
-    const bool named = is_module && named_by_manifest(desired, flow);
     if (is_selected) ++result.flows_matched;
-    if (!is_selected && !is_module) continue;  // listed for its type, but no rule wants it
+    if (!is_selected && !is_module) return;  // listed for its type, but no rule wants it
+    plan::ObservedFlow observed = observe_flow(flow, options);
+    const bool named = is_module && named_by_manifest(desired, flow);
     // Flows left out by --target are listed (the planner names them in "did
     // you mean") but not read.
     const bool targeted = is_module || plan::is_targeted(options.targets, flow.id, flow.name);
     const bool to_be_read = (is_selected && targeted) || named;
-    if (to_be_read) {
-      to_read.push_back(result.flows.size());
-    } else {
-      observed.load_error = is_module ? kModuleNotRead : kNotTargeted;
-    }
+    if (!to_be_read) observed.load_error = is_module ? kModuleNotRead : kNotTargeted;
     result.flows.push_back(std::move(observed));
     // The listing text keys a read flow's plan in the cache: without a
     // cache, or for a flow not read, it is not kept (~2 KB a flow).
     listed_org.listing.push_back(to_be_read && options.cache ? std::move(flow.raw) : std::string());
-    flow = genesys::Flow{};  // what the listing said of it is in `observed` now
-  }
+    read.push_back(to_be_read ? 1 : 0);
+  });
+
+  // Pages arrive in any order: the flows are put in the plan's order (type,
+  // name, id), so that what is made of them (module resolution, "did you
+  // mean", the order of reads) is the same run after run.
+  std::vector<std::size_t> order(result.flows.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto& x = result.flows[a];
+    const auto& y = result.flows[b];
+    return std::tie(x.type, x.name, x.id) < std::tie(y.type, y.name, y.id);
+  });
+  permute_in_place(result.flows, order);
+  permute_in_place(listed_org.listing, order);
+  permute_in_place(read, order);
+  for (std::size_t i = 0; i < read.size(); ++i)
+    if (read[i]) listed_org.to_read.push_back(i);
   if (options.progress) options.progress->total = result.flows_matched;
   return listed_org;
 }
@@ -139,9 +167,6 @@ void finish_read(ListedOrg& listed, const std::vector<char>& unread) {
     if (failed) ++result.load_errors;
     else if (result.flows[listed.to_read[i]].type == kModuleType) ++result.modules_read;
   }
-  std::sort(result.flows.begin(), result.flows.end(), [](const plan::ObservedFlow& a, const plan::ObservedFlow& b) {
-    return std::tie(a.type, a.name, a.id) < std::tie(b.type, b.name, b.id);
-  });
 }
 
 }  // namespace detail

@@ -15,7 +15,10 @@
 
 #include <atomic>
 #include <functional>
+#include <chrono>
 #include <optional>
+#include <set>
+#include <vector>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -348,4 +351,47 @@ TEST_CASE("answers within their bounds are read whole") {
   options.answer_limits.flow_document = document.size();  // exactly at the bound is allowed
   auto api = make_http_flow_api(options);
   CHECK(api->latest_configuration("f1") == document);
+}
+
+TEST_CASE("for_each_flow gives each listed flow once, a page at a time, never two calls at once") {
+  // Four pages read side by side; a and c moved between pages while they
+  // were read, so each is listed twice.
+  const std::vector<std::vector<std::string>> pages = {{"a", "b"}, {"c", "a"}, {"d"}, {"e", "c"}};
+  ScriptedServer server([&](const std::string&, const std::string& target, const std::string&) -> Answer {
+    if (target == "/oauth/token") return token("good-token");
+    const auto at = target.find("pageNumber=");
+    REQUIRE(at != std::string::npos);
+    const std::size_t number = std::stoul(target.substr(at + 11));
+    REQUIRE(number >= 1);
+    REQUIRE(number <= pages.size());
+    nlohmann::json entities = nlohmann::json::array();
+    for (const auto& id : pages[number - 1]) entities.push_back({{"id", id}, {"name", "Flow " + id}, {"type", "INBOUNDCALL"}});
+    return {200, nlohmann::json{{"entities", entities}, {"pageSize", 2}, {"pageNumber", number}, {"total", 7},
+                                {"pageCount", pages.size()}}
+                     .dump()};
+  });
+  ClientOptions options = options_for(server);
+  options.parallelism = 4;
+  auto api = make_http_flow_api(options);
+  ListFlowsQuery query;
+  query.page_size = 2;
+
+  std::atomic<int> inside{0};
+  int overlaps = 0;
+  std::multiset<std::string> given;
+  api->for_each_flow(query, [&](Flow&& flow) {
+    if (++inside > 1) ++overlaps;
+    given.insert(flow.id);
+    CHECK(flow.name == "Flow " + flow.id);
+    CHECK(flow.type == "inboundcall");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // room for another thread to come in
+    --inside;
+  });
+  CHECK(overlaps == 0);
+  CHECK(given == std::multiset<std::string>{"a", "b", "c", "d", "e"});
+
+  // list_flows: the same flows, in page order, each where it was first listed.
+  std::vector<std::string> listed;
+  for (const auto& flow : api->list_flows(query)) listed.push_back(flow.id);
+  CHECK(listed == std::vector<std::string>{"a", "b", "c", "d", "e"});
 }

@@ -5,7 +5,10 @@
 
 #include "genesys/http_wire.hpp"
 
+#include <mutex>
+
 #include <cpprest/http_client.h>
+#include <pplx/threadpool.h>
 
 #include "genesys/bounded_body_buffer.hpp"
 #include "genesys/url_parts.hpp"
@@ -48,7 +51,7 @@ static std::string proxy_user_info(const std::string& url) {
 struct HttpWire::Impl {
   Impl(const std::string& base_url, std::chrono::milliseconds timeout, Semaphore& limit, StatsCounters& stats,
        const std::string& proxy_url)
-      : client(base_url, make_config(timeout, proxy_url)),
+      : client((size_io_threads(), base_url), make_config(timeout, proxy_url)),
         timeout(timeout),
         limit(limit),
         stats(stats),
@@ -59,6 +62,23 @@ struct HttpWire::Impl {
       if (colon != std::string::npos && user_info.size() - colon > 4) proxy_secrets.push_back(user_info.substr(colon + 1));
     }
   }
+
+  // cpprest's I/O runs on a shared pool of 40 threads by default. Its work
+  // is asynchronous (callers wait on their own threads), so a few threads
+  // carry any number of requests in flight; 40 made 40 homes for bodies in
+  // the allocator (glibc gives busy threads arenas of their own, up to 16 on
+  // two cores), each keeping what it grew. Set once, before any client runs;
+  // when something else set it first, that stands.
+  static void size_io_threads() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+      try {
+        crossplat::threadpool::initialize_with_threads(kIoThreads);
+      } catch (const std::exception&) {
+      }
+    });
+  }
+  static constexpr std::size_t kIoThreads = 4;
 
   static web::http::client::http_client_config make_config(std::chrono::milliseconds timeout,
                                                            const std::string& proxy_url) {

@@ -110,11 +110,10 @@ void report_plan_errors(const PlanOutcome& outcome, std::ostream& err) {
 // Keeps what the command needs once the flows are written: the head and the tally.
 class OutcomeSink final : public plan::PlanSink {
  public:
-  void begin(const plan::Plan&) override {}
+  void begin(const plan::PlanHead&) override {}
   void flow(const plan::FlowPlan&) override {}
-  void end(const plan::Plan& head, const plan::PlanTally& tally) override {
+  void end(const plan::PlanHead& head, const plan::PlanTally& tally) override {
     outcome_.head = head;
-    outcome_.head.flows.clear();
     outcome_.tally = tally;
   }
   PlanOutcome& outcome() { return outcome_; }

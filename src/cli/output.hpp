@@ -26,7 +26,7 @@ inline constexpr int kExitChanges = 2;
 // go): the plan without flows (plan-wide errors, rules, targets) and the
 // tally of its flows.
 struct PlanOutcome {
-  plan::Plan head;
+  plan::PlanHead head;
   plan::PlanTally tally;
 };
 

@@ -205,7 +205,7 @@ bool Plan::has_drift(DriftCheck check) const {
          std::any_of(flows.begin(), flows.end(), [&](const FlowPlan& flow) { return drifted(flow, check); });
 }
 
-std::vector<std::string> Plan::empty_rules() const {
+std::vector<std::string> PlanHead::empty_rules() const {
   std::vector<std::string> names;
   if (!targets.empty()) return names;
   for (const auto& match : rules)
@@ -213,7 +213,7 @@ std::vector<std::string> Plan::empty_rules() const {
   return names;
 }
 
-void record_environment(Plan& plan, const manifest::DesiredState& desired) {
+void record_environment(PlanHead& plan, const manifest::DesiredState& desired) {
   if (!desired.environment) return;
   plan.environment = desired.environment->name;
   plan.environment_file = desired.environment->file;
@@ -224,7 +224,7 @@ void record_environment(Plan& plan, const manifest::DesiredState& desired) {
     plan.errors.push_back(*mismatch);
 }
 
-std::optional<std::string> environment_mismatch(const Plan& plan, const manifest::DesiredState& desired) {
+std::optional<std::string> environment_mismatch(const PlanHead& plan, const manifest::DesiredState& desired) {
   const std::string wanted = desired.environment ? desired.environment->name : "";
   if (plan.environment == wanted) return std::nullopt;
   if (plan.environment.empty())

@@ -222,7 +222,10 @@ struct RuleMatch {
   bool allow_empty = false;
 };
 
-struct Plan {
+// Everything in a plan but its flows: decided before any flow is planned
+// (by the manifest, the listing and the modules), and what a PlanSink is
+// given first (plan_sink.hpp).
+struct PlanHead {
   int format_version = kFormatVersion;
   std::string flowlink_version;
   std::vector<std::string> manifest_files;
@@ -234,7 +237,6 @@ struct Plan {
   // file, "" for none. apply refuses a saved plan for another environment.
   std::string environment;
   std::string environment_file;
-  std::vector<FlowPlan> flows;        // sorted by type, then name, then id
   std::vector<std::string> errors;    // plan-wide (e.g. a module that does not exist)
   // Flows planned from the cache of repeat runs (source/cached_plan) rather
   // than from documents read in this run: how the plan was made, not what
@@ -244,12 +246,16 @@ struct Plan {
   // --target: the flows (names or ids) the run was limited to; empty: every
   // flow the rules select. Rule counts are then over the targeted flows.
   std::vector<std::string> targets;
-  PlanSummary summary() const;  // tally().summary
-  PlanTally tally() const;
   // The rules that selected no flow and do not allow it, in manifest order.
   // None when the plan is limited by targets: a rule may rightly select
   // none of the targeted flows.
   std::vector<std::string> empty_rules() const;
+};
+
+struct Plan : PlanHead {
+  std::vector<FlowPlan> flows;  // sorted by type, then name, then id
+  PlanSummary summary() const;  // tally().summary
+  PlanTally tally() const;
   bool has_changes() const;  // any flow apply acts on (actionable())
   bool has_drift() const;    // has_drift(DriftCheck::Published)
   // drifted(flow, check) for any flow, or a rule that selects no flow (empty_rules).
@@ -260,11 +266,11 @@ struct Plan {
 // Records the environment `desired` was loaded for in `plan`, and, when the
 // plan knows its org, a plan-wide error if the environment is for another org
 // (manifest::org_mismatch).
-void record_environment(Plan& plan, const manifest::DesiredState& desired);
+void record_environment(PlanHead& plan, const manifest::DesiredState& desired);
 
 // Why a saved plan must not be applied with `desired`: it was made for
 // another environment (or for one, and `desired` for none, or the reverse).
-std::optional<std::string> environment_mismatch(const Plan& plan, const manifest::DesiredState& desired);
+std::optional<std::string> environment_mismatch(const PlanHead& plan, const manifest::DesiredState& desired);
 
 const char* to_string(Edit::Kind kind);
 const char* to_string(Finding::Kind kind);

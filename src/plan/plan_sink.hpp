@@ -18,16 +18,14 @@ class PlanSink {
   // The plan without flows. Everything in it is final but cache_hits: the
   // rules' counts, plan-wide errors (target errors included) and targets are
   // decided by the listing and the modules, before any flow is planned.
-  // head.flows is not read: a whole plan may stand for its head (feed()).
-  virtual void begin(const Plan& head) = 0;
+  virtual void begin(const PlanHead& head) = 0;
   // Each flow, in plan order (type, name, id).
   virtual void flow(const FlowPlan& flow) = 0;
   // The same head with cache_hits set, and the tally of every flow given.
-  virtual void end(const Plan& head, const PlanTally& tally) = 0;
+  virtual void end(const PlanHead& head, const PlanTally& tally) = 0;
 };
 
-// Gives a whole plan to a sink (a plan read from a file or an export dir):
-// the plan itself stands for its head.
+// Gives a whole plan to a sink (a plan read from a file or an export dir).
 inline void feed(const Plan& plan, PlanSink& sink) {
   sink.begin(plan);
   for (const auto& flow : plan.flows) sink.flow(flow);
@@ -37,12 +35,9 @@ inline void feed(const Plan& plan, PlanSink& sink) {
 // Makes the whole Plan from what it is given.
 class PlanCollector final : public PlanSink {
  public:
-  void begin(const Plan& head) override {
-    plan_ = head;
-    plan_.flows.clear();
-  }
+  void begin(const PlanHead& head) override { static_cast<PlanHead&>(plan_) = head; }
   void flow(const FlowPlan& flow) override { plan_.flows.push_back(flow); }
-  void end(const Plan& head, const PlanTally&) override { plan_.cache_hits = head.cache_hits; }
+  void end(const PlanHead& head, const PlanTally&) override { plan_.cache_hits = head.cache_hits; }
   Plan& plan() { return plan_; }
 
  private:
@@ -53,13 +48,13 @@ class PlanCollector final : public PlanSink {
 class PlanTee final : public PlanSink {
  public:
   explicit PlanTee(std::vector<PlanSink*> sinks) : sinks_(std::move(sinks)) {}
-  void begin(const Plan& head) override {
+  void begin(const PlanHead& head) override {
     for (auto* sink : sinks_) sink->begin(head);
   }
   void flow(const FlowPlan& flow) override {
     for (auto* sink : sinks_) sink->flow(flow);
   }
-  void end(const Plan& head, const PlanTally& tally) override {
+  void end(const PlanHead& head, const PlanTally& tally) override {
     for (auto* sink : sinks_) sink->end(head, tally);
   }
 

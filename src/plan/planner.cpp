@@ -473,7 +473,8 @@ FlowPlan plan_one_flow(const manifest::DesiredState& desired, const ObservedFlow
 Plan make_plan(const manifest::DesiredState& desired, const std::vector<ObservedFlow>& flows,
                const PlanOptions& options, std::map<std::string, FlowPlan>* planned) {
   const PerFlowPlanner planner(desired, flows, options);
-  Plan plan = planner.head(flows);
+  Plan plan;
+  static_cast<PlanHead&>(plan) = planner.head(flows);
   std::vector<const ObservedFlow*> ordered;
   for (const auto& flow : flows)
     if (!genesys::is_common_module(flow.type)) ordered.push_back(&flow);
@@ -512,8 +513,8 @@ PerFlowPlanner::PerFlowPlanner(const manifest::DesiredState& desired, const std:
 
 PerFlowPlanner::~PerFlowPlanner() = default;
 
-Plan PerFlowPlanner::head(const std::vector<ObservedFlow>& flows) const {
-  Plan plan;
+PlanHead PerFlowPlanner::head(const std::vector<ObservedFlow>& flows) const {
+  PlanHead plan;
   plan.flowlink_version = options_.flowlink_version;
   plan.source = options_.source;
   plan.manifest_files = desired_.files;

@@ -168,7 +168,7 @@ class PerFlowPlanner {
   // The plan without its flows (what a PlanSink's begin() is given): every
   // part of make_plan's plan for `flows` but the flows and cache_hits. The
   // flows need no document.
-  Plan head(const std::vector<ObservedFlow>& flows) const;
+  PlanHead head(const std::vector<ObservedFlow>& flows) const;
   // The flow's plan; its `rules` are empty when no rule matches it.
   FlowPlan plan(const ObservedFlow& flow) const;
 

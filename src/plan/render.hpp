@@ -59,9 +59,9 @@ struct JunitOptions {
 class TextPlanWriter final : public PlanSink {
  public:
   TextPlanWriter(const TextStyle& style, std::ostream& out);
-  void begin(const Plan& head) override;
+  void begin(const PlanHead& head) override;
   void flow(const FlowPlan& flow) override;
-  void end(const Plan& head, const PlanTally& tally) override;
+  void end(const PlanHead& head, const PlanTally& tally) override;
 
  private:
   TextStyle style_;
@@ -74,9 +74,9 @@ class TextPlanWriter final : public PlanSink {
 class JsonPlanWriter final : public PlanSink {
  public:
   explicit JsonPlanWriter(std::ostream& out) : out_(out) {}
-  void begin(const Plan& head) override;
+  void begin(const PlanHead& head) override;
   void flow(const FlowPlan& flow) override;
-  void end(const Plan& head, const PlanTally& tally) override;
+  void end(const PlanHead& head, const PlanTally& tally) override;
 
  private:
   std::ostream& out_;

@@ -539,7 +539,7 @@ Json summary_json(const PlanSummary& s) {
 // Every member of the plan's JSON up to "flows", which is last and empty:
 // "summary" comes after the flows, so that a plan can be written as it is
 // made (JsonPlanWriter).
-Json plan_head_json(const Plan& plan) {
+Json plan_head_json(const PlanHead& plan) {
   Json out = Json::object();
   out["format_version"] = plan.format_version;
   out["flowlink_version"] = plan.flowlink_version;
@@ -585,7 +585,7 @@ Json to_json(const Plan& plan) {
   return out;
 }
 
-void JsonPlanWriter::begin(const Plan& head) {
+void JsonPlanWriter::begin(const PlanHead& head) {
   // dump(2) of the head ends `"flows": []` then `}`: the flows go where the
   // `[]` is, one tree at a time, then the summary.
   const std::string text = plan_head_json(head).dump(2);
@@ -601,7 +601,7 @@ void JsonPlanWriter::flow(const FlowPlan& flow) {
   write_indented(out_, flow_json(flow).dump(2), "    ");
 }
 
-void JsonPlanWriter::end(const Plan&, const PlanTally& tally) {
+void JsonPlanWriter::end(const PlanHead&, const PlanTally& tally) {
   out_ << (any_flow_ ? "\n  ]" : "]") << ",\n  \"summary\": ";
   write_indented(out_, summary_json(tally.summary).dump(2), "  ");
   out_ << "\n}\n";

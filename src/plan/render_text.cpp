@@ -80,7 +80,7 @@ void write_not_applied(std::string& out, Basis basis, const Palette& p) {
 
 // "rules: 'support' 3 flows, 'later' 0 flows (allowEmpty)" and a warning line
 // per rule that selects nothing without allowing it.
-void write_rules(std::string& out, const Plan& plan, const Palette& p) {
+void write_rules(std::string& out, const PlanHead& plan, const Palette& p) {
   if (plan.rules.empty()) return;
   std::vector<std::string> counts;
   for (const auto& match : plan.rules)
@@ -154,7 +154,7 @@ void write_flow(std::string& out, const FlowPlan& flow, const Palette& p) {
 
 TextPlanWriter::TextPlanWriter(const TextStyle& style, std::ostream& out) : style_(style), out_(out) {}
 
-void TextPlanWriter::begin(const Plan& plan) {
+void TextPlanWriter::begin(const PlanHead& plan) {
   const Palette p = palette(style_);
   std::string out;
   out += fmt::format("{}{}{}", p.bold, clean(style_.heading), p.reset);
@@ -189,7 +189,7 @@ void TextPlanWriter::flow(const FlowPlan& flow) {
   out_ << out;
 }
 
-void TextPlanWriter::end(const Plan& plan, const PlanTally& tally) {
+void TextPlanWriter::end(const PlanHead& plan, const PlanTally& tally) {
   const Palette p = palette(style_);
   std::string out;
   if (!any_flow_) out += "No flow matches the manifest's rules.\n\n";

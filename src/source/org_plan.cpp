@@ -223,7 +223,7 @@ void plan_org_streaming(genesys::FlowApi& api, const manifest::DesiredState& des
 
   // 2. The plan's head: the listing and the modules decide all of it.
   const plan::PerFlowPlanner planner(desired, flows, options);
-  plan::Plan head = planner.head(flows);
+  plan::PlanHead head = planner.head(flows);
   sink.begin(head);
 
   // 3. Each matched flow, in plan order: its plan from the cache, or its

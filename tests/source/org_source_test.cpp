@@ -9,6 +9,7 @@
 #include <iterator>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -393,4 +394,31 @@ TEST_CASE("plan_org to a sink, many flows and threads: every flow once, in plan 
   REQUIRE(sink.calls.size() == whole.flows.size() + 2);
   for (std::size_t i = 0; i < whole.flows.size(); ++i) CHECK(sink.calls[i + 1] == whole.flows[i].flow_id);
   CHECK(sink.tally.summary.flows_matched == static_cast<int>(whole.flows.size()));
+}
+
+TEST_CASE("plan_org to a sink that fails half-way: the failure comes out, nothing is written after it, no end") {
+  OrgFixture org("source-plan-sink-fails");
+  struct FailsOnThird final : plan::PlanSink {
+    int flows = 0;
+    void begin(const plan::PlanHead&) override {}
+    void flow(const plan::FlowPlan&) override {
+      if (++flows == 3) throw std::runtime_error("write failed: disk full");
+    }
+    void end(const plan::PlanHead&, const plan::PlanTally&) override {}
+  };
+  RecordingSink before;
+  FailsOnThird failing;
+  RecordingSink after;  // what a sink behind the failing one is given
+  plan::PlanTee tee({&before, &failing, &after});
+  source::ReadOptions read_options;
+  read_options.parallelism = 8;
+  CHECK_THROWS_WITH_AS(source::plan_org(*org.api, org.desired, org.plan_options(), read_options, tee),
+                       "write failed: disk full", std::runtime_error);
+  // The first two flows went through; the third stopped in the failing
+  // sink; none after it and no end, in any sink.
+  CHECK(failing.flows == 3);
+  REQUIRE(before.calls.size() == 4);  // begin, two flows, the third
+  CHECK(before.calls.front() == "begin");
+  CHECK(std::find(before.calls.begin(), before.calls.end(), "end") == before.calls.end());
+  CHECK(after.calls.size() == 3);  // begin and the two flows before the failure
 }

@@ -6,6 +6,7 @@
 // stands whole in memory. PlanCollector makes the whole Plan again, for the
 // consumers that need it (Markdown and JUnit, which open with counts; apply).
 
+#include <utility>
 #include <vector>
 
 #include "plan/plan.hpp"

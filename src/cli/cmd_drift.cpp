@@ -18,16 +18,11 @@ namespace flowlink::cli {
 
 int drift_exit_code(const PlanOutcome& outcome, plan::DriftCheck check) {
   if (plan_has_errors(outcome)) return kExitError;
-  // A rule that selects nothing is drift too (plan::Plan::has_drift).
-  const bool drift = !outcome.head.empty_rules().empty() || !outcome.tally.drifted(check).empty();
-  return drift ? kExitChanges : kExitOk;
+  return plan::has_drift(outcome.head, outcome.tally, check) ? kExitChanges : kExitOk;
 }
 
 std::vector<std::string> drifted_flows(const plan::Plan& plan, plan::DriftCheck check) {
-  std::vector<std::string> names;
-  for (const auto& flow : plan.flows)
-    if (plan::drifted(flow, check)) names.push_back(flow.flow_name);
-  return names;
+  return plan.tally().drifted(check);
 }
 
 int run_drift(const PlanCommandOptions& options, std::ostream& out, std::ostream& err) {

@@ -25,9 +25,7 @@ int plan_exit_code(const PlanOutcome& outcome, bool detailed) {
 }
 
 int plan_exit_code(const plan::Plan& plan, bool detailed) {
-  if (plan_has_errors(plan)) return kExitError;
-  if (detailed && plan.has_changes()) return kExitChanges;
-  return kExitOk;
+  return plan_exit_code(PlanOutcome{plan, plan.tally()}, detailed);
 }
 
 bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }

@@ -51,7 +51,7 @@ static std::string proxy_user_info(const std::string& url) {
 struct HttpWire::Impl {
   Impl(const std::string& base_url, std::chrono::milliseconds timeout, Semaphore& limit, StatsCounters& stats,
        const std::string& proxy_url)
-      : client((size_io_threads(), base_url), make_config(timeout, proxy_url)),
+      : client(make_client(base_url, timeout, proxy_url)),
         timeout(timeout),
         limit(limit),
         stats(stats),
@@ -79,6 +79,13 @@ struct HttpWire::Impl {
     });
   }
   static constexpr std::size_t kIoThreads = 4;
+
+  // The pool is sized before the first client exists.
+  static web::http::client::http_client make_client(const std::string& base_url, std::chrono::milliseconds timeout,
+                                                    const std::string& proxy_url) {
+    size_io_threads();
+    return web::http::client::http_client(base_url, make_config(timeout, proxy_url));
+  }
 
   static web::http::client::http_client_config make_config(std::chrono::milliseconds timeout,
                                                            const std::string& proxy_url) {

@@ -200,9 +200,10 @@ bool Plan::has_changes() const {
 
 bool Plan::has_drift() const { return has_drift(DriftCheck::Published); }
 
-bool Plan::has_drift(DriftCheck check) const {
-  return !empty_rules().empty() ||
-         std::any_of(flows.begin(), flows.end(), [&](const FlowPlan& flow) { return drifted(flow, check); });
+bool Plan::has_drift(DriftCheck check) const { return plan::has_drift(*this, tally(), check); }
+
+bool has_drift(const PlanHead& head, const PlanTally& tally, DriftCheck check) {
+  return !head.empty_rules().empty() || !tally.drifted(check).empty();
 }
 
 std::vector<std::string> PlanHead::empty_rules() const {

@@ -198,9 +198,6 @@ struct PlanSummary {
   int cache_hits = 0;  // flows whose plan came from the cache of repeat runs (Plan::cache_hits)
 };
 
-// How many planned flows a manifest rule selected. A rule that selects none
-// is flagged unless it says allowEmpty: a typo in its patterns must not pass
-// as "nothing to do" (a warning in plan, drift in drift).
 // What is known of a plan's flows once they have been written and let go (a
 // plan streamed to its renderers, see plan_sink.hpp): the counts, and the
 // names the commands' exit codes and stderr lines need. Plan::tally() for a
@@ -216,6 +213,9 @@ struct PlanTally {
   const std::vector<std::string>& drifted(DriftCheck check) const;
 };
 
+// How many planned flows a manifest rule selected. A rule that selects none
+// is flagged unless it says allowEmpty: a typo in its patterns must not pass
+// as "nothing to do" (a warning in plan, drift in drift).
 struct RuleMatch {
   std::string rule;
   int flows = 0;
@@ -262,6 +262,10 @@ struct Plan : PlanHead {
   bool has_drift(DriftCheck check) const;
   bool has_errors() const;
 };
+
+// Drift as `check` judges it: some flow drifted (plan::drifted), or a rule
+// selects no flow (empty_rules: a typo must not keep a nightly job green).
+bool has_drift(const PlanHead& head, const PlanTally& tally, DriftCheck check);
 
 // Records the environment `desired` was loaded for in `plan`, and, when the
 // plan knows its org, a plan-wide error if the environment is for another org

@@ -1,9 +1,9 @@
 // plan_org: reading an org and planning it as a stream. The named common
 // modules are read first (every flow's plan depends on them); then each
-// matched flow is planned as soon as its documents arrive, and its documents
-// are let go, so that memory stays flat in the number of flows (only what
-// the listing said of each flow, its listing text when a cache keys on it,
-// and the FlowPlans are kept). With the cache of repeat runs (see
+// matched flow is planned as soon as its documents arrive, its documents are
+// let go, and its plan goes to the sink in plan order, so that memory stays
+// flat in the number of flows (only what the listing said of each flow, and
+// its listing text when a cache keys on it, are kept). With the cache of repeat runs (see
 // cached_plan.hpp for what is cached under which key), an unchanged flow's
 // plan comes from the cache and none of its documents is read.
 #include "source/cached_plan.hpp"

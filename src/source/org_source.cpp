@@ -334,16 +334,14 @@ plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired
 
 plan::Plan plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const plan::PlanOptions& options,
                     const ReadOptions& read_options, OrgReadResult* read_result) {
-  // Only the targeted flows are read: --target on 800 flows reads a few.
-  ReadOptions targeted = read_options;
-  if (targeted.targets.empty()) targeted.targets = options.targets;
   plan::PlanCollector collector;
-  detail::plan_org_streaming(api, desired, options, targeted, collector, read_result);
+  plan_org(api, desired, options, read_options, collector, read_result);
   return std::move(collector.plan());
 }
 
 void plan_org(genesys::FlowApi& api, const manifest::DesiredState& desired, const plan::PlanOptions& options,
               const ReadOptions& read_options, plan::PlanSink& sink, OrgReadResult* read_result) {
+  // Only the targeted flows are read: --target on 800 flows reads a few.
   ReadOptions targeted = read_options;
   if (targeted.targets.empty()) targeted.targets = options.targets;
   detail::plan_org_streaming(api, desired, options, targeted, sink, read_result);

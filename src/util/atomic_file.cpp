@@ -29,33 +29,6 @@ std::filesystem::path temp_path_for(const std::filesystem::path& path) {
 
 }  // namespace
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view data, bool fsync) {
-  const std::filesystem::path temp = temp_path_for(path);
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) fail(path, "cannot create a temporary file", errno);
-  auto abandon = [&](std::string_view step) {
-    const int error = errno;
-    ::close(fd);
-    ::unlink(temp.c_str());
-    fail(path, step, error);
-  };
-  for (std::size_t written = 0; written < data.size();) {
-    const ssize_t n = ::write(fd, data.data() + written, data.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      abandon("write failed");
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (fsync && ::fsync(fd) != 0) abandon("fsync failed");
-  ::close(fd);
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    fail(path, "rename failed", error);
-  }
-}
-
 struct AtomicFileWriter::Open {
   explicit Open(int fd) : fd(fd), buffer(fd, std::ios::out), stream(&buffer) {}
   int fd;
@@ -90,6 +63,12 @@ void AtomicFileWriter::commit(bool fsync) {
   if (open_->buffer.close() == nullptr) fail(path_, "close failed", errno);
   if (::rename(temp_.c_str(), path_.c_str()) != 0) fail(path_, "rename failed", errno);
   open_.reset();
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view data, bool fsync) {
+  AtomicFileWriter writer(path);
+  writer.stream().write(data.data(), static_cast<std::streamsize>(data.size()));
+  writer.commit(fsync);
 }
 
 bool is_atomic_temp_name(std::string_view filename) {
